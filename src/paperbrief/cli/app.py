@@ -1,0 +1,71 @@
+"""The typer application and what every command shares: settings, errors, exit codes.
+
+Commands live in sibling modules (papers, write, daily, archive) and stay thin:
+they parse flags, call the library stage that owns the work, and print.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from paperbrief import __version__
+from paperbrief.config import ConfigError, Settings, load_settings
+
+# Exit codes (documented in the README).
+EXIT_OK = 0
+EXIT_PAPERS_FAILED = 1  # the run finished and its files were written, but some papers failed
+EXIT_CANNOT_START = 2  # bad date, bad config, no network: nothing was done
+
+app = typer.Typer(
+    name="paperbrief",
+    help="Turn a day of Hugging Face Daily Papers into a research briefing.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+out_console = Console(highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = EXIT_CANNOT_START) -> NoReturn:
+    """Print a one-line error to stderr and exit."""
+    err_console.print(f"[bold red]Error:[/] {message}", markup=True, highlight=False)
+    raise typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    err_console.print(f"[yellow]Warning:[/] {message}", markup=True, highlight=False)
+
+
+def settings_from(**overrides: Any) -> Settings:
+    """Resolve settings with CLI flags on top, turning config problems into one-line errors."""
+    try:
+        return load_settings(overrides)
+    except ConfigError as e:
+        fail(str(e))
+
+
+def print_json(data: Any) -> None:
+    """Print JSON to stdout, UTF-8, non-ASCII kept as is."""
+    import json
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"paperbrief {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """Turn a day of Hugging Face Daily Papers into a research briefing."""

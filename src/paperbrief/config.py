@@ -1,0 +1,210 @@
+"""One resolver for configuration and secrets.
+
+Order, lowest to highest: built-in defaults < the TOML file < environment
+variables < command-line flags. The TOML file is `PAPERBRIEF_CONFIG`, else
+`<user config dir>/paperbrief/config.toml` (absent is fine). Unknown keys and
+bad values raise ConfigError naming the key and where it came from.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+
+class ConfigError(Exception):
+    """A configuration problem, phrased as a one-line message for the user."""
+
+
+# Prices in USD per million tokens (input, output); overridable with [prices] in the TOML.
+DEFAULT_PRICES: dict[str, tuple[float, float]] = {
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4o": (2.50, 10.00),
+    "gpt-4.1-mini": (0.40, 1.60),
+    "gpt-4.1": (2.00, 8.00),
+    "deepseek-chat": (0.27, 1.10),
+    "deepseek-reasoner": (0.55, 2.19),
+    "qwen-plus": (0.40, 1.20),
+    "qwen-max": (1.60, 6.40),
+    "moonshot-v1-32k": (1.70, 1.70),
+    "kimi-k2": (0.60, 2.50),
+    "glm-4-plus": (0.70, 0.70),
+    "glm-4-flash": (0.0, 0.0),
+}
+
+
+class Settings(BaseModel):
+    """Every setting paperbrief has. Field names are the TOML keys."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    # sources and readers
+    hf_endpoint: str = "https://huggingface.co"
+    arxiv_url: str = "https://arxiv.org"
+    arxiv_export_url: str = "https://export.arxiv.org/api/query"
+    arxiv_delay: float = Field(3.0, ge=0)  # arXiv asks for 3 s between requests
+    http_timeout: float = Field(30.0, gt=0)
+    http_retries: int = Field(4, ge=0)
+    max_download_mb: float = Field(50.0, gt=0)
+    contact: str = "https://github.com/paperbrief/paperbrief"
+    home: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("paperbrief")))
+
+    # writer
+    openai_base_url: str | None = None
+    openai_api_key: SecretStr | None = None
+    model: str = "gpt-4o-mini"
+    lang: str = Field("zh", pattern="^(zh|en)$")
+    token_budget: int = Field(24000, ge=1000)  # context tokens; fits a 32k model with room to answer
+    max_output_tokens: int = Field(4096, ge=256)
+    llm_timeout: float = Field(180.0, gt=0)
+    llm_retries: int = Field(3, ge=0)
+    temperature: float = Field(0.2, ge=0, le=2)
+
+    # daily run
+    jobs: int = Field(4, ge=1, le=64)
+    out: Path = Path("reports")
+    prices: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
+
+    @property
+    def llm_configured(self) -> bool:
+        """True when an LLM endpoint is set; otherwise the extractive writer is used."""
+        return bool(self.openai_base_url) or self.openai_api_key is not None
+
+    @property
+    def api_key(self) -> str:
+        return self.openai_api_key.get_secret_value() if self.openai_api_key else ""
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / "paperbrief.db"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
+
+    def price(self, model: str) -> tuple[float, float] | None:
+        return self.prices.get(model)
+
+    def masked(self) -> dict[str, Any]:
+        """The effective settings with the API key masked, for `paperbrief config`."""
+        data = self.model_dump(mode="json")
+        key = self.api_key
+        data["openai_api_key"] = mask_secret(key) if key else None
+        return data
+
+
+def mask_secret(value: str) -> str:
+    if len(value) <= 8:
+        return "****"
+    return value[:3] + "…" + value[-4:]
+
+
+# Environment variables and the setting each one sets.
+ENV_VARS: dict[str, str] = {
+    "HF_ENDPOINT": "hf_endpoint",
+    "PAPERBRIEF_ARXIV_URL": "arxiv_url",
+    "PAPERBRIEF_ARXIV_EXPORT_URL": "arxiv_export_url",
+    "PAPERBRIEF_ARXIV_DELAY": "arxiv_delay",
+    "PAPERBRIEF_HTTP_TIMEOUT": "http_timeout",
+    "PAPERBRIEF_HOME": "home",
+    "PAPERBRIEF_CONTACT": "contact",
+    "OPENAI_BASE_URL": "openai_base_url",
+    "OPENAI_API_KEY": "openai_api_key",
+    "PAPERBRIEF_MODEL": "model",
+    "PAPERBRIEF_LANG": "lang",
+    "PAPERBRIEF_TOKEN_BUDGET": "token_budget",
+    "PAPERBRIEF_LLM_TIMEOUT": "llm_timeout",
+    "PAPERBRIEF_JOBS": "jobs",
+    "PAPERBRIEF_OUT": "out",
+}
+
+
+def config_path(env: dict[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    if env.get("PAPERBRIEF_CONFIG"):
+        return Path(env["PAPERBRIEF_CONFIG"]).expanduser()
+    return Path(platformdirs.user_config_dir("paperbrief")) / "config.toml"
+
+
+def _read_toml(path: Path, required: bool) -> dict[str, Any]:
+    if not path.exists():
+        if required:
+            raise ConfigError(f"config file {path} does not exist; create it or unset PAPERBRIEF_CONFIG")
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"config file {path} is not valid TOML ({e}); fix the file") from None
+    # Allow both flat keys and a [paperbrief] table.
+    if "paperbrief" in data and isinstance(data["paperbrief"], dict):
+        data = {**{k: v for k, v in data.items() if k != "paperbrief"}, **data["paperbrief"]}
+    if "prices" in data:
+        prices = data["prices"]
+        if not isinstance(prices, dict):
+            raise ConfigError(f"config file {path}: 'prices' must be a table of model = [input, output]")
+        merged = dict(DEFAULT_PRICES)
+        for name, pair in prices.items():
+            if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, (int, float)) for x in pair)):
+                raise ConfigError(
+                    f"config file {path}: prices.{name} must be [input, output] in USD per million tokens"
+                )
+            merged[name] = (float(pair[0]), float(pair[1]))
+        data["prices"] = merged
+    return data
+
+
+def load_settings(
+    overrides: dict[str, Any] | None = None,
+    env: dict[str, str] | None = None,
+) -> Settings:
+    """Resolve settings: defaults < TOML file < environment < overrides (flags).
+
+    `overrides` entries whose value is None are ignored, so CLI options can be
+    passed straight through.
+    """
+    env = dict(os.environ) if env is None else env
+    path = config_path(env)
+    values: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+
+    for key, value in _read_toml(path, required=bool(env.get("PAPERBRIEF_CONFIG"))).items():
+        if key not in Settings.model_fields:
+            raise ConfigError(
+                f"unknown key '{key}' in config file {path}; known keys: {', '.join(sorted(Settings.model_fields))}"
+            )
+        values[key] = value
+        origin[key] = f"config file {path}"
+
+    for var, key in ENV_VARS.items():
+        if var in env:
+            raw = env[var]
+            if raw == "" and key in ("openai_base_url", "openai_api_key"):
+                continue  # empty means unset, as the openai SDK treats it
+            values[key] = raw
+            origin[key] = f"environment variable {var}"
+
+    for key, value in (overrides or {}).items():
+        if value is None:
+            continue
+        if key not in Settings.model_fields:
+            raise ConfigError(f"unknown setting '{key}'")
+        values[key] = value
+        origin[key] = "command-line flag"
+
+    try:
+        settings = Settings(**values)
+    except ValidationError as e:
+        err = e.errors()[0]
+        key = str(err["loc"][0]) if err["loc"] else "?"
+        where = origin.get(key, "default")
+        shown = values.get(key)
+        if key == "openai_api_key":
+            shown = "****"
+        raise ConfigError(f"bad value for '{key}' ({shown!r}, from {where}): {err['msg']}") from None
+    settings.home = Path(settings.home).expanduser()
+    return settings
