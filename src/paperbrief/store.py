@@ -1,0 +1,429 @@
+"""The SQLite store: papers, daily listings, documents, reports, LLM calls and runs.
+
+The schema is a list of named, append-only migrations applied on open (never
+edit one that has shipped; add a new one). The database runs in WAL mode and
+every write is one transaction, so a crash or SIGKILL at any point leaves it
+intact. Reports are keyed by a content hash of (document, prompt version,
+model, language, known links): a paper already written that way is reused and
+never paid for twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from paperbrief.models import DayListing, Document, LLMCall, ListedPaper, WrittenReport
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "001_initial",
+        """
+        CREATE TABLE papers (
+            arxiv_id     TEXT PRIMARY KEY,
+            title        TEXT NOT NULL,
+            authors      TEXT NOT NULL DEFAULT '[]',   -- JSON list of names
+            abstract     TEXT NOT NULL DEFAULT '',
+            hf_url       TEXT NOT NULL DEFAULT '',
+            github_repo  TEXT,
+            project_page TEXT,
+            published_at TEXT,
+            keywords     TEXT NOT NULL DEFAULT '[]',
+            updated_at   REAL NOT NULL
+        );
+        CREATE TABLE days (
+            date        TEXT PRIMARY KEY,               -- YYYY-MM-DD (Hugging Face's day, UTC)
+            fetched_at  REAL NOT NULL,
+            paper_count INTEGER NOT NULL
+        );
+        CREATE TABLE listings (
+            date        TEXT NOT NULL REFERENCES days(date),
+            position    INTEGER NOT NULL,
+            arxiv_id    TEXT NOT NULL REFERENCES papers(arxiv_id),
+            upvotes     INTEGER NOT NULL DEFAULT 0,
+            submitted_at TEXT,
+            PRIMARY KEY (date, arxiv_id)
+        );
+        CREATE TABLE documents (
+            hash        TEXT PRIMARY KEY,               -- sha256 of the document JSON
+            arxiv_id    TEXT NOT NULL,
+            source      TEXT NOT NULL,                  -- HTML | PDF | ArXiv Abs
+            body        TEXT NOT NULL,                  -- Document JSON
+            created_at  REAL NOT NULL
+        );
+        CREATE INDEX documents_by_paper ON documents(arxiv_id, created_at);
+        CREATE TABLE reports (
+            key            TEXT PRIMARY KEY,            -- hash of (document, prompt version, model, lang, links)
+            arxiv_id       TEXT NOT NULL,
+            doc_hash       TEXT NOT NULL,
+            lang           TEXT NOT NULL,
+            model          TEXT NOT NULL,
+            prompt_version TEXT NOT NULL,
+            writer         TEXT NOT NULL,
+            failed         INTEGER NOT NULL,
+            error          TEXT,
+            body           TEXT NOT NULL,               -- WrittenReport JSON
+            created_at     REAL NOT NULL
+        );
+        CREATE INDEX reports_by_paper ON reports(arxiv_id, lang, model, prompt_version, created_at);
+        CREATE TABLE runs (
+            id             INTEGER PRIMARY KEY AUTOINCREMENT,
+            date           TEXT NOT NULL,
+            started_at     REAL NOT NULL,
+            finished_at    REAL,
+            status         TEXT NOT NULL,               -- running | ok | partial | failed | interrupted
+            lang           TEXT NOT NULL,
+            model          TEXT NOT NULL,
+            prompt_version TEXT NOT NULL,
+            stats          TEXT NOT NULL DEFAULT '{}'   -- JSON: counts, sources, tokens, cost, failures
+        );
+        CREATE TABLE llm_calls (
+            id             INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id         INTEGER REFERENCES runs(id),
+            arxiv_id       TEXT,
+            model          TEXT NOT NULL,
+            prompt_version TEXT NOT NULL,
+            tokens_in      INTEGER NOT NULL,
+            tokens_out     INTEGER NOT NULL,
+            latency_s      REAL NOT NULL,
+            outcome        TEXT NOT NULL,
+            error          TEXT,
+            cost_usd       REAL,
+            created_at     REAL NOT NULL
+        );
+        CREATE INDEX llm_calls_by_run ON llm_calls(run_id);
+        """,
+    ),
+]
+
+
+def content_hash(*parts: str) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def document_hash(doc: Document) -> str:
+    return content_hash(doc.model_dump_json())
+
+
+def report_key(doc_hash: str, prompt_version: str, model: str, lang: str, known_links: Sequence[str] = ()) -> str:
+    return content_hash(doc_hash, prompt_version, model, lang, *sorted(known_links))
+
+
+@dataclass
+class StoredReport:
+    key: str
+    arxiv_id: str
+    written: WrittenReport
+    created_at: float
+
+
+@dataclass
+class RunRecord:
+    id: int
+    date: str
+    started_at: float
+    finished_at: float | None
+    status: str
+    lang: str
+    model: str
+    prompt_version: str
+    stats: dict[str, Any]
+
+
+class Store:
+    """A paperbrief database file. Thread-safe: one connection, one lock."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self.conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30, isolation_level=None)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.execute("PRAGMA busy_timeout=30000")
+        self.migrate()
+
+    # -- plumbing -------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on error)."""
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self.conn.execute(sql, params).fetchall()
+
+    def migrate(self) -> list[str]:
+        """Apply the migrations not yet applied, each in its own transaction. Returns their names."""
+        with self._lock:
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)"
+            )
+            done = {r[0] for r in self.conn.execute("SELECT name FROM schema_migrations")}
+            applied = []
+            for name, sql in MIGRATIONS:
+                if name in done:
+                    continue
+                with self.transaction() as c:
+                    for statement in _split_sql(sql):
+                        c.execute(statement)
+                    c.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, time.time()))
+                applied.append(name)
+            return applied
+
+    def applied_migrations(self) -> list[str]:
+        return [r[0] for r in self.query("SELECT name FROM schema_migrations ORDER BY name")]
+
+    @property
+    def data_version(self) -> float:
+        """When anything that the site shows last changed (newest report, listing or run)."""
+        row = self.query(
+            "SELECT max(t) FROM (SELECT max(created_at) t FROM reports UNION ALL "
+            "SELECT max(fetched_at) FROM days UNION ALL SELECT max(coalesce(finished_at, started_at)) FROM runs)"
+        )
+        return row[0][0] or 0.0
+
+    # -- papers and listings --------------------------------------------------
+
+    def save_listing(self, listing: DayListing) -> None:
+        """Store a day's listing (replacing an older one of the same day) and its papers."""
+        now = time.time()
+        with self.transaction() as c:
+            for p in listing.papers:
+                _upsert_paper(c, p, now)
+            c.execute(
+                "INSERT INTO days(date, fetched_at, paper_count) VALUES (?, ?, ?) "
+                "ON CONFLICT(date) DO UPDATE SET fetched_at=excluded.fetched_at, paper_count=excluded.paper_count",
+                (listing.date, now, len(listing.papers)),
+            )
+            c.execute("DELETE FROM listings WHERE date = ?", (listing.date,))
+            c.executemany(
+                "INSERT INTO listings(date, position, arxiv_id, upvotes, submitted_at) VALUES (?, ?, ?, ?, ?)",
+                [(listing.date, i, p.arxiv_id, p.upvotes, p.submitted_at) for i, p in enumerate(listing.papers)],
+            )
+
+    def get_listing(self, date: str) -> DayListing | None:
+        """The stored listing of a day, in listing order, or None if the day was never listed."""
+        if not self.query("SELECT 1 FROM days WHERE date = ?", (date,)):
+            return None
+        rows = self.query(
+            "SELECT p.*, l.upvotes AS l_upvotes, l.submitted_at AS l_submitted FROM listings l "
+            "JOIN papers p USING (arxiv_id) WHERE l.date = ? ORDER BY l.position",
+            (date,),
+        )
+        return DayListing(date=date, papers=[_paper_from_row(r) for r in rows])
+
+    def get_paper(self, arxiv_id: str) -> ListedPaper | None:
+        rows = self.query("SELECT *, NULL AS l_upvotes, NULL AS l_submitted FROM papers WHERE arxiv_id = ?", (arxiv_id,))
+        return _paper_from_row(rows[0]) if rows else None
+
+    def days(self) -> list[tuple[str, int]]:
+        """Every listed day, newest first, with its paper count."""
+        return [(r["date"], r["paper_count"]) for r in self.query("SELECT date, paper_count FROM days ORDER BY date DESC")]
+
+    # -- documents ------------------------------------------------------------
+
+    def save_document(self, doc: Document) -> str:
+        """Store a document (idempotent: same content, same hash) and return its hash."""
+        body = doc.model_dump_json()
+        h = content_hash(body)
+        with self.transaction() as c:
+            c.execute(
+                "INSERT OR IGNORE INTO documents(hash, arxiv_id, source, body, created_at) VALUES (?, ?, ?, ?, ?)",
+                (h, doc.arxiv_id or "", doc.source, body, time.time()),
+            )
+        return h
+
+    def latest_document(self, arxiv_id: str) -> tuple[str, Document] | None:
+        rows = self.query(
+            "SELECT hash, body FROM documents WHERE arxiv_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+            (arxiv_id,),
+        )
+        if not rows:
+            return None
+        return rows[0]["hash"], Document.model_validate_json(rows[0]["body"])
+
+    def get_document(self, doc_hash: str) -> Document | None:
+        rows = self.query("SELECT body FROM documents WHERE hash = ?", (doc_hash,))
+        return Document.model_validate_json(rows[0]["body"]) if rows else None
+
+    # -- reports --------------------------------------------------------------
+
+    def save_report(self, key: str, doc_hash: str, written: WrittenReport) -> None:
+        """Store a written (or failed) report under its content key, replacing a previous one."""
+        with self.transaction() as c:
+            c.execute(
+                "INSERT INTO reports(key, arxiv_id, doc_hash, lang, model, prompt_version, writer, failed, error, "
+                "body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+                "failed=excluded.failed, error=excluded.error, body=excluded.body, created_at=excluded.created_at",
+                (
+                    key,
+                    written.arxiv_id or "",
+                    doc_hash,
+                    written.lang,
+                    written.model,
+                    written.prompt_version,
+                    written.writer,
+                    int(written.failed),
+                    written.error,
+                    written.model_dump_json(),
+                    time.time(),
+                ),
+            )
+
+    def get_report(self, key: str, *, include_failed: bool = False) -> StoredReport | None:
+        rows = self.query("SELECT * FROM reports WHERE key = ?", (key,))
+        if not rows or (rows[0]["failed"] and not include_failed):
+            return None
+        return _report_from_row(rows[0])
+
+    def latest_report(self, arxiv_id: str, *, lang: str | None = None) -> StoredReport | None:
+        """The newest report of a paper (successful ones first), in a language if given."""
+        sql = "SELECT * FROM reports WHERE arxiv_id = ?"
+        params: list[Any] = [arxiv_id]
+        if lang:
+            sql += " AND lang = ?"
+            params.append(lang)
+        rows = self.query(sql + " ORDER BY failed ASC, created_at DESC LIMIT 1", params)
+        return _report_from_row(rows[0]) if rows else None
+
+    # -- runs and calls -------------------------------------------------------
+
+    def start_run(self, date: str, lang: str, model: str, prompt_version: str) -> int:
+        with self.transaction() as c:
+            cur = c.execute(
+                "INSERT INTO runs(date, started_at, status, lang, model, prompt_version) VALUES (?, ?, 'running', ?, ?, ?)",
+                (date, time.time(), lang, model, prompt_version),
+            )
+            return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> None:
+        with self.transaction() as c:
+            c.execute(
+                "UPDATE runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
+                (time.time(), status, json.dumps(stats, ensure_ascii=False), run_id),
+            )
+
+    def runs(self, limit: int = 20) -> list[RunRecord]:
+        rows = self.query("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
+        return [
+            RunRecord(
+                id=r["id"],
+                date=r["date"],
+                started_at=r["started_at"],
+                finished_at=r["finished_at"],
+                status=r["status"],
+                lang=r["lang"],
+                model=r["model"],
+                prompt_version=r["prompt_version"],
+                stats=json.loads(r["stats"] or "{}"),
+            )
+            for r in rows
+        ]
+
+    def record_calls(self, run_id: int | None, arxiv_id: str | None, calls: Sequence[LLMCall],
+                     cost_of: Any = None) -> None:
+        """Record LLM calls; `cost_of(call)` gives each call's cost in USD (or None)."""
+        if not calls:
+            return
+        now = time.time()
+        with self.transaction() as c:
+            c.executemany(
+                "INSERT INTO llm_calls(run_id, arxiv_id, model, prompt_version, tokens_in, tokens_out, latency_s, "
+                "outcome, error, cost_usd, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (run_id, arxiv_id, k.model, k.prompt_version, k.tokens_in, k.tokens_out, k.latency_s,
+                     k.outcome, k.error, cost_of(k) if cost_of else None, now)
+                    for k in calls
+                ],
+            )
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements (no semicolons inside our string literals)."""
+    out = []
+    for chunk in script.split(";"):
+        lines = [ln for ln in chunk.splitlines() if ln.strip() and not ln.strip().startswith("--")]
+        if lines:
+            out.append(chunk.strip())
+    return out
+
+
+def _upsert_paper(c: sqlite3.Connection, p: ListedPaper, now: float) -> None:
+    c.execute(
+        "INSERT INTO papers(arxiv_id, title, authors, abstract, hf_url, github_repo, project_page, published_at, "
+        "keywords, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(arxiv_id) DO UPDATE SET "
+        "title=excluded.title, authors=excluded.authors, abstract=excluded.abstract, hf_url=excluded.hf_url, "
+        "github_repo=excluded.github_repo, project_page=excluded.project_page, published_at=excluded.published_at, "
+        "keywords=excluded.keywords, updated_at=excluded.updated_at",
+        (
+            p.arxiv_id,
+            p.title,
+            json.dumps(p.authors, ensure_ascii=False),
+            p.abstract,
+            p.hf_url,
+            p.github_repo,
+            p.project_page,
+            p.published_at,
+            json.dumps(p.keywords, ensure_ascii=False),
+            now,
+        ),
+    )
+
+
+def _paper_from_row(r: sqlite3.Row) -> ListedPaper:
+    return ListedPaper(
+        arxiv_id=r["arxiv_id"],
+        title=r["title"],
+        authors=json.loads(r["authors"]),
+        abstract=r["abstract"],
+        upvotes=r["l_upvotes"] or 0,
+        hf_url=r["hf_url"],
+        github_repo=r["github_repo"],
+        project_page=r["project_page"],
+        published_at=r["published_at"],
+        submitted_at=r["l_submitted"],
+        keywords=json.loads(r["keywords"]),
+    )
+
+
+def _report_from_row(r: sqlite3.Row) -> StoredReport:
+    return StoredReport(
+        key=r["key"],
+        arxiv_id=r["arxiv_id"],
+        written=WrittenReport.model_validate_json(r["body"]),
+        created_at=r["created_at"],
+    )

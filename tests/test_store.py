@@ -1,0 +1,103 @@
+"""The SQLite store: migrations pinned, idempotent content-hashed writes, reuse keys, runs."""
+
+import sqlite3
+
+import pytest
+
+from paperbrief.models import DayListing, Document, LabeledText, Innovation, LLMCall, ListedPaper, Report, Section, WrittenReport
+from paperbrief.store import MIGRATIONS, Store, document_hash, report_key
+
+
+def _doc(text="We propose X. It improves Y by 2.67x."):
+    return Document(arxiv_id="2602.05293", title="Fast-SAM3D", abstract=text,
+                    sections=[Section(heading="Introduction", level=1, text=text)], source="HTML")
+
+
+def _written(failed=False):
+    report = None if failed else Report(
+        domain="计算机视觉", contribution="提出 Fast-SAM3D。",
+        usage=[LabeledText(label="输入", text="单张图像")],
+        innovations=[Innovation(name="缓存（Caching）", detail="……")],
+        results=[LabeledText(label="加速", text="2.67 倍")])
+    return WrittenReport(arxiv_id="2602.05293", title="Fast-SAM3D", source="HTML", lang="zh", model="m",
+                         prompt_version="p1", report=report, error="boom" if failed else None)
+
+
+def test_migrations_are_pinned(tmp_path):
+    # Migrations are append-only: shipped names never change order or disappear.
+    assert [name for name, _ in MIGRATIONS][:1] == ["001_initial"]
+    db = tmp_path / "pb.db"
+    with Store(db) as s:
+        assert s.applied_migrations() == [name for name, _ in MIGRATIONS]
+        tables = {r[0] for r in s.query("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"papers", "days", "listings", "documents", "reports", "runs", "llm_calls", "schema_migrations"} <= tables
+    # Re-opening applies nothing new and keeps data.
+    with Store(db) as s:
+        assert s.migrate() == []
+        assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_listing_round_trip_keeps_order(tmp_path):
+    papers = [ListedPaper(arxiv_id=f"2602.0000{i}", title=f"T{i} τ²-Bench", authors=["A", "B"], upvotes=i,
+                          hf_url=f"https://huggingface.co/papers/2602.0000{i}") for i in (3, 1, 2)]
+    with Store(tmp_path / "pb.db") as s:
+        s.save_listing(DayListing(date="2026-02-08", papers=papers))
+        got = s.get_listing("2026-02-08")
+        assert [p.arxiv_id for p in got.papers] == ["2602.00003", "2602.00001", "2602.00002"]
+        assert got.papers[0].title == "T3 τ²-Bench" and got.papers[0].upvotes == 3
+        assert s.get_listing("2026-02-07") is None
+        assert s.days() == [("2026-02-08", 3)]
+        # a second listing of the same day replaces the first
+        s.save_listing(DayListing(date="2026-02-08", papers=papers[:1]))
+        assert len(s.get_listing("2026-02-08").papers) == 1
+
+
+def test_documents_are_content_addressed(tmp_path):
+    with Store(tmp_path / "pb.db") as s:
+        h1 = s.save_document(_doc())
+        h2 = s.save_document(_doc())
+        assert h1 == h2 == document_hash(_doc())
+        assert s.query("SELECT count(*) FROM documents")[0][0] == 1
+        h3 = s.save_document(_doc("Other text."))
+        assert h3 != h1
+        assert s.latest_document("2602.05293")[0] == h3
+        assert s.get_document(h1).abstract.startswith("We propose")
+
+
+def test_report_key_changes_with_each_input():
+    base = report_key("d", "p1", "m", "zh")
+    assert base == report_key("d", "p1", "m", "zh")
+    assert len({base, report_key("d2", "p1", "m", "zh"), report_key("d", "p2", "m", "zh"),
+                report_key("d", "p1", "m2", "zh"), report_key("d", "p1", "m", "en"),
+                report_key("d", "p1", "m", "zh", ["https://github.com/x/y"])}) == 6
+
+
+def test_failed_reports_are_not_reused(tmp_path):
+    with Store(tmp_path / "pb.db") as s:
+        s.save_report("k", "d", _written(failed=True))
+        assert s.get_report("k") is None
+        assert s.get_report("k", include_failed=True).written.error == "boom"
+        s.save_report("k", "d", _written())
+        got = s.get_report("k")
+        assert got.written.report.results[0].text == "2.67 倍"
+        assert s.latest_report("2602.05293", lang="zh").key == "k"
+
+
+def test_runs_and_calls(tmp_path):
+    with Store(tmp_path / "pb.db") as s:
+        run = s.start_run("2026-02-08", "zh", "m", "p1")
+        s.record_calls(run, "2602.05293", [LLMCall(model="m", prompt_version="p1", tokens_in=100, tokens_out=20)],
+                       cost_of=lambda c: 0.5)
+        s.finish_run(run, "ok", {"papers": 1, "中文": "可以"})
+        [r] = s.runs()
+        assert r.status == "ok" and r.stats["中文"] == "可以" and r.finished_at >= r.started_at
+        assert s.query("SELECT sum(cost_usd) FROM llm_calls WHERE run_id = ?", (run,))[0][0] == 0.5
+
+
+def test_a_failed_transaction_leaves_nothing(tmp_path):
+    with Store(tmp_path / "pb.db") as s:
+        with pytest.raises(sqlite3.IntegrityError):
+            with s.transaction() as c:
+                c.execute("INSERT INTO days VALUES ('2026-02-08', 0, 0)")
+                c.execute("INSERT INTO days VALUES ('2026-02-08', 0, 0)")
+        assert s.days() == []
