@@ -1,0 +1,171 @@
+"""`paperbrief run`, `render`, `runs` and `config`: the daily job and its bookkeeping."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from paperbrief.cli.app import (
+    EXIT_CANNOT_START,
+    EXIT_OK,
+    EXIT_PAPERS_FAILED,
+    app,
+    err_console,
+    fail,
+    out_console,
+    print_json,
+    settings_from,
+)
+from paperbrief.config import config_path
+
+LANG_HELP = "Report language: zh (Chinese, default) or en."
+
+
+def _check_date(text: str | None) -> str | None:
+    from paperbrief.dates import BadDate, parse_day
+
+    if text is None:
+        return None
+    try:
+        return parse_day(text).isoformat()
+    except BadDate as e:
+        fail(str(e))
+
+
+def _check_lang(lang: str | None) -> None:
+    if lang is not None and lang not in ("zh", "en"):
+        fail(f"--lang must be zh or en, not {lang!r}")
+
+
+@app.command()
+def run(
+    date: str = typer.Option(None, "--date", "-d", help="Day to run: YYYY-MM-DD, today or yesterday. "
+                             "Default: the most recent day that has papers."),
+    out: Path = typer.Option(None, "--out", "-o", help="Folder for <date>.md and <date>.json (default ./reports)."),
+    lang: str = typer.Option(None, "--lang", help=LANG_HELP),
+    jobs: int = typer.Option(None, "--jobs", "-j", help="Concurrent LLM calls (default 4)."),
+    ids: str = typer.Option(None, "--ids", help="Only these arXiv ids of the day, comma-separated."),
+    limit: int = typer.Option(None, "--limit", help="Only the first N papers of the day."),
+    model: str = typer.Option(None, "--model", help="LLM model name (default from PAPERBRIEF_MODEL)."),
+    force: bool = typer.Option(False, "--force", help="Read and write every paper again, even if stored."),
+) -> None:
+    """Write the day's report: list, read, write, check, store, and write <date>.md and <date>.json.
+
+    Exit codes: 0 every paper written; 1 some papers failed (the files are still written);
+    2 the run could not start (bad date, bad configuration, listing unavailable).
+    """
+    from paperbrief.cli.progress import LiveReporter, LogReporter, summary_table
+    from paperbrief.http import ArxivBlocked
+    from paperbrief.pipeline import RunError, run_day
+
+    day = _check_date(date)
+    _check_lang(lang)
+    if limit is not None and limit < 1:
+        fail("--limit must be at least 1")
+    settings = settings_from(out=out, lang=lang, jobs=jobs, model=model)
+    id_list = [i for i in (ids or "").split(",") if i.strip()]
+    if not settings.llm_configured:
+        err_console.print(
+            "No LLM endpoint configured (OPENAI_BASE_URL / OPENAI_API_KEY): writing extracts of each paper's "
+            "own sentences. Set an endpoint for written reports.", highlight=False)
+
+    live = sys.stderr.isatty()
+    reporter = LiveReporter(err_console, settings) if live else LogReporter()
+    try:
+        if live:
+            with reporter:  # type: ignore[attr-defined]
+                result = run_day(settings, day, force=force, ids=id_list, limit=limit, reporter=reporter)
+        else:
+            result = run_day(settings, day, force=force, ids=id_list, limit=limit, reporter=reporter)
+    except RunError as e:
+        fail(str(e))
+    except ArxivBlocked as e:
+        fail(str(e))
+    except KeyboardInterrupt:
+        err_console.print("Interrupted. Finished papers are stored; run the same command again to complete the day.")
+        raise typer.Exit(130) from None
+    err_console.print(summary_table(result))
+    raise typer.Exit(EXIT_PAPERS_FAILED if result.failed else EXIT_OK)
+
+
+@app.command()
+def render(
+    date: str = typer.Option(..., "--date", "-d", help="Day to rebuild (YYYY-MM-DD)."),
+    out: Path = typer.Option(None, "--out", "-o", help="Folder for the files (default ./reports)."),
+    lang: str = typer.Option(None, "--lang", help=LANG_HELP),
+) -> None:
+    """Rebuild <date>.md and <date>.json from the store: no network, no LLM."""
+    from paperbrief.pipeline import RunError, rerender
+
+    day = _check_date(date)
+    _check_lang(lang)
+    settings = settings_from(out=out, lang=lang)
+    try:
+        rerender(settings, day)
+    except RunError as e:
+        fail(str(e))
+    target = settings.out
+    out_console.print(f"wrote {target / (day + '.md')} and {target / (day + '.json')}")
+
+
+@app.command()
+def runs(
+    limit: int = typer.Option(20, "--limit", help="How many runs to show, newest first."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """List past runs with their figures."""
+    from paperbrief.cli.progress import format_cost
+    from paperbrief.store import Store
+
+    settings = settings_from()
+    if not settings.db_path.exists():
+        if as_json:
+            print_json([])
+        else:
+            err_console.print("No runs yet: the store does not exist. Start with `paperbrief run`.")
+        return
+    with Store(settings.db_path) as store:
+        records = store.runs(limit)
+    if as_json:
+        print_json([r.__dict__ for r in records])
+        return
+    table = Table(title="paperbrief runs")
+    for col in ("id", "date", "started", "status", "lang", "model", "papers", "failed", "tokens in/out", "cost", "elapsed"):
+        table.add_column(col)
+    for r in records:
+        s = r.stats
+        table.add_row(
+            str(r.id), r.date, datetime.fromtimestamp(r.started_at).strftime("%Y-%m-%d %H:%M"), r.status, r.lang,
+            r.model, str(s.get("papers", "")), str(s.get("failed", "")),
+            f"{s.get('tokens_in', 0):,}/{s.get('tokens_out', 0):,}",
+            format_cost(s.get("cost_usd")) if s else "", f"{s.get('elapsed_s', 0):.1f}s" if s else "",
+        )
+    out_console.print(table)
+
+
+@app.command()
+def config(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Show the effective configuration (file < environment < flags), API key masked."""
+    settings = settings_from()
+    data = settings.masked()
+    data["llm_configured"] = settings.llm_configured
+    path = config_path()
+    if as_json:
+        print_json({"config_file": str(path), "config_file_exists": path.exists(), "settings": data})
+        return
+    out_console.print(f"config file: {path}" + ("" if path.exists() else " (absent; defaults used)"))
+    table = Table(show_header=True)
+    table.add_column("setting")
+    table.add_column("value")
+    for key, value in data.items():
+        if key == "prices":
+            value = f"{len(value)} models (see `paperbrief config --json`)"
+        table.add_row(key, "" if value is None else str(value))
+    out_console.print(table)
+
+
+__all__ = ["run", "render", "runs", "config", "EXIT_CANNOT_START"]

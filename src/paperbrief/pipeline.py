@@ -1,0 +1,341 @@
+"""The daily run: list a day, read each paper, write its report, store it, write the day's files.
+
+Stages overlap: one thread reads from arXiv politely (one request at a time,
+with the configured delay), and every paper read is handed at once to a pool
+of `jobs` writer threads. Every finished paper is stored in its own
+transaction, so a run that is interrupted at any point resumes where it
+stopped: stored documents are not read again and stored reports (same
+document, prompt version, model, language and links) are never written
+again. The day's files are rendered from the store by `render.day`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date as Date
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from paperbrief.config import Settings
+from paperbrief.models import DayListing, Document, ListedPaper, WrittenReport
+from paperbrief.render.day import Day, cost_usd, load_day, write_day_files
+from paperbrief.store import Store, document_hash, report_key
+
+
+class RunError(Exception):
+    """The run could not start (bad date, listing unavailable, bad configuration)."""
+
+
+@dataclass
+class PaperOutcome:
+    paper: ListedPaper
+    written: WrittenReport
+    reused: bool = False
+    read_s: float = 0.0
+    write_s: float = 0.0
+
+
+@dataclass
+class RunResult:
+    date: str
+    run_id: int
+    outcomes: list[PaperOutcome]
+    stats: dict[str, Any]
+    md_path: Path | None = None
+    json_path: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[PaperOutcome]:
+        return [o for o in self.outcomes if o.written.failed]
+
+
+class Reporter:
+    """Receives progress events; the CLI shows them as a progress bar or log lines."""
+
+    def listed(self, date: str, total: int, todo: int) -> None: ...
+    def read(self, paper: ListedPaper, source: str | None, seconds: float, error: str | None = None) -> None: ...
+    def written(self, outcome: PaperOutcome) -> None: ...
+    def message(self, text: str) -> None: ...
+
+
+def utc_today() -> Date:
+    return datetime.now(timezone.utc).date()
+
+
+def find_latest_day(settings: Settings, fetcher: Any, *, today: Date | None = None, look_back: int = 10) -> DayListing:
+    """The most recent day (from today, UTC, backwards) whose listing has papers."""
+    from paperbrief.sources import SourceError, list_day
+
+    day = today or utc_today()
+    last_error: str | None = None
+    for i in range(look_back + 1):
+        d = day - timedelta(days=i)
+        try:
+            listing = list_day(d, settings, fetcher)
+        except SourceError as e:  # HF answers 400 for a day it does not have yet
+            last_error = str(e)
+            continue
+        if listing.papers:
+            return listing
+    hint = f" (last error: {last_error})" if last_error else ""
+    raise RunError(f"no papers listed on Hugging Face in the {look_back + 1} days up to {day}{hint}; pass --date")
+
+
+def _listing_is_final(store: Store, date: str) -> bool:
+    """A stored listing can be reused when it was fetched after its day had ended (UTC)."""
+    rows = store.query("SELECT fetched_at FROM days WHERE date = ?", (date,))
+    if not rows:
+        return False
+    day_end = datetime.fromisoformat(date).replace(tzinfo=timezone.utc) + timedelta(days=1)
+    return rows[0]["fetched_at"] >= day_end.timestamp()
+
+
+def listing_document(paper: ListedPaper) -> Document:
+    """A Document from the listing's own abstract: the last resort when arXiv can't be read."""
+    return Document(
+        arxiv_id=paper.arxiv_id,
+        title=paper.title,
+        authors=paper.authors,
+        abstract=paper.abstract,
+        links=paper.known_links(),
+        source="ArXiv Abs",
+    )
+
+
+def run_day(
+    settings: Settings,
+    date: str | None,
+    *,
+    lang: str | None = None,
+    force: bool = False,
+    ids: Sequence[str] = (),
+    limit: int | None = None,
+    reporter: Reporter | None = None,
+    out: Path | None = None,
+    store: Store | None = None,
+) -> RunResult:
+    """Run one day end to end and write its files. Raises RunError when it cannot start."""
+    from paperbrief.http import Fetcher
+    from paperbrief.sources import SourceError, list_day
+    from paperbrief.writer import prompt_version
+
+    reporter = reporter or Reporter()
+    lang = lang or settings.lang
+    out = out or settings.out
+    model = settings.model if settings.llm_configured else "extractive"
+    pv = prompt_version(lang)
+    own_store = store is None
+    store = store or Store(settings.db_path)
+    fetcher = Fetcher(settings)
+    try:
+        # 1. which papers
+        listing: DayListing | None = None
+        if date is None:
+            listing = find_latest_day(settings, fetcher)
+            date = listing.date
+        elif not force and _listing_is_final(store, date):
+            listing = store.get_listing(date)
+        if listing is None:
+            try:
+                listing = list_day(date, settings, fetcher)
+            except SourceError as e:
+                raise RunError(str(e)) from None
+        for w in listing.warnings:
+            reporter.message(w)
+        if listing.papers or store.get_listing(listing.date) is None:
+            store.save_listing(listing)
+        papers = list(listing.papers)
+        if ids:
+            wanted = {i.strip() for i in ids}
+            unknown = wanted - {p.arxiv_id for p in papers}
+            if unknown:
+                raise RunError(
+                    f"not in the listing of {date}: {', '.join(sorted(unknown))}; run `paperbrief list --date {date}`"
+                )
+            papers = [p for p in papers if p.arxiv_id in wanted]
+        if limit is not None:
+            papers = papers[:limit]
+
+        run_id = store.start_run(date, lang, model, pv)
+        started = time.monotonic()
+        reporter.listed(date, len(listing.papers), len(papers))
+        runner = _DayRunner(settings, store, fetcher, reporter, run_id, lang, model, pv, force)
+        status = "interrupted"
+        try:
+            outcomes = runner.run(papers)
+            status = "ok" if not any(o.written.failed for o in outcomes) else "partial"
+        finally:
+            stats = runner.stats(time.monotonic() - started)
+            store.finish_run(run_id, status, stats)
+        result = RunResult(date=date, run_id=run_id, outcomes=outcomes, stats=stats, warnings=listing.warnings)
+        day = load_day(store, date, lang)
+        if day is not None:
+            result.md_path, result.json_path = write_day_files(day, out, settings.prices)
+        return result
+    finally:
+        fetcher.close()
+        if own_store:
+            store.close()
+
+
+class _DayRunner:
+    """Reads papers one at a time in this thread and writes them in a pool of `jobs` threads."""
+
+    def __init__(self, settings: Settings, store: Store, fetcher: Any, reporter: Reporter, run_id: int,
+                 lang: str, model: str, pv: str, force: bool) -> None:
+        self.settings, self.store, self.fetcher, self.reporter = settings, store, fetcher, reporter
+        self.run_id, self.lang, self.model, self.pv, self.force = run_id, lang, model, pv, force
+        self.arxiv_blocked: str | None = None
+        self._lock = threading.Lock()
+        self.outcomes: dict[str, PaperOutcome] = {}
+        self.calls_in = self.calls_out = 0
+        self.cost: float | None = 0.0
+
+    def run(self, papers: list[ListedPaper]) -> list[PaperOutcome]:
+        futures: list[Future[PaperOutcome]] = []
+        pool = ThreadPoolExecutor(max_workers=self.settings.jobs, thread_name_prefix="writer")
+        try:
+            for paper in papers:
+                reused = self._reuse(paper)
+                if reused is not None:
+                    self._done(reused)
+                    continue
+                doc, doc_hash, read_s = self._read(paper)
+                if doc is None:
+                    self._done(self._unread(paper, doc_hash, read_s))
+                    continue
+                futures.append(pool.submit(self._write, paper, doc, doc_hash, read_s))
+            for f in futures:
+                self._done(f.result())
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+        return [self.outcomes[p.arxiv_id] for p in papers]
+
+    # -- stages ----------------------------------------------------------------
+
+    def _key(self, paper: ListedPaper, doc_hash: str) -> str:
+        return report_key(doc_hash, self.pv, self.model, self.lang, paper.known_links())
+
+    def _reuse(self, paper: ListedPaper) -> PaperOutcome | None:
+        if self.force:
+            return None
+        stored_doc = self.store.latest_document(paper.arxiv_id)
+        if stored_doc is None:
+            return None
+        stored = self.store.get_report(self._key(paper, stored_doc[0]))
+        if stored is None:
+            return None
+        return PaperOutcome(paper=paper, written=stored.written, reused=True)
+
+    def _read(self, paper: ListedPaper) -> tuple[Document | None, str, float]:
+        """The paper's document: stored, read from arXiv, or the listing's abstract as a last resort."""
+        from paperbrief.http import ArxivBlocked
+        from paperbrief.readers import ReadError, read
+
+        t0 = time.monotonic()
+        if not self.force:
+            stored = self.store.latest_document(paper.arxiv_id)
+            if stored is not None:
+                self.reporter.read(paper, stored[1].source, 0.0)
+                return stored[1], stored[0], 0.0
+        doc: Document | None = None
+        error: str | None = None
+        if self.arxiv_blocked is None:
+            try:
+                doc = read(paper.arxiv_id, self.settings, self.fetcher, listed=paper)
+            except ArxivBlocked as e:
+                self.arxiv_blocked = str(e)
+                self.reporter.message(f"{e} — the remaining papers are written from their Hugging Face abstracts")
+            except ReadError as e:
+                error = str(e)
+            except Exception as e:  # a reader bug on one paper must not sink the day
+                error = f"reader crashed: {type(e).__name__}: {e}"
+        if doc is None and paper.abstract.strip():
+            doc = listing_document(paper)
+        read_s = time.monotonic() - t0
+        if doc is None:
+            error = error or self.arxiv_blocked or "no text and no abstract"
+            self.reporter.read(paper, None, read_s, error)
+            return None, error, read_s
+        if not doc.arxiv_id:
+            doc.arxiv_id = paper.arxiv_id
+        doc_hash = self.store.save_document(doc)
+        self.reporter.read(paper, doc.source, read_s)
+        return doc, doc_hash, read_s
+
+    def _unread(self, paper: ListedPaper, error: str, read_s: float) -> PaperOutcome:
+        written = WrittenReport(
+            arxiv_id=paper.arxiv_id, title=paper.title, source="ArXiv Abs", lang=self.lang,  # type: ignore[arg-type]
+            writer="extractive" if self.model == "extractive" else "llm", model=self.model,
+            prompt_version=self.pv, error=f"could not read the paper: {error}", flags=["unread"],
+        )
+        self.store.save_report(report_key("unread:" + paper.arxiv_id, self.pv, self.model, self.lang), "", written)
+        return PaperOutcome(paper=paper, written=written, read_s=read_s)
+
+    def _write(self, paper: ListedPaper, doc: Document, doc_hash: str, read_s: float) -> PaperOutcome:
+        from paperbrief.writer import write_report
+
+        t0 = time.monotonic()
+        try:
+            written = write_report(doc, self.settings, lang=self.lang, known_links=paper.known_links())
+        except Exception as e:  # a bug in one paper's writing must not sink the day
+            written = WrittenReport(arxiv_id=paper.arxiv_id, title=paper.title, source=doc.source, lang=self.lang,  # type: ignore[arg-type]
+                                    model=self.model, prompt_version=self.pv, error=f"writer crashed: {type(e).__name__}: {e}")
+        written.arxiv_id = paper.arxiv_id
+        written.title = paper.title
+        self.store.save_report(self._key(paper, doc_hash), doc_hash, written)
+        price = self.settings.prices
+        self.store.record_calls(self.run_id, paper.arxiv_id, written.calls,
+                                cost_of=lambda c: cost_usd(price, c.model, c.tokens_in, c.tokens_out))
+        return PaperOutcome(paper=paper, written=written, read_s=read_s, write_s=time.monotonic() - t0)
+
+    def _done(self, outcome: PaperOutcome) -> None:
+        with self._lock:
+            self.outcomes[outcome.paper.arxiv_id] = outcome
+            if not outcome.reused:
+                w = outcome.written
+                self.calls_in += w.tokens_in
+                self.calls_out += w.tokens_out
+                c = cost_usd(self.settings.prices, w.model, w.tokens_in, w.tokens_out)
+                self.cost = None if (self.cost is None or c is None) else round(self.cost + c, 6)
+        self.reporter.written(outcome)
+
+    def stats(self, elapsed: float) -> dict[str, Any]:
+        outs = list(self.outcomes.values())
+        sources = Counter(o.written.source for o in outs if "unread" not in o.written.flags)
+        return {
+            "papers": len(outs),
+            "written": sum(1 for o in outs if not o.written.failed),
+            "reused": sum(1 for o in outs if o.reused),
+            "failed": sum(1 for o in outs if o.written.failed),
+            "sources": {s: sources.get(s, 0) for s in ("HTML", "PDF", "ArXiv Abs")},
+            "tokens_in": self.calls_in,
+            "tokens_out": self.calls_out,
+            "cost_usd": self.cost,
+            "elapsed_s": round(elapsed, 3),
+            "failures": [
+                {"arxiv_id": o.paper.arxiv_id, "reason": o.written.error} for o in outs if o.written.failed
+            ],
+            "arxiv_blocked": self.arxiv_blocked,
+        }
+
+
+def rerender(settings: Settings, date: str, *, lang: str | None = None, out: Path | None = None) -> Day:
+    """Rebuild a day's files from the store alone: no network, no LLM."""
+    lang = lang or settings.lang
+    with Store(settings.db_path) as store:
+        day = load_day(store, date, lang)
+    if day is None or not day.entries:
+        raise RunError(f"nothing stored for {date} in language {lang}; run `paperbrief run --date {date}` first")
+    write_day_files(day, out or settings.out, settings.prices)
+    return day
+

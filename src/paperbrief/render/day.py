@@ -1,0 +1,200 @@
+"""The day's files: `<date>.md` and `<date>.json`, built from the store alone.
+
+`paperbrief run` and `paperbrief render` both end here, so a rebuilt day is
+byte-identical to the run's output (timings aside). Files are written to a
+temporary file and renamed into place, so no half-written report is ever left.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from paperbrief.models import ListedPaper, WrittenReport
+from paperbrief.store import Store
+
+SEPARATOR = "=" * 60
+HF_PAPERS = "https://huggingface.co/papers"
+ARXIV = "https://arxiv.org"
+SOURCES = ("HTML", "PDF", "ArXiv Abs")
+
+
+@dataclass
+class DayEntry:
+    """One paper of the day: how it was listed and what was written for it."""
+
+    paper: ListedPaper
+    written: WrittenReport
+    read_ok: bool = True  # False when no text at all could be read
+
+
+@dataclass
+class Day:
+    date: str
+    lang: str
+    entries: list[DayEntry] = field(default_factory=list)
+    run: dict[str, Any] = field(default_factory=dict)  # timings of the run that last touched the day
+
+    @property
+    def source_url(self) -> str:
+        return f"{HF_PAPERS}/date/{self.date}"
+
+
+def cost_usd(prices: dict[str, tuple[float, float]], model: str, tokens_in: int, tokens_out: int) -> float | None:
+    """Estimated cost in USD from per-million-token prices, or None when the model has no price."""
+    if model == "extractive":
+        return 0.0
+    price = prices.get(model)
+    if price is None:
+        return None
+    return round((tokens_in * price[0] + tokens_out * price[1]) / 1_000_000, 6)
+
+
+def load_day(store: Store, date: str, lang: str) -> Day | None:
+    """The day as stored: listed papers that have a report in `lang`, in listing order."""
+    listing = store.get_listing(date)
+    if listing is None:
+        return None
+    day = Day(date=date, lang=lang)
+    for paper in listing.papers:
+        stored = store.latest_report(paper.arxiv_id, lang=lang)
+        if stored is None:
+            continue
+        written = stored.written
+        day.entries.append(DayEntry(paper=paper, written=written, read_ok="unread" not in written.flags))
+    runs = [r for r in store.runs(limit=200) if r.date == date and r.lang == lang and r.finished_at]
+    if runs:
+        r = runs[0]
+        day.run = {
+            "run_id": r.id,
+            "started_at": r.started_at,
+            "finished_at": r.finished_at,
+            "elapsed_s": round(r.finished_at - r.started_at, 3),
+        }
+    return day
+
+
+def source_label(entry: DayEntry, lang: str) -> str:
+    if not entry.read_ok:
+        return "未能读取" if lang == "zh" else "not read"
+    return entry.written.source
+
+
+def day_markdown(day: Day) -> str:
+    """The daily Markdown in the exact shape of report-format.md."""
+    from paperbrief.render.markdown import paper_markdown
+
+    parts = [
+        "# Hugging Face Daily Papers Report\n"
+        f"**Date**: {day.date}\n"
+        f"**Source URL**: {day.source_url}\n\n"
+        f"{SEPARATOR}\n\n"
+    ]
+    for e in day.entries:
+        block = paper_markdown(e.paper.title, e.paper.arxiv_id, source_label(e, day.lang), e.written, lang=day.lang)
+        parts.append(block.rstrip("\n") + f"\n\n\n{SEPARATOR}\n\n")
+    return "".join(parts).rstrip("\n") + "\n"
+
+
+def paper_links(p: ListedPaper) -> dict[str, str | None]:
+    return {
+        "hf": f"{HF_PAPERS}/{p.arxiv_id}",
+        "arxiv": f"{ARXIV}/abs/{p.arxiv_id}",
+        "pdf": f"{ARXIV}/pdf/{p.arxiv_id}",
+        "html": f"{ARXIV}/html/{p.arxiv_id}",
+        "github": p.github_repo,
+        "project_page": p.project_page,
+    }
+
+
+def day_json(day: Day, prices: dict[str, tuple[float, float]]) -> dict[str, Any]:
+    """The daily JSON: the day's figures and, per paper, metadata, report and grounding."""
+    papers = []
+    sources = {s: 0 for s in SOURCES}
+    tokens_in = tokens_out = 0
+    cost: float | None = 0.0
+    models: list[str] = []
+    versions: list[str] = []
+    failures = []
+    for e in day.entries:
+        w = e.written
+        if e.read_ok:
+            sources[w.source] = sources.get(w.source, 0) + 1
+        tokens_in += w.tokens_in
+        tokens_out += w.tokens_out
+        c = cost_usd(prices, w.model, w.tokens_in, w.tokens_out)
+        cost = None if (cost is None or c is None) else round(cost + c, 6)
+        if w.model and w.model not in models:
+            models.append(w.model)
+        if w.prompt_version and w.prompt_version not in versions:
+            versions.append(w.prompt_version)
+        if w.failed:
+            failures.append({"arxiv_id": e.paper.arxiv_id, "reason": w.error or "unknown"})
+        papers.append(
+            {
+                "arxiv_id": e.paper.arxiv_id,
+                "title": e.paper.title,
+                "authors": e.paper.authors,
+                "upvotes": e.paper.upvotes,
+                "links": paper_links(e.paper),
+                "github_repo": e.paper.github_repo,
+                "project_page": e.paper.project_page,
+                "source": w.source if e.read_ok else None,
+                "writer": w.writer,
+                "model": w.model,
+                "prompt_version": w.prompt_version,
+                "lang": w.lang,
+                "report": w.report.model_dump() if w.report else None,
+                "ungrounded_numbers": w.ungrounded_numbers,
+                "flags": w.flags,
+                "tokens_in": w.tokens_in,
+                "tokens_out": w.tokens_out,
+                "error": w.error,
+            }
+        )
+    return {
+        "date": day.date,
+        "source_url": day.source_url,
+        "lang": day.lang,
+        "model": ", ".join(models),
+        "prompt_version": ", ".join(versions),
+        "counts": {
+            "papers": len(day.entries),
+            "written": len(day.entries) - len(failures),
+            "failed": len(failures),
+            "sources": sources,
+        },
+        "tokens": {"in": tokens_in, "out": tokens_out},
+        "cost_usd": cost,
+        "timings": day.run,
+        "failures": failures,
+        "papers": papers,
+    }
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temp file in the same folder and rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_day_files(day: Day, out: Path, prices: dict[str, tuple[float, float]]) -> tuple[Path, Path]:
+    """Write `<date>.md` and `<date>.json` into `out`; returns their paths."""
+    md_path = out / f"{day.date}.md"
+    json_path = out / f"{day.date}.json"
+    write_atomic(md_path, day_markdown(day))
+    write_atomic(json_path, json.dumps(day_json(day, prices), ensure_ascii=False, indent=2) + "\n")
+    return md_path, json_path
