@@ -1,0 +1,72 @@
+"""The configuration resolver: defaults < TOML file < environment < flags; clear errors; masked secrets."""
+
+import pytest
+
+from paperbrief.config import ConfigError, load_settings
+
+
+def test_defaults_follow_arxiv_rules_and_real_endpoints(tmp_path):
+    s = load_settings(env={"PAPERBRIEF_CONFIG": "", "PAPERBRIEF_HOME": str(tmp_path)})
+    assert s.arxiv_delay == 3.0
+    assert s.hf_endpoint == "https://huggingface.co"
+    assert s.arxiv_export_url == "https://export.arxiv.org/api/query"
+    assert not s.llm_configured
+
+
+def test_order_file_then_env_then_flags(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('model = "from-file"\njobs = 3\nlang = "en"\n[prices]\nmy-model = [1.0, 2.0]\n', encoding="utf-8")
+    env = {"PAPERBRIEF_CONFIG": str(cfg), "PAPERBRIEF_MODEL": "from-env", "PAPERBRIEF_HOME": str(tmp_path)}
+    s = load_settings({"jobs": 7, "lang": None}, env=env)
+    assert s.model == "from-env"  # env beats file
+    assert s.jobs == 7  # flag beats file
+    assert s.lang == "en"  # None flag leaves the file's value
+    assert s.prices["my-model"] == (1.0, 2.0) and "gpt-4o-mini" in s.prices
+
+
+def test_unknown_key_is_named(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("modle = 'x'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown key 'modle'"):
+        load_settings(env={"PAPERBRIEF_CONFIG": str(cfg)})
+
+
+def test_bad_value_names_key_and_origin(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("arxiv_delay = -1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"'jobs'.*environment variable PAPERBRIEF_JOBS"):
+        load_settings(env={"PAPERBRIEF_CONFIG": str(cfg), "PAPERBRIEF_JOBS": "lots"})
+    with pytest.raises(ConfigError, match=r"'arxiv_delay'.*config file"):
+        load_settings(env={"PAPERBRIEF_CONFIG": str(cfg)})
+
+
+def test_missing_explicit_config_file_is_an_error(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_settings(env={"PAPERBRIEF_CONFIG": str(tmp_path / "missing.toml")})
+
+
+def test_invalid_toml_is_one_line(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("model = \n", encoding="utf-8")
+    with pytest.raises(ConfigError) as e:
+        load_settings(env={"PAPERBRIEF_CONFIG": str(cfg)})
+    assert "\n" not in str(e.value) and "not valid TOML" in str(e.value)
+
+
+def test_api_key_is_masked_and_empty_means_unset(tmp_path):
+    secret = "sk-test-abcdefghijklmnopqrstuvwxyz123456"
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("", encoding="utf-8")
+    s = load_settings(env={"PAPERBRIEF_CONFIG": str(cfg), "OPENAI_API_KEY": secret})
+    assert s.llm_configured and s.api_key == secret
+    assert secret not in repr(s) and secret not in str(s.masked())
+    s2 = load_settings(env={"PAPERBRIEF_CONFIG": str(cfg), "OPENAI_API_KEY": "", "OPENAI_BASE_URL": ""})
+    assert not s2.llm_configured
+
+
+def test_bad_api_key_value_never_echoed(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("openai_api_key = 12345678901234567890\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as e:
+        load_settings(env={"PAPERBRIEF_CONFIG": str(cfg)})
+    assert "12345678901234567890" not in str(e.value)
