@@ -33,9 +33,10 @@ def test_unknown_key_is_named(tmp_path):
 
 def test_bad_value_names_key_and_origin(tmp_path):
     cfg = tmp_path / "c.toml"
-    cfg.write_text("arxiv_delay = -1\n", encoding="utf-8")
+    cfg.write_text("", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"'jobs'.*environment variable PAPERBRIEF_JOBS"):
         load_settings(env={"PAPERBRIEF_CONFIG": str(cfg), "PAPERBRIEF_JOBS": "lots"})
+    cfg.write_text("arxiv_delay = -1\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"'arxiv_delay'.*config file"):
         load_settings(env={"PAPERBRIEF_CONFIG": str(cfg)})
 
