@@ -102,6 +102,31 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX llm_calls_by_run ON llm_calls(run_id);
         """,
     ),
+    (
+        # Full-text search (paperbrief.search): the FTS5 index of every paper and its newest
+        # successful report per language, with CJK runs indexed as overlapping bigrams.
+        "002_search",
+        """
+        CREATE VIRTUAL TABLE search_fts USING fts5(
+            title, authors, abstract, domain, contribution, usage, innovations, results,
+            tokenize = 'porter unicode61 remove_diacritics 2'
+        );
+        CREATE TABLE search_docs (
+            id          INTEGER PRIMARY KEY,        -- the search_fts rowid of this document
+            arxiv_id    TEXT NOT NULL,
+            lang        TEXT NOT NULL,              -- the report's language, '' for a paper with no report
+            date        TEXT,                       -- the paper's latest listing date
+            domain      TEXT NOT NULL DEFAULT '',
+            report_key  TEXT,
+            signature   TEXT NOT NULL,              -- what was indexed, to skip unchanged documents
+            UNIQUE (arxiv_id, lang)
+        );
+        CREATE INDEX search_docs_by_date ON search_docs(date);
+        CREATE TABLE search_state (name TEXT PRIMARY KEY, value REAL NOT NULL);
+        CREATE INDEX reports_by_created ON reports(created_at);
+        CREATE INDEX papers_by_updated ON papers(updated_at);
+        """,
+    ),
 ]
 
 
