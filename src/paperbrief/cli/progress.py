@@ -129,7 +129,8 @@ def summary_table(result: RunResult) -> Table:
     table = Table(title=f"paperbrief run {result.date}", show_header=False, title_justify="left")
     table.add_column("what", style="bold")
     table.add_column("value")
-    table.add_row("papers", f"{s['papers']} ({s['written']} written, {s['reused']} reused, {s['failed']} failed)")
+    fresh = s["written"] - s["reused"]
+    table.add_row("papers", f"{s['papers']}: {fresh} newly written, {s['reused']} reused, {s['failed']} failed")
     src = s["sources"]
     table.add_row("read from", f"HTML {src['HTML']} · PDF {src['PDF']} · ArXiv Abs {src['ArXiv Abs']}")
     table.add_row("tokens in / out", f"{s['tokens_in']:,} / {s['tokens_out']:,}")

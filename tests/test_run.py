@@ -1,0 +1,264 @@
+"""The daily run end to end: `paperbrief run` as a subprocess against the replicas of Hugging Face,
+arXiv and the LLM; the day's files checked against every rule of report-format.md; resume after
+SIGKILL; a rerun that makes no request; render from the store; exit codes; runs and config."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from paperbrief.replica import fixtures
+
+DATE = "2026-02-08"
+SEP = "=" * 60
+ZH_SECTIONS = ["1. **应用领域**：", "2. **一句话核心贡献**：", "3. **使用指南**：", "4. **主要创新点**：", "5. **实验效果**："]
+SCHEMA = json.loads((Path(__file__).parents[1] / "src/paperbrief/schemas/day.schema.json").read_text("utf-8"))
+
+
+def expected_source(arxiv_id: str) -> str:
+    """What the replica serves for a paper decides what the report must say it was read from."""
+    entry = fixtures.manifest().get(arxiv_id, {})
+    if entry.get("html"):
+        return "HTML"
+    if entry.get("pdf"):
+        return "PDF"
+    return "ArXiv Abs"
+
+
+def listing_items(date: str = DATE) -> list[dict]:
+    return fixtures.listing(date)
+
+
+def cli_env(replica, home: Path, *, llm: bool = True) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        PAPERBRIEF_HOME=str(home),
+        HF_ENDPOINT=replica.url,
+        PAPERBRIEF_ARXIV_URL=replica.url,
+        PAPERBRIEF_ARXIV_EXPORT_URL=replica.url + "/api/query",
+        PAPERBRIEF_ARXIV_DELAY="0",
+        PYTHONUNBUFFERED="1",
+    )
+    if llm:
+        env.update(OPENAI_BASE_URL=replica.url + "/v1", OPENAI_API_KEY="sk-test-0123456789abcdefghij",
+                   PAPERBRIEF_MODEL="replica-model")
+    return env
+
+
+def paperbrief(args: list[str], env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "paperbrief", *args], env=env, capture_output=True, text=True,
+                          timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def check_day_markdown(md: str, date: str, papers: list[tuple[str, str]]) -> None:
+    """Every rule of report-format.md for the daily Markdown. `papers` = [(arxiv_id, title)] in order."""
+    lines = md.split("\n")
+    assert lines[0] == "# Hugging Face Daily Papers Report"
+    assert lines[1] == f"**Date**: {date}"
+    assert lines[2] == f"**Source URL**: https://huggingface.co/papers/date/{date}"
+    assert lines[3] == "" and lines[4] == SEP
+    assert sum(1 for ln in lines if ln == SEP) == len(papers) + 1
+    assert all(ln == SEP or not ln.startswith("====") for ln in lines)
+    blocks = md.split("\n" + SEP + "\n")
+    assert blocks[-1].strip() == "", "a separator must follow the last paper"
+    body_blocks = blocks[1:-1]
+    assert len(body_blocks) == len(papers)
+    for block, (arxiv_id, title) in zip(body_blocks, papers):
+        blines = block.strip("\n").split("\n")
+        assert blines[0] == f"## 📄 {title}"
+        assert blines[1] == ""
+        assert blines[2] == f"- **链接**: https://huggingface.co/papers/{arxiv_id}"
+        assert blines[3] == f"- **阅读来源**: {expected_source(arxiv_id)}", arxiv_id
+        positions = [block.find(h) for h in ZH_SECTIONS]
+        assert all(p > 0 for p in positions), f"{arxiv_id}: missing a section heading"
+        assert positions == sorted(positions), f"{arxiv_id}: sections out of order"
+
+
+def strip_timings(day: dict) -> dict:
+    day = json.loads(json.dumps(day))
+    day.pop("timings", None)
+    return day
+
+
+@pytest.fixture
+def llm(replica):
+    return replica.services["llm"]
+
+
+def test_full_day_against_the_replicas(replica, tmp_path):
+    home, out = tmp_path / "home", tmp_path / "out"
+    proc = paperbrief(["run", "--date", DATE, "--out", str(out), "--jobs", "8"], cli_env(replica, home))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    items = listing_items()
+    papers = [(it["paper"]["id"], it["paper"]["title"]) for it in items]
+    assert len(papers) == 47
+    md = (out / f"{DATE}.md").read_text(encoding="utf-8")
+    check_day_markdown(md, DATE, papers)
+    day = json.loads((out / f"{DATE}.json").read_text(encoding="utf-8"))
+    jsonschema.validate(day, SCHEMA)
+    assert [p["arxiv_id"] for p in day["papers"]] == [i for i, _ in papers]
+    assert day["counts"]["papers"] == 47 and day["counts"]["failed"] == 0
+    assert {p["arxiv_id"]: p["source"] for p in day["papers"]} == {i: expected_source(i) for i, _ in papers}
+    assert day["counts"]["sources"]["ArXiv Abs"] == len(fixtures.abstract_only_ids())
+    assert day["tokens"]["in"] > 0 and day["model"] == "replica-model"
+    # the listing's GitHub repo reaches the writer as a known link
+    with_repo = [it["paper"] for it in items if it["paper"].get("githubRepo")]
+    assert with_repo, "the fixture listing should give some papers a GitHub repo"
+    for p in with_repo:
+        assert any(p["githubRepo"] in str(r["body"]) for r in replica.services["llm"].requests
+                   if p["id"] in str(r["body"])), p["id"]
+    # the summary names the sources and tokens; not on a terminal, progress is plain log lines
+    assert "read from" in proc.stderr and "HTML" in proc.stderr
+    assert "[47/47]" in proc.stderr
+    # the API key never shows
+    assert "sk-test-0123456789abcdefghij" not in proc.stderr + proc.stdout + md + json.dumps(day)
+    db = (home / "paperbrief.db").read_bytes()
+    assert b"sk-test-0123456789abcdefghij" not in db
+
+    # A rerun of the finished day makes no HTTP request and no LLM call.
+    replica.reset_counts()
+    before_md = md
+    proc2 = paperbrief(["run", "--date", DATE, "--out", str(out)], cli_env(replica, home))
+    assert proc2.returncode == 0, proc2.stderr[-2000:]
+    assert replica.count("/") == 0
+    assert (out / f"{DATE}.md").read_text(encoding="utf-8") == before_md
+    assert "47 reused" in proc2.stderr
+
+    # render rebuilds identical files from the store with no network at all
+    replica.stop()
+    out2 = tmp_path / "out2"
+    proc3 = paperbrief(["render", "--date", DATE, "--out", str(out2)], cli_env(replica, home))
+    assert proc3.returncode == 0, proc3.stderr
+    assert (out2 / f"{DATE}.md").read_text(encoding="utf-8") == before_md
+    assert strip_timings(json.loads((out2 / f"{DATE}.json").read_text("utf-8"))) == strip_timings(day)
+
+    # runs lists both runs with their figures
+    proc4 = paperbrief(["runs", "--json"], cli_env(replica, home))
+    runs = json.loads(proc4.stdout)
+    assert [r["status"] for r in runs] == ["ok", "ok"]
+    assert runs[1]["stats"]["written"] == 47 and runs[0]["stats"]["reused"] == 47
+
+
+def test_sigkill_mid_run_then_resume(replica, llm, tmp_path):
+    items = listing_items()
+    # Uninterrupted reference run in its own home.
+    ref_out = tmp_path / "ref"
+    ref = paperbrief(["run", "--date", DATE, "--out", str(ref_out), "--jobs", "4"], cli_env(replica, tmp_path / "h1"))
+    assert ref.returncode == 0, ref.stderr[-2000:]
+
+    # Interrupted run: slow answers so the kill lands mid-way.
+    llm.delay = 0.25
+    home, out = tmp_path / "h2", tmp_path / "out"
+    replica.reset_counts()
+    proc = subprocess.Popen([sys.executable, "-m", "paperbrief", "run", "--date", DATE, "--out", str(out), "--jobs", "2"],
+                            env=cli_env(replica, home), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while replica.count("/v1/chat/completions") < 12 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not (out / f"{DATE}.md").exists(), "no day file before the day is complete"
+    assert not list(out.glob("*.tmp")) if out.exists() else True
+    with sqlite3.connect(home / "paperbrief.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        stored = [r[0] for r in db.execute("SELECT arxiv_id FROM reports WHERE failed = 0")]
+    assert 0 < len(stored) < 47
+
+    llm.delay = 0
+    replica.reset_counts()
+    llm.requests.clear()
+    again = paperbrief(["run", "--date", DATE, "--out", str(out), "--jobs", "4"], cli_env(replica, home))
+    assert again.returncode == 0, again.stderr[-2000:]
+    titles = {it["paper"]["id"]: it["paper"]["title"] for it in items}
+    for arxiv_id in stored:
+        assert llm.calls_for(titles[arxiv_id]) == 0, f"{arxiv_id} was stored before the kill but written again"
+    assert len(llm.requests) == 47 - len(stored)
+    assert (out / f"{DATE}.md").read_text("utf-8") == (ref_out / f"{DATE}.md").read_text("utf-8")
+    assert strip_timings(json.loads((out / f"{DATE}.json").read_text("utf-8"))) == strip_timings(
+        json.loads((ref_out / f"{DATE}.json").read_text("utf-8")))
+
+
+def test_extractive_default_without_llm(replica_env, tmp_path):
+    """With no endpoint configured the run works out of the box, writing extracts."""
+    from paperbrief.config import load_settings
+    from paperbrief.pipeline import run_day
+
+    settings = load_settings({"out": tmp_path / "out"})
+    assert not settings.llm_configured
+    ids = fixtures.html_fixture_ids()[:2] + fixtures.pdf_only_ids()[:1] + fixtures.abstract_only_ids()[:1]
+    result = run_day(settings, DATE, ids=ids)
+    assert not result.failed, [o.written.error for o in result.failed]
+    assert {o.written.writer for o in result.outcomes} == {"extractive"}
+    assert replica_env.count("/v1/") == 0
+    md = result.md_path.read_text("utf-8")
+    order = [it["paper"]["id"] for it in listing_items() if it["paper"]["id"] in ids]
+    titles = {it["paper"]["id"]: it["paper"]["title"] for it in listing_items()}
+    check_day_markdown(md, DATE, [(i, titles[i]) for i in order])
+    assert md.count("摘录") >= len(ids)  # says plainly that it is an extract
+
+
+def test_a_failed_paper_appears_with_its_reason_and_exit_code_1(replica, llm, tmp_path):
+    first = listing_items()[0]["paper"]
+    llm.script(*(["I'm sorry, but I can't help with that."] * 4))
+    out = tmp_path / "out"
+    proc = paperbrief(["run", "--date", DATE, "--ids", first["id"], "--out", str(out)], cli_env(replica, tmp_path / "h"))
+    assert proc.returncode == 1, proc.stderr
+    md = (out / f"{DATE}.md").read_text("utf-8")
+    day = json.loads((out / f"{DATE}.json").read_text("utf-8"))
+    jsonschema.validate(day, SCHEMA)
+    assert day["counts"]["failed"] == 1 and day["papers"][0]["report"] is None and day["papers"][0]["error"]
+    assert f"## 📄 {first['title']}" in md and md.count(SEP) == 2
+    assert "failed" in proc.stderr
+
+
+@pytest.mark.parametrize("bad", ["2026-2-8", "2026-02-30", "2999-01-01"])
+def test_bad_dates_fail_before_any_request(replica, tmp_path, bad):
+    proc = paperbrief(["run", "--date", bad], cli_env(replica, tmp_path / "h"))
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and "Error" in proc.stderr
+    assert replica.count("/") == 0
+
+
+def test_default_date_is_the_most_recent_day_with_papers(replica, tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    recent = (datetime.now(timezone.utc).date() - timedelta(days=2)).isoformat()
+    items = listing_items()[:2]
+    replica.services["hf"].set_day(recent, items)
+    replica.services["hf"].latest_date = recent
+    out = tmp_path / "out"
+    proc = paperbrief(["run", "--out", str(out), "--lang", "zh"], cli_env(replica, tmp_path / "h", llm=False))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert (out / f"{recent}.md").exists()
+
+
+def test_unreachable_listing_cannot_start(tmp_path):
+    env = dict(os.environ, HF_ENDPOINT="http://127.0.0.1:9", PAPERBRIEF_HOME=str(tmp_path / "h"))
+    proc = paperbrief(["run", "--date", DATE], env)
+    assert proc.returncode == 2
+    assert "Error" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_config_command_masks_the_key(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('model = "deepseek-chat"\njobs = 6\n', encoding="utf-8")
+    env = dict(os.environ, PAPERBRIEF_CONFIG=str(cfg), OPENAI_API_KEY="sk-secret-abcdefghijklmnop1234")
+    proc = paperbrief(["config", "--json"], env)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["settings"]["model"] == "deepseek-chat" and data["settings"]["jobs"] == 6
+    assert "sk-secret-abcdefghijklmnop1234" not in proc.stdout
+    bad = tmp_path / "bad.toml"
+    bad.write_text("jobz = 1\n", encoding="utf-8")
+    proc = paperbrief(["config"], dict(env, PAPERBRIEF_CONFIG=str(bad)))
+    assert proc.returncode == 2 and "jobz" in proc.stderr
