@@ -1,0 +1,239 @@
+"""Grounding: check a written report against the paper it was written from.
+
+Every number in the report's text is looked up in the paper's text
+(`Document.full_text()`, which includes table Markdown and LaTeX as `$...$`).
+A number matches when the paper has the same value (1,024 = 1024; 92.5 = 92.50)
+with a compatible unit: the same unit class, or no unit on either side (tables
+often give bare numbers). Unit classes:
+
+- times: `2.67×`, `2.67x`, `2.67 倍`, `2.67-fold`, `2.67 times`, `$2.67\\times$`, `×2.67`
+- percent: `50%`, `50 %`, `50 percent`, `50\\%`, `50 个百分点`, `50 pp`
+- seconds: `462s`, `462 s`, `462 秒`, `462 sec`, `462 seconds`; likewise ms, minutes, hours
+- scale suffixes K / M / B (`7B`, `128K`) are units too, so `7B` never matches a bare 7 used as `7%`.
+
+Skipped as too common or not claims: integers 0-10 without a unit (counts, list
+items), four-digit years 1900-2099 without a unit, numbers inside URLs, numbers
+that are part of a name (`GPT-4o`, `ResNet-18`, `Qwen2.5`, `ImageNet-1K`, `3D`),
+and references to parts of the paper (`Table 3`, `Section 4.2`, `Fig. 5`, `Eq. 2`).
+
+Flags (short codes, `code:detail`): `empty:<field>` for an empty field,
+`wrong_language:<lang>` when the report is mostly in another language than
+expected, `copies_abstract:<field>` for innovations or results that are copies
+of the abstract (most of their word 5-grams, or CJK 8-grams, occur in it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+from paperbrief.models import Document, Report, WrittenReport
+
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD_RE = re.compile(r"[A-Za-z]{2,}")
+_URL_RE = re.compile(r"https?://\S+|www\.\S+")
+
+# A number (with thousands separators and decimals), an optional unit after it.
+_UNITS = (
+    r"(?P<unit>\s?(?:%|％|\\%)|\s?(?:percent(?:age\s+points?)?|pp\b|个百分点|百分点)"
+    r"|\s?(?:×|\\times|x\b|X\b|倍|-?fold\b|times\b)"
+    r"|\s?(?:ms\b|毫秒|milliseconds?\b)"
+    r"|\s?(?:s\b|秒|secs?\b|seconds?\b)"
+    r"|\s?(?:min\b|mins\b|minutes?\b|分钟)"
+    r"|\s?(?:h\b|hrs?\b|hours?\b|小时)"
+    r"|[KkMB]\b)?"
+)
+_NUMBER_RE = re.compile(r"(?P<pre>[×xX]\s?|\\times\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)" + _UNITS)
+_PART_REF_RE = re.compile(
+    r"(?:table|tab\.|section|sec\.|§|figure|fig\.|eq\.|equation|appendix|algorithm|alg\.|line|step|stage|"
+    r"表|图|第|章节|公式|附录)\s*$",
+    re.I,
+)
+
+_UNIT_CLASS = {
+    "%": "percent", "％": "percent", "\\%": "percent", "percent": "percent", "pp": "percent",
+    "个百分点": "percent", "百分点": "percent",
+    "×": "times", "\\times": "times", "x": "times", "倍": "times", "fold": "times", "times": "times",
+    "ms": "ms", "毫秒": "ms", "millisecond": "ms", "milliseconds": "ms",
+    "s": "s", "秒": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s",
+    "min": "min", "mins": "min", "minute": "min", "minutes": "min", "分钟": "min",
+    "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h", "小时": "h",
+    "k": "K", "m": "M", "b": "B",
+}
+
+
+def _unit_class(unit: str | None, pre: str | None) -> str | None:
+    if pre:
+        return "times"
+    if not unit:
+        return None
+    u = unit.strip().lstrip("-")
+    if u.startswith("percent"):
+        return "percent"
+    return _UNIT_CLASS.get(u) or _UNIT_CLASS.get(u.lower())
+
+
+def _value(num: str) -> Decimal | None:
+    try:
+        return Decimal(num.replace(",", "")).normalize()
+    except InvalidOperation:
+        return None
+
+
+def normalise_latex(text: str) -> str:
+    """Make LaTeX number notation plain: `2.67\\times` -> `2.67×`, `50\\%` -> `50%`, `1{,}024` -> `1,024`."""
+    text = text.replace("{,}", ",").replace("\\times", "×").replace("\\%", "%")
+    text = re.sub(r"\\[,;:! ]|~", " ", text)
+    text = re.sub(r"\\(?:mathbf|textbf|mathrm|text|bm|boldsymbol|underline|emph)\s*", "", text)
+    return text.replace("{", "").replace("}", "").replace("$", " ")
+
+
+def numbers_in(text: str, *, skip_trivial: bool = True) -> list[tuple[str, Decimal, str | None]]:
+    """The numbers of `text` as (as written, value, unit class); trivial ones skipped if asked."""
+    text = _URL_RE.sub(" ", text)
+    found: list[tuple[str, Decimal, str | None]] = []
+    for m in _NUMBER_RE.finditer(text):
+        start = m.start("num")
+        before = text[max(0, start - 24) : start]
+        pre = m.group("pre")
+        if pre:
+            ch = text[m.start() - 1] if m.start() > 0 else " "
+            if pre.strip() in ("x", "X") and (ch.isalnum() or ch == "_"):
+                pre = None  # the x of a word, e.g. "max2" or "0x"
+            before = text[max(0, m.start() - 24) : m.start()]
+        prev = text[m.start() - 1] if m.start() > 0 else " "
+        if not pre and (prev.isalpha() or prev in "_." or (prev == "-" and re.search(r"[A-Za-z]-$", before))):
+            continue  # part of a name: GPT-4o, ResNet-18, Qwen2.5, v2
+        after = text[m.end() : m.end() + 1]
+        unit = m.group("unit")
+        if not unit and after and (after.isalpha() and not _CJK_RE.match(after)):
+            continue  # 3D, 4o, 2nd
+        if not unit and after in (".",) and text[m.end() + 1 : m.end() + 2].isdigit():
+            continue  # version strings such as 1.2.3
+        value = _value(m.group("num"))
+        if value is None:
+            continue
+        cls = _unit_class(unit, pre)
+        if skip_trivial and cls is None:
+            if _PART_REF_RE.search(before):
+                continue
+            if value == value.to_integral_value() and "." not in m.group("num"):
+                if 0 <= value <= 10:
+                    continue
+                if 1900 <= value <= 2099 and len(m.group("num")) == 4:
+                    continue
+        written = m.group(0).strip()
+        found.append((written, value, cls))
+    return found
+
+
+class PaperNumbers:
+    """The numbers of a paper's text, indexed for lookup by value and unit class."""
+
+    def __init__(self, text: str) -> None:
+        self.units: dict[Decimal, set[str | None]] = {}
+        for _, value, cls in numbers_in(normalise_latex(text), skip_trivial=False):
+            self.units.setdefault(value, set()).add(cls)
+
+    def has(self, value: Decimal, cls: str | None) -> bool:
+        units = self.units.get(value)
+        if units is None:
+            return False
+        return cls is None or cls in units or None in units
+
+
+def report_texts(report: Report) -> Iterable[tuple[str, str]]:
+    """(field path, text) for every text of the report."""
+    yield "domain", report.domain
+    yield "contribution", report.contribution
+    for i, u in enumerate(report.usage):
+        yield f"usage[{i}].label", u.label
+        yield f"usage[{i}].text", u.text
+    for i, n in enumerate(report.innovations):
+        yield f"innovations[{i}].name", n.name
+        yield f"innovations[{i}].detail", n.detail
+    for i, r in enumerate(report.results):
+        yield f"results[{i}].label", r.label
+        yield f"results[{i}].text", r.text
+
+
+def ungrounded_numbers(report: Report, paper_text: str) -> list[str]:
+    """The numbers of the report (as written there) that the paper's text does not contain."""
+    index = PaperNumbers(paper_text)
+    missing: list[str] = []
+    for _, text in report_texts(report):
+        for written, value, cls in numbers_in(text):
+            if not index.has(value, cls) and written not in missing:
+                missing.append(written)
+    return missing
+
+
+def cjk_share(text: str) -> float:
+    """Share of CJK characters among CJK characters plus Latin words (0 = all English, 1 = all Chinese)."""
+    text = _URL_RE.sub(" ", text)
+    cjk = len(_CJK_RE.findall(text))
+    latin = len(_LATIN_WORD_RE.findall(text))
+    return cjk / (cjk + latin) if cjk + latin else 0.5
+
+
+def text_language(text: str) -> str:
+    """"zh" when the text is mostly Chinese, else "en"."""
+    return "zh" if cjk_share(text) >= 0.5 else "en"
+
+
+def report_language_ok(text: str, lang: str) -> bool:
+    """True unless `text` is mostly in the other language (Chinese reports keep English terms)."""
+    share = cjk_share(text)
+    return share >= 0.4 if lang == "zh" else share <= 0.3
+
+
+def _grams(text: str) -> set[str]:
+    if _CJK_RE.search(text) and cjk_share(text) >= 0.5:
+        chars = re.sub(r"\s+", "", text)
+        return {chars[i : i + 8] for i in range(max(len(chars) - 7, 0))}
+    words = re.findall(r"\w+", text.lower())
+    return {" ".join(words[i : i + 5]) for i in range(max(len(words) - 4, 0))}
+
+
+def copies(text: str, source: str, threshold: float = 0.6) -> bool:
+    """True when most n-grams of `text` (at least 4 of them) occur in `source`."""
+    grams = _grams(text)
+    if len(grams) < 4:
+        return False
+    src = _grams(source)
+    return len(grams & src) / len(grams) >= threshold
+
+
+def report_flags(report: Report, doc: Document, expected_lang: str) -> list[str]:
+    flags: list[str] = []
+    for path, text in report_texts(report):
+        if not text.strip():
+            flags.append(f"empty:{path}")
+    whole = "\n".join(t for _, t in report_texts(report))
+    if not report_language_ok(whole, expected_lang):
+        flags.append(f"wrong_language:{'en' if expected_lang == 'zh' else 'zh'}")
+    if doc.abstract:
+        for i, n in enumerate(report.innovations):
+            if copies(n.detail, doc.abstract):
+                flags.append(f"copies_abstract:innovations[{i}]")
+        for i, r in enumerate(report.results):
+            if copies(r.text, doc.abstract):
+                flags.append(f"copies_abstract:results[{i}]")
+    return flags
+
+
+def check_report(written: WrittenReport, doc: Document) -> WrittenReport:
+    """Fill `ungrounded_numbers` and `flags` of a written report (a copy; failed reports pass through)."""
+    if written.report is None:
+        return written
+    paper = doc.full_text()
+    expected = written.lang
+    if written.writer == "extractive":
+        expected = text_language(doc.abstract or paper[:4000])  # an extract is in the paper's language
+    return written.model_copy(
+        update={
+            "ungrounded_numbers": ungrounded_numbers(written.report, paper),
+            "flags": report_flags(written.report, doc, expected),
+        }
+    )

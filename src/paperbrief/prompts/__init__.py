@@ -1,0 +1,1 @@
+"""Prompt template files (report.zh.txt, report.en.txt), read by paperbrief.writer.prompts."""

@@ -1,0 +1,68 @@
+"""Write the per-paper report: the LLM writer when an endpoint is configured, else the extractive one.
+
+    write_report(doc, settings, lang="zh", known_links=(), client=None) -> WrittenReport
+
+Never raises for a paper-level problem: a failed paper has report=None and a
+one-line `error`. Every successful report is grounding-checked before it returns.
+Thread-safe: the daily run calls it from several threads at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from paperbrief.checks import check_report
+from paperbrief.config import Settings
+from paperbrief.models import Document, WrittenReport
+from paperbrief.writer.prompts import prompt_version as _llm_prompt_version
+
+EXTRACTIVE_VERSION = "extractive-1"
+
+__all__ = ["EXTRACTIVE_VERSION", "prompt_version", "write_report"]
+
+
+def prompt_version(lang: str, writer: str = "llm") -> str:
+    """The version recorded with a report: the prompt template's for the LLM writer."""
+    return EXTRACTIVE_VERSION if writer == "extractive" else _llm_prompt_version(lang)
+
+
+def write_extractive(doc: Document, *, lang: str = "zh", known_links: Sequence[str] = ()) -> WrittenReport:
+    """The extract report of `doc` (the paper's own sentences, no LLM)."""
+    from paperbrief.writer.extractive import extract_report
+
+    written = WrittenReport(
+        arxiv_id=doc.arxiv_id,
+        title=doc.title,
+        source=doc.source,
+        lang=lang,
+        writer="extractive",
+        model="extractive",
+        prompt_version=EXTRACTIVE_VERSION,
+    )
+    try:
+        written.report = extract_report(doc, lang, known_links)
+    except Exception as e:  # noqa: BLE001 - one paper's surprise must not stop the others
+        written.error = f"extractive writer error: {type(e).__name__}: {e}"[:200]
+    return written
+
+
+def write_report(
+    doc: Document,
+    settings: Settings,
+    *,
+    lang: str = "zh",
+    known_links: Sequence[str] = (),
+    client: Any = None,
+    stream: bool = False,
+) -> WrittenReport:
+    """The report of `doc` in `lang`, checked against the paper; never raises for one paper's failure."""
+    if lang not in ("zh", "en"):
+        raise ValueError(f"unknown report language {lang!r}; use zh or en")
+    if settings.llm_configured or client is not None:
+        from paperbrief.writer.llm import write_llm
+
+        written = write_llm(doc, settings, lang=lang, known_links=known_links, client=client, stream=stream)
+    else:
+        written = write_extractive(doc, lang=lang, known_links=known_links)
+    return check_report(written, doc)

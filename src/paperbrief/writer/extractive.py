@@ -1,0 +1,215 @@
+"""The extractive writer: fill the report schema with the paper's own sentences (no LLM).
+
+Every text field is one sentence (or list item) copied verbatim from the paper,
+whitespace collapsed, or a short fixed phrase ("论文未给出" / "not stated in the
+paper"); labels are fixed words. The field (domain) is a fixed label chosen from
+keywords of the title and abstract, said to be inferred, or "未标注".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from paperbrief.models import Document, Innovation, LabeledText, Report
+from paperbrief.writer.context import section_kind
+
+NOT_GIVEN = {"zh": "论文未给出", "en": "not stated in the paper"}
+NOT_PROVIDED = {"zh": "论文未提供", "en": "not stated in the paper"}
+
+LABELS = {
+    "zh": {
+        "input": "输入", "output": "输出", "workflow": "流程/使用方式", "hardware": "硬件要求",
+        "availability": "开源状态", "contribution": "贡献", "result": "结果",
+    },
+    "en": {
+        "input": "Input", "output": "Output", "workflow": "Workflow", "hardware": "Hardware",
+        "availability": "Availability", "contribution": "Contribution", "result": "Result",
+    },
+}
+
+# Fixed field labels and the keywords (title + abstract) that suggest them.
+_DOMAINS: list[tuple[str, str, str]] = [
+    (r"\b(robot\w*|manipulation|embodied|locomotion)\b", "机器人 / 具身智能", "Robotics / Embodied AI"),
+    (r"\b(speech|audio|music|voice|acoustic)\b", "语音与音频", "Speech and Audio"),
+    (r"\b(video)\b", "计算机视觉 - 视频", "Computer Vision - Video"),
+    (r"\b(3d|mesh|point clouds?|nerf|gaussian splatting)\b", "计算机视觉 - 3D", "Computer Vision - 3D"),
+    (r"\b(multimodal|vision-language|vlms?|mllms?)\b", "多模态学习", "Multimodal Learning"),
+    (r"\b(images?|visual|vision|segmentation|detection|diffusion)\b", "计算机视觉", "Computer Vision"),
+    (r"\b(agents?|agentic|tool use)\b", "智能体", "AI Agents"),
+    (r"\b(reinforcement learning|rl|rlhf|reward)\b", "强化学习", "Reinforcement Learning"),
+    (r"\b(language models?|llms?|nlp|text|reasoning|translation)\b", "自然语言处理", "Natural Language Processing"),
+    (r"\b(graph|gnn)\b", "图学习", "Graph Learning"),
+    (r"\b(protein|molecul\w*|genom\w*|drug|cell)\b", "AI for Science", "AI for Science"),
+]
+
+_ABBREV = r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bet al\.)(?<!\bFig\.)(?<!\bEq\.)(?<!\bvs\.)(?<!\bSec\.)(?<!\bTab\.)(?<!\bNo\.)(?<!\bcf\.)"
+_SPLIT_RE = re.compile(_ABBREV + r"(?<=[.!?])\s+(?=[A-Z(\[\"“])|(?<=[。！？])")
+_BULLET_RE = re.compile(r"^\s*(?:[-*•●◦▪]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}\))\s+")
+
+_CONTRIB_RE = re.compile(
+    r"\b(we|this (?:paper|work|study))\s+(?:\w+\s+){0,2}?(propose|introduce|present|develop|design|build|"
+    r"release|construct|contribute|formulate|offer|show|demonstrate)s?\b|我们提出|本文提出",
+    re.I,
+)
+_RESULT_RE = re.compile(
+    r"outperform|surpass|improv|achiev|exceed|beat|better than|faster|speed-?up|state-of-the-art|sota|"
+    r"reduc|gain|compared (?:to|with)|relative to|higher|lower|boost|accelerat|提升|优于|超过",
+    re.I,
+)
+_HARDWARE_RE = re.compile(
+    r"\b(?:[AHVLTB]\d{2,3}|RTX\s?\d{3,4}|GTX\s?\d{3,4}|A6000|4090|3090|TPU\s?v?\d*|GPUs?|NPUs?|Ascend|"
+    r"GPU hours|GB of memory|VRAM)\b"
+)
+_WORKFLOW_RE = re.compile(
+    r"training-free|plug-and-play|without (?:any )?(?:additional )?(?:training|fine-tuning)|can be (?:directly )?"
+    r"(?:applied|integrated|plugged)|drop-in|fine-tun(?:e|ed|ing) on|we train|is trained",
+    re.I,
+)
+_INPUT_RE = re.compile(r"\b(?:takes? as input|given an? |as input|input(?:s)? (?:is|are|consists?))", re.I)
+_CODE_URL_RE = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com|huggingface\.co|hf\.co|[\w.-]+\.github\.io)/\S*", re.I)
+_NUMBER_RE = re.compile(r"\d")
+_RESULTS_HEADING_RE = re.compile(r"experiment|result|evaluat|benchmark|comparison|ablation|conclusion|discussion|analysis", re.I)
+_INTRO_HEADING_RE = re.compile(r"introduction|引言|概述", re.I)
+
+
+def clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of `text` (and list items, one per line), whitespace collapsed, verbatim otherwise."""
+    out: list[str] = []
+    for line in text.splitlines():
+        for s in _SPLIT_RE.split(line):
+            s = clean(s or "")
+            if len(s) >= 12:
+                out.append(s)
+    return out
+
+
+def _list_items(text: str) -> list[str]:
+    items = []
+    for line in text.splitlines():
+        if _BULLET_RE.match(line):
+            item = clean(_BULLET_RE.sub("", line, count=1))
+            if len(item) >= 20:
+                items.append(item)
+    return items
+
+
+def _domain(doc: Document, lang: str) -> str:
+    text = f"{doc.title}\n{doc.abstract}".lower()
+    hits = [(zh, en) for pattern, zh, en in _DOMAINS if re.search(pattern, text)]
+    if not hits:
+        return "未标注（论文未给出关键词）" if lang == "zh" else "not labelled (the paper gives no keywords)"
+    zh, en = hits[0]
+    if lang == "zh":
+        return f"{zh} ({en})（据标题与摘要关键词推断）"
+    return f"{en} (inferred from keywords of the title and abstract)"
+
+
+def _sections(doc: Document, pattern: re.Pattern[str]) -> list[str]:
+    """Texts of the non-appendix sections whose heading (or parent heading) matches `pattern`."""
+    out, inside = [], False
+    for s in doc.sections:
+        if s.appendix or section_kind(s.heading) != "body":
+            inside = False if s.level <= 1 else inside
+            continue
+        if s.level <= 1:
+            inside = bool(pattern.search(s.heading))
+        if inside or pattern.search(s.heading):
+            out.append(s.text)
+    return out
+
+
+def _first(candidates: Iterable[str], pattern: re.Pattern[str], used: set[str]) -> str | None:
+    for s in candidates:
+        if s not in used and pattern.search(s):
+            used.add(s)
+            return s
+    return None
+
+
+def _name_of(item: str) -> str | None:
+    """A short name an item gives itself, e.g. "Modality-Aware Step Caching: ..." -> the part before ':'."""
+    m = re.match(r"^([A-Z][^:：.]{2,60})[:：]\s", item)
+    if m and len(m.group(1).split()) <= 8:
+        return m.group(1).strip()
+    return None
+
+
+def _result_score(s: str) -> int:
+    score = len(_NUMBER_RE.findall(s[:400])) and 2
+    score += 2 if _RESULT_RE.search(s) else 0
+    score += 1 if re.search(r"\d(?:\.\d+)?\s?(?:%|×|x\b)", s) else 0
+    return score
+
+
+def extract_report(doc: Document, lang: str = "zh", known_links: Sequence[str] = ()) -> Report:
+    """A report made of the paper's own sentences, with fixed labels in `lang`."""
+    L = LABELS[lang]
+    used: set[str] = set()
+    abstract = sentences(doc.abstract)
+    intro_text = "\n".join(_sections(doc, _INTRO_HEADING_RE))
+    intro = sentences(intro_text)
+    body = [x for s in doc.sections if not s.appendix and section_kind(s.heading) == "body" for x in sentences(s.text)]
+    results_text = _sections(doc, _RESULTS_HEADING_RE)
+    result_sents = [x for t in results_text for x in sentences(t)]
+
+    contribution = (
+        _first(abstract, _CONTRIB_RE, used)
+        or _first(intro, _CONTRIB_RE, used)
+        or (abstract[0] if abstract else None)
+        or (body[0] if body else NOT_GIVEN[lang])
+    )
+    used.add(contribution)
+
+    # usage
+    usage: list[LabeledText] = []
+    everything = abstract + body
+    for key, pattern in (("input", _INPUT_RE), ("workflow", _WORKFLOW_RE), ("hardware", _HARDWARE_RE)):
+        found = _first(everything, pattern, used)
+        if found:
+            usage.append(LabeledText(label=L[key], text=found))
+    code_sentence = _first(everything + sentences("\n".join(doc.footnotes)), _CODE_URL_RE, used)
+    if code_sentence:
+        usage.append(LabeledText(label=L["availability"], text=code_sentence))
+    else:
+        urls = [u for u in [*doc.links, *known_links] if _CODE_URL_RE.match(u)]
+        usage.append(LabeledText(label=L["availability"], text=urls[0] if urls else NOT_PROVIDED[lang]))
+
+    # innovations: the introduction's contribution list, else contribution-like sentences
+    items = [i for i in _list_items(intro_text) if i not in used]
+    if not items:
+        items = [s for s in intro + abstract if s not in used and _CONTRIB_RE.search(s)]
+    innovations: list[Innovation] = []
+    for n, item in enumerate(items[:4], 1):
+        used.add(item)
+        innovations.append(Innovation(name=_name_of(item) or f"{L['contribution']} {n}", detail=item))
+    if not innovations:
+        innovations.append(Innovation(name=f"{L['contribution']} 1", detail=NOT_GIVEN[lang]))
+
+    # results: numbered comparison sentences from experiments/conclusion, then the abstract
+    ranked = sorted(
+        ((s, _result_score(s)) for s in dict.fromkeys(result_sents) if s not in used),
+        key=lambda x: -x[1],
+    )
+    picked = [s for s, score in ranked if score >= 4][:4]
+    if len(picked) < 2:
+        picked += [s for s in abstract if s not in used and s not in picked and _result_score(s) >= 4][: 3 - len(picked)]
+    if not picked:
+        picked = [s for s, score in ranked if score >= 2][:2]
+    order = {s: i for i, s in enumerate(result_sents + abstract)}
+    picked.sort(key=lambda s: order.get(s, 0))
+    results = [LabeledText(label=f"{L['result']} {n}", text=s) for n, s in enumerate(picked, 1)]
+    if not results:
+        results.append(LabeledText(label=f"{L['result']} 1", text=NOT_GIVEN[lang]))
+
+    return Report(
+        domain=_domain(doc, lang),
+        contribution=contribution,
+        usage=usage,
+        innovations=innovations,
+        results=results,
+    )

@@ -1,0 +1,394 @@
+"""The LLM writer: ask an OpenAI-compatible chat completions endpoint for the report JSON.
+
+One `openai.OpenAI` client per endpoint (thread-safe, shared by the daily run's
+threads). The request asks for JSON with `response_format` json_schema; an endpoint
+that rejects it (HTTP 400 naming response_format) gets JSON mode, then no
+response_format, and the working mode is remembered per client. Retries on 429/5xx,
+timeouts and dropped connections are ours (the SDK's are off) and honour
+Retry-After. The answer is parsed tolerantly, validated as `models.Report`, and asked
+for once more with the validation error when invalid. Every HTTP attempt is
+recorded as an `LLMCall`.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import random
+import re
+import threading
+import time
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import openai
+from pydantic import ValidationError
+
+from paperbrief.checks import cjk_share, report_language_ok
+from paperbrief.config import Settings
+from paperbrief.models import Document, LLMCall, Report, WrittenReport
+from paperbrief.writer.context import build_context
+from paperbrief.writer.prompts import REPORT_SCHEMA, RETRY_MESSAGE, build_messages, overhead_tokens, prompt_version
+from paperbrief.writer.tokens import estimate_tokens
+
+MODES = ("json_schema", "json_object", "none")
+MAX_RETRY_AFTER = 120.0  # seconds; a server asking for longer is treated as a failure
+LANG_NAMES = {"zh": "Chinese", "en": "English"}
+
+
+class PaperFailed(Exception):
+    """This paper cannot be written; the message is the one-line reason."""
+
+
+@dataclass
+class _EndpointState:
+    """What we learned about an endpoint: which response_format and parameters it accepts."""
+
+    mode: str = "json_schema"
+    stream_usage: bool = True
+    token_param: str = "max_tokens"
+    temperature: bool = True
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_clients: dict[tuple[str | None, str, float], openai.OpenAI] = {}
+_states: weakref.WeakKeyDictionary[openai.OpenAI, _EndpointState] = weakref.WeakKeyDictionary()
+_registry_lock = threading.Lock()
+
+
+def client_for(settings: Settings) -> openai.OpenAI:
+    """The shared client of the settings' endpoint (created once, thread-safe)."""
+    key = (settings.openai_base_url, settings.api_key, settings.llm_timeout)
+    with _registry_lock:
+        client = _clients.get(key)
+        if client is None:
+            client = openai.OpenAI(
+                base_url=settings.openai_base_url,
+                api_key=settings.api_key or "not-needed",
+                timeout=settings.llm_timeout,
+                max_retries=0,
+            )
+            _clients[key] = client
+        return client
+
+
+def _state(client: openai.OpenAI) -> _EndpointState:
+    with _registry_lock:
+        state = _states.get(client)
+        if state is None:
+            state = _states[client] = _EndpointState()
+        return state
+
+
+def scrub(text: str, settings: Settings) -> str:
+    """One line of error text with the API key (and anything key-like) removed."""
+    if settings.api_key:
+        text = text.replace(settings.api_key, "****")
+    text = re.sub(r"\b(sk|key|api)[-_][A-Za-z0-9_\-*]{6,}", r"\1-****", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def _retry_after(headers: Any) -> float | None:
+    if headers is None:
+        return None
+    ms = headers.get("retry-after-ms")
+    if ms:
+        try:
+            return float(ms) / 1000
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        return max(parsed.timestamp() - time.time(), 0.0) if parsed else None
+
+
+def _error_message(e: openai.APIStatusError) -> str:
+    body = e.body
+    if isinstance(body, dict):
+        err = body.get("error", body)
+        if isinstance(err, dict) and err.get("message"):
+            return str(err["message"])
+        if isinstance(err, str):
+            return err
+    return e.message or ""
+
+
+# -- parsing the answer --------------------------------------------------------------
+
+_FENCE_RE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.S)
+_REFUSAL_RE = re.compile(
+    r"\b(I\s*(?:can(?:no|')t|am unable|won't|'m unable|'m sorry|am sorry|apologi[sz]e)|sorry, but|as an ai)\b"
+    r"|抱歉|无法(?:完成|提供|帮助|满足)|不能(?:帮助|提供|完成)|我不能",
+    re.I,
+)
+
+
+def find_json_object(text: str) -> dict[str, Any] | None:
+    """The outermost JSON object in `text` (code fences and prose around it are ignored)."""
+    candidates = [m.group(1) for m in _FENCE_RE.finditer(text)] + [text]
+    decoder = json.JSONDecoder()
+    for chunk in candidates:
+        for m in re.finditer(r"\{", chunk):
+            try:
+                obj, _ = decoder.raw_decode(chunk, m.start())
+            except json.JSONDecodeError:
+                continue
+            if isinstance(obj, dict):
+                if "domain" not in obj and len(obj) == 1:
+                    inner = next(iter(obj.values()))
+                    if isinstance(inner, dict) and "domain" in inner:
+                        return inner  # {"report": {...}}
+                return obj
+    return None
+
+
+def _validation_reason(e: ValidationError) -> str:
+    parts = []
+    for err in e.errors()[:4]:
+        loc = ".".join(str(x) for x in err["loc"]) or "report"
+        parts.append(f"{loc}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def report_language(report: Report) -> str:
+    from paperbrief.checks import report_texts
+
+    return "\n".join(t for path, t in report_texts(report) if not path.endswith("label"))
+
+
+# -- one chat completion with transport retries ---------------------------------------
+
+
+@dataclass
+class _Answer:
+    content: str = ""
+    refusal: str | None = None
+    finish_reason: str | None = None
+
+
+class _Caller:
+    """Makes the chat completion requests of one paper and records them."""
+
+    def __init__(self, client: openai.OpenAI, settings: Settings, lang: str, stream: bool) -> None:
+        self.client = client
+        self.settings = settings
+        self.state = _state(client)
+        self.stream = stream
+        self.version = prompt_version(lang)
+        self.calls: list[LLMCall] = []
+
+    def _params(self, messages: list[dict[str, str]]) -> dict[str, Any]:
+        s, st = self.settings, self.state
+        params: dict[str, Any] = {"model": s.model, "messages": messages, st.token_param: s.max_output_tokens}
+        if st.temperature:
+            params["temperature"] = s.temperature
+        if st.mode == "json_schema":
+            params["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "paper_report", "schema": REPORT_SCHEMA, "strict": False},
+            }
+        elif st.mode == "json_object":
+            params["response_format"] = {"type": "json_object"}
+        if self.stream:
+            params["stream"] = True
+            if st.stream_usage:
+                params["stream_options"] = {"include_usage": True}
+        return params
+
+    def _adapt(self, message: str) -> bool:
+        """Adjust the request to what a 400 says the endpoint rejects. True if something changed."""
+        low = message.lower()
+        st = self.state
+        with st.lock:
+            if "response_format" in low or "json_schema" in low or "json mode" in low:
+                if st.mode != "none":
+                    st.mode = MODES[MODES.index(st.mode) + 1]
+                    return True
+            if "stream_options" in low and st.stream_usage:
+                st.stream_usage = False
+                return True
+            if "max_tokens" in low and "max_completion_tokens" in low and st.token_param == "max_tokens":
+                st.token_param = "max_completion_tokens"
+                return True
+            if "temperature" in low and st.temperature:
+                st.temperature = False
+                return True
+        return False
+
+    def _send(self, messages: list[dict[str, str]]) -> tuple[_Answer, int | None, int | None]:
+        params = self._params(messages)
+        if not self.stream:
+            resp = self.client.chat.completions.create(**params)
+            usage = resp.usage
+            if not resp.choices:
+                return _Answer(), getattr(usage, "prompt_tokens", None), getattr(usage, "completion_tokens", None)
+            choice = resp.choices[0]
+            msg = choice.message
+            answer = _Answer(msg.content or "", getattr(msg, "refusal", None), choice.finish_reason)
+            return answer, getattr(usage, "prompt_tokens", None), getattr(usage, "completion_tokens", None)
+        content: list[str] = []
+        refusal: list[str] = []
+        finish = None
+        tin = tout = None
+        with self.client.chat.completions.create(**params) as chunks:
+            for chunk in chunks:
+                if chunk.usage:
+                    tin, tout = chunk.usage.prompt_tokens, chunk.usage.completion_tokens
+                for choice in chunk.choices or ():
+                    delta = choice.delta
+                    if delta is not None:
+                        if delta.content:
+                            content.append(delta.content)
+                        if getattr(delta, "refusal", None):
+                            refusal.append(delta.refusal)
+                    if choice.finish_reason:
+                        finish = choice.finish_reason
+        return _Answer("".join(content), "".join(refusal) or None, finish), tin, tout
+
+    def complete(self, messages: list[dict[str, str]]) -> _Answer:
+        """One answer, retrying transient failures; raises PaperFailed with the reason."""
+        s = self.settings
+        attempts = 0
+        timeouts = 0
+        adaptations = 0
+        while True:
+            started = time.monotonic()
+            call = LLMCall(model=s.model, prompt_version=self.version)
+            wait: float | None = None
+            try:
+                answer, tin, tout = self._send(messages)
+            except openai.APITimeoutError:
+                call.outcome, call.error = "timeout", f"no answer within {s.llm_timeout:g} s"
+                timeouts += 1
+                if timeouts > 1 or attempts >= s.llm_retries:
+                    self._record(call, started, messages)
+                    tries = "1 attempt" if attempts == 0 else f"{attempts + 1} attempts"
+                    raise PaperFailed(f"LLM request timed out: no answer within {s.llm_timeout:g} s ({tries})") from None
+            except openai.APIStatusError as e:
+                detail = scrub(_error_message(e), s)
+                call.outcome, call.error = "error", f"HTTP {e.status_code}: {detail}"
+                status = e.status_code
+                if status == 400 and adaptations < 6 and self._adapt(detail):
+                    adaptations += 1
+                    self._record(call, started, messages)
+                    continue  # not a retry: the request changed
+                if status not in (408, 409, 429) and status < 500:
+                    self._record(call, started, messages)
+                    raise PaperFailed(f"LLM endpoint refused the request: HTTP {status}: {detail}") from None
+                wait = _retry_after(e.response.headers)
+                if attempts >= s.llm_retries:
+                    self._record(call, started, messages)
+                    raise PaperFailed(f"LLM endpoint failed {attempts + 1} times, last HTTP {status}: {detail}") from None
+                if wait is not None and wait > MAX_RETRY_AFTER:
+                    self._record(call, started, messages)
+                    raise PaperFailed(f"LLM endpoint asked to retry after {wait:g} s (HTTP {status}); giving up") from None
+            except openai.APIConnectionError as e:
+                call.outcome, call.error = "error", scrub(f"connection failed: {e.__cause__ or e}", s)
+                if attempts >= s.llm_retries:
+                    self._record(call, started, messages)
+                    raise PaperFailed(f"cannot reach the LLM endpoint {s.openai_base_url}: {call.error}") from None
+            else:
+                call.tokens_in = tin if tin is not None else -1
+                call.tokens_out = tout if tout is not None else estimate_tokens(answer.content + (answer.refusal or ""))
+                self._record(call, started, messages)
+                return answer
+            self._record(call, started, messages)
+            attempts += 1
+            if wait is None:
+                wait = min(0.5 * 2 ** (attempts - 1), 30.0) * (1 + random.random() * 0.2)
+            time.sleep(wait)
+
+    def _record(self, call: LLMCall, started: float, messages: list[dict[str, str]]) -> None:
+        call.latency_s = round(time.monotonic() - started, 3)
+        if call.tokens_in == -1 or (call.outcome == "ok" and not call.tokens_in):
+            call.tokens_in = sum(estimate_tokens(m["content"]) + 4 for m in messages)
+        self.calls.append(call)
+
+
+# -- the writer -----------------------------------------------------------------------
+
+
+def _fail_last(caller: _Caller, outcome: str, reason: str) -> None:
+    if caller.calls:
+        caller.calls[-1].outcome = outcome
+        caller.calls[-1].error = reason
+    raise PaperFailed(reason)
+
+
+def _ask(caller: _Caller, doc: Document, settings: Settings, lang: str, known_links: Sequence[str]) -> Report:
+    budget = max(settings.token_budget - overhead_tokens(lang), 500)
+    context = build_context(doc, budget, known_links)
+    messages = build_messages(context.text, lang)
+    for round_ in range(2):
+        answer = caller.complete(messages)
+        text = answer.content.strip()
+        if answer.refusal:
+            _fail_last(caller, "refused", "LLM refused: " + scrub(answer.refusal, settings)[:120])
+        if not text:
+            _fail_last(caller, "empty", f"LLM returned an empty answer (finish_reason={answer.finish_reason})")
+        obj = find_json_object(text)
+        if obj is None:
+            if _REFUSAL_RE.search(text[:300]):
+                _fail_last(caller, "refused", "LLM refused: " + scrub(text, settings)[:120])
+            problem = "the answer contains no JSON object"
+            if answer.finish_reason == "length":
+                problem += f" (cut off at max_output_tokens={settings.max_output_tokens})"
+        else:
+            try:
+                report = Report.model_validate(obj)
+            except ValidationError as e:
+                problem = "the JSON does not match the report schema: " + _validation_reason(e)
+            else:
+                if not report_language_ok(report_language(report), lang):
+                    got = "Chinese" if cjk_share(report_language(report)) > 0.5 else "English"
+                    _fail_last(caller, "wrong_language", f"LLM answered in {got}, not {LANG_NAMES[lang]}")
+                return report
+        caller.calls[-1].outcome = "invalid"
+        caller.calls[-1].error = problem
+        if round_ == 0:
+            messages = [
+                *messages,
+                {"role": "assistant", "content": text[:8000]},
+                {"role": "user", "content": RETRY_MESSAGE[lang].format(error=problem)},
+            ]
+    raise PaperFailed(f"LLM answer invalid twice: {problem}")
+
+
+def write_llm(
+    doc: Document,
+    settings: Settings,
+    *,
+    lang: str = "zh",
+    known_links: Sequence[str] = (),
+    client: openai.OpenAI | None = None,
+    stream: bool = False,
+) -> WrittenReport:
+    """The LLM-written report of `doc`; a failed paper comes back with report=None and `error`."""
+    caller = _Caller(client or client_for(settings), settings, lang, stream)
+    written = WrittenReport(
+        arxiv_id=doc.arxiv_id,
+        title=doc.title,
+        source=doc.source,
+        lang=lang,
+        writer="llm",
+        model=settings.model,
+        prompt_version=caller.version,
+    )
+    try:
+        written.report = _ask(caller, doc, settings, lang, known_links)
+    except PaperFailed as e:
+        written.error = str(e)
+    except Exception as e:  # noqa: BLE001 - one paper's surprise must not stop the others
+        written.error = scrub(f"LLM writer error: {type(e).__name__}: {e}", settings)
+    written.calls = caller.calls
+    written.tokens_in = sum(c.tokens_in for c in caller.calls)
+    written.tokens_out = sum(c.tokens_out for c in caller.calls)
+    return written
