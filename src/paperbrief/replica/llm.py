@@ -72,6 +72,7 @@ class LLMService:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._queue: deque[Answer] = deque()
+        # One entry per chat request: {"path": ..., "body": <parsed JSON body>, "at": <monotonic time>}.
         self.requests: list[dict[str, Any]] = []
         self.delay = 0.0  # seconds before every answer (benchmarks)
         self.reject_json_schema = False  # answer 400 to response_format json_schema
@@ -96,15 +97,17 @@ class LLMService:
     def calls_for(self, text: str) -> int:
         """How many requests had `text` in one of their messages."""
         with self._lock:
-            return sum(1 for body in self.requests if any(text in _content(m) for m in body.get("messages", [])))
+            return sum(
+                1 for r in self.requests if any(text in _content(m) for m in r["body"].get("messages", []))
+            )
 
     def _next(self) -> Answer | None:
         with self._lock:
             return self._queue.popleft() if self._queue else None
 
-    def _log(self, body: dict[str, Any]) -> None:
+    def _log(self, req: Request, body: dict[str, Any]) -> None:
         with self._lock:
-            self.requests.append(body)
+            self.requests.append({"path": req.path, "body": body, "at": req.at})
 
     # -- HTTP ------------------------------------------------------------------------
 
@@ -119,7 +122,7 @@ class LLMService:
             return _error(400, "request body is not JSON", "invalid_request_error")
         if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
             return _error(400, "'messages' is required", "invalid_request_error", param="messages")
-        self._log(body)
+        self._log(req, body)
         fmt = (body.get("response_format") or {}).get("type")
         if (fmt == "json_schema" and self.reject_json_schema) or (fmt == "json_object" and self.reject_json_object):
             return _error(400, f"Invalid parameter: 'response_format' of type '{fmt}' is not supported with this model.",

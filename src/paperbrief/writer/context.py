@@ -58,6 +58,20 @@ class Context:
     trimmed: bool = False
 
 
+_TABLE_LABEL = re.compile(r"^\s*(Table|Tab\.|表)\s*([A-Z]?\d+)", re.I)
+
+
+def _table_kind(caption: str, body_text: str, appendix_text: str) -> str:
+    """"table" for a table the main text cites (or one we cannot place), "appendix" for one only the appendix cites."""
+    m = _TABLE_LABEL.match(caption)
+    if not m or not appendix_text:
+        return "table"
+    cite = re.compile(rf"\b(?:Table|Tab\.|Tables)\s*{re.escape(m.group(2))}\b|表\s*{re.escape(m.group(2))}(?!\d)")
+    if cite.search(body_text):
+        return "table"
+    return "appendix" if cite.search(appendix_text) or m.group(2)[0].isalpha() else "table"
+
+
 def _parts(doc: Document, known_links: Sequence[str]) -> list[Part]:
     head = [f"Title: {doc.title}"]
     if doc.arxiv_id:
@@ -78,8 +92,14 @@ def _parts(doc: Document, known_links: Sequence[str]) -> list[Part]:
         text = f"{marks} {s.heading}\n{s.text}".strip()
         parts.append(Part(kind, text))
     if doc.tables:
-        tables = [f"[{t.caption.strip()}]\n{t.markdown.strip()}".strip() for t in doc.tables]
-        parts.append(Part("tables", "## Tables\n" + "\n\n".join(tables)))
+        body_text = "\n".join([doc.abstract] + [p.text for p in parts if p.kind == "body"])
+        appendix_text = "\n".join(p.text for p in parts if p.kind == "appendix")
+        parts.append(Part("tables_head", "## Tables"))
+        for t in doc.tables:
+            kind = _table_kind(t.caption, body_text, appendix_text)
+            parts.append(Part(kind, f"[{t.caption.strip()}]\n{t.markdown.strip()}".strip()))
+            if kind == "table":
+                parts[-1].kind = "tables"
     captions = [f.caption.strip() for f in doc.figures if f.caption.strip()]
     if captions:
         parts.append(Part("figures", "## Figure captions\n" + "\n".join(f"- {c}" for c in captions)))
@@ -135,7 +155,7 @@ def build_context(doc: Document, budget: int, known_links: Sequence[str] = ()) -
             parts = [p for p in parts if p.kind != kind]
             dropped.append(kind)
     if _total(parts) > budget:
-        fixed = [p for p in parts if p.kind in ("head", "links", "abstract", "tables")]
+        fixed = [p for p in parts if p.kind in ("head", "links", "abstract", "tables", "tables_head")]
         body = [p for p in parts if p.kind == "body"]
         room = budget - _total(fixed) - len(body)
         # Keep at least a little of every section; past that the tables give way too.
@@ -160,6 +180,8 @@ def build_context(doc: Document, budget: int, known_links: Sequence[str] = ()) -
         biggest.text = cut_to_tokens(biggest.text, int(biggest.tokens * 0.9))
         biggest.tokens = estimate_tokens(biggest.text)
         trimmed = True
+    if not any(p.kind == "tables" and p.text for p in parts):
+        parts = [p for p in parts if p.kind != "tables_head"]
     parts = [p for p in parts if p.text.strip()]
     text = "\n\n".join(p.text for p in parts)
     return Context(text=text, tokens=estimate_tokens(text), full_tokens=full, dropped=dropped, trimmed=trimmed)

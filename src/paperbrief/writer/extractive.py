@@ -66,7 +66,14 @@ _WORKFLOW_RE = re.compile(
     r"(?:applied|integrated|plugged)|drop-in|fine-tun(?:e|ed|ing) on|we train|is trained",
     re.I,
 )
-_INPUT_RE = re.compile(r"\b(?:takes? as input|given an? |as input|input(?:s)? (?:is|are|consists?))", re.I)
+_INPUT_RE = re.compile(r"\b(?:takes? (?:as input|an? (?:single )?\w+ (?:as input|and (?:produces|outputs|generates)))|given an? (?:single )?\w+(?: \w+)?, (?:our|the) (?:model|method|framework|system))", re.I)
+_WEAK_CONTRIB_RE = re.compile(
+    r"\bwe\s+(?:\w+\s+){0,2}?(study|investigate|explore|define|create|collect|curate|finetune|fine-tune|train|"
+    r"extend|identify|analy[sz]e|evaluate|find|observe)s?\b",
+    re.I,
+)
+_FINDING_RE = re.compile(r"\b(we (?:find|show|observe|demonstrate)|results? (?:show|demonstrate|indicate|suggest)|experiments? (?:show|demonstrate))\b", re.I)
+_REF_NUM_RE = re.compile(r"\b(?:Fig(?:ure)?s?\.?|Tables?|Tab\.|Sections?|Sec\.|Eq(?:uation)?s?\.?|Appendix)\s*~?[A-Z]?\d+(?:\.\d+)*|\(\d{4}[a-z]?\)|\d{4}[a-z]?\)|et al\.,? \d{4}")
 _CODE_URL_RE = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com|huggingface\.co|hf\.co|[\w.-]+\.github\.io)/\S*", re.I)
 _NUMBER_RE = re.compile(r"\d")
 _RESULTS_HEADING_RE = re.compile(r"experiment|result|evaluat|benchmark|comparison|ablation|conclusion|discussion|analysis", re.I)
@@ -140,9 +147,12 @@ def _name_of(item: str) -> str | None:
 
 
 def _result_score(s: str) -> int:
-    score = len(_NUMBER_RE.findall(s[:400])) and 2
+    """2 for a number (not a figure/table/section/year reference), 2 for a comparison word, 1 for % or ×."""
+    plain = _REF_NUM_RE.sub(" ", s)
+    score = 2 if _NUMBER_RE.search(plain) else 0
     score += 2 if _RESULT_RE.search(s) else 0
-    score += 1 if re.search(r"\d(?:\.\d+)?\s?(?:%|×|x\b)", s) else 0
+    score += 1 if re.search(r"\d(?:\.\d+)?\s?(?:%|×|x\b)", plain) else 0
+    score += 1 if _FINDING_RE.search(s) else 0
     return score
 
 
@@ -183,6 +193,9 @@ def extract_report(doc: Document, lang: str = "zh", known_links: Sequence[str] =
     items = [i for i in _list_items(intro_text) if i not in used]
     if not items:
         items = [s for s in intro + abstract if s not in used and _CONTRIB_RE.search(s)]
+    if len(items) < 2:
+        items += [s for s in intro + abstract if s not in used and s not in items and _WEAK_CONTRIB_RE.search(s)
+                  and not _FINDING_RE.search(s)]
     innovations: list[Innovation] = []
     for n, item in enumerate(items[:4], 1):
         used.add(item)
@@ -196,8 +209,10 @@ def extract_report(doc: Document, lang: str = "zh", known_links: Sequence[str] =
         key=lambda x: -x[1],
     )
     picked = [s for s, score in ranked if score >= 4][:4]
-    if len(picked) < 2:
-        picked += [s for s in abstract if s not in used and s not in picked and _result_score(s) >= 4][: 3 - len(picked)]
+    if len(picked) < 2:  # the abstract's and conclusion's findings, with or without numbers
+        findings = [s for s in abstract + result_sents if s not in used and s not in picked
+                    and (_result_score(s) >= 4 or _FINDING_RE.search(s))]
+        picked += findings[: 3 - len(picked)]
     if not picked:
         picked = [s for s, score in ranked if score >= 2][:2]
     order = {s: i for i, s in enumerate(result_sents + abstract)}

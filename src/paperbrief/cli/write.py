@@ -1,0 +1,60 @@
+"""`paperbrief write`: read one paper and print its report (Markdown, or JSON with --json)."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from paperbrief.cli.app import EXIT_CANNOT_START, EXIT_PAPERS_FAILED, app, fail, print_json, settings_from
+
+
+def written_json(written, doc) -> dict:  # type: ignore[no-untyped-def]
+    """The --json object of one written paper."""
+    return {
+        "arxiv_id": written.arxiv_id or doc.arxiv_id,
+        "title": written.title or doc.title,
+        "source": written.source,
+        "lang": written.lang,
+        "writer": written.writer,
+        "model": written.model,
+        "prompt_version": written.prompt_version,
+        "report": written.report.model_dump(mode="json") if written.report else None,
+        "ungrounded_numbers": written.ungrounded_numbers,
+        "flags": written.flags,
+        "tokens_in": written.tokens_in,
+        "tokens_out": written.tokens_out,
+        "error": written.error,
+    }
+
+
+@app.command("write")
+def write_command(
+    ref: str = typer.Argument(..., metavar="ID|URL|FILE", help="arXiv id, arXiv URL, or a local .html/.pdf file."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of Markdown."),
+    lang: str | None = typer.Option(None, "--lang", help="Report language: zh (default) or en."),
+    stream: bool = typer.Option(False, "--stream", help="Stream the LLM's answer (same result)."),
+) -> None:
+    """Read one paper and write its report (LLM when configured, else an extract of its sentences)."""
+    if lang is not None and lang not in ("zh", "en"):
+        fail(f"--lang must be zh or en, not {lang!r}")
+    settings = settings_from(lang=lang)
+    lang = lang or settings.lang
+
+    from paperbrief.http import FetchError
+    from paperbrief.readers import ReadError, read
+    from paperbrief.render.markdown import paper_markdown
+    from paperbrief.writer import write_report
+
+    try:
+        doc = read(ref, settings)
+    except (ReadError, FetchError) as e:
+        fail(str(e), EXIT_CANNOT_START)
+    written = write_report(doc, settings, lang=lang, stream=stream)
+    if as_json:
+        print_json(written_json(written, doc))
+    else:
+        sys.stdout.write(paper_markdown(doc.title, doc.arxiv_id or "", doc.source, written, lang=lang))
+        sys.stdout.flush()
+    if written.failed:
+        fail(f"no report for {doc.arxiv_id or ref}: {written.error}", EXIT_PAPERS_FAILED)
