@@ -1,0 +1,387 @@
+"""The one HTTP client: a polite User-Agent, arXiv spacing, retries with backoff, a size cap and a disk cache.
+
+    with Fetcher(settings) as fetcher:
+        page = fetcher.get("https://arxiv.org/html/2501.11120", accept=HTML_TYPES)
+
+- Every request carries `paperbrief/<version> (+<contact>)` as its User-Agent.
+- Requests to arXiv (the `arxiv_url` site and the export API) go one at a time, the
+  starts of consecutive requests at least `arxiv_delay` seconds apart.
+- 429/500/502/503/504 and connection or read errors are retried with exponential
+  backoff, honouring `Retry-After` (seconds or an HTTP date) and HF's `RateLimit` `t=`.
+- A 403 from arXiv raises `ArxivBlocked`; every later arXiv request of this Fetcher fails
+  fast with it, so a run stops hitting arXiv at once.
+- Bodies larger than `max_download_mb` are refused while streaming.
+- Successful downloads are cached under `settings.cache_dir`, keyed by URL, one file per
+  entry (a JSON header line, then the body), written atomically. A repeat `get` of the
+  same URL makes no request. 404s are remembered for a day (`NOT_FOUND_TTL`).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import httpx
+
+from paperbrief import __version__
+from paperbrief.config import Settings
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_RETRY_AFTER = 120.0  # seconds; a server asking for longer is treated as a final failure
+MAX_BACKOFF = 30.0
+NOT_FOUND_TTL = 24 * 3600.0  # a cached 404 counts for a day (arXiv converts HTML late sometimes)
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+PDF_TYPES = ("application/pdf",)
+ATOM_TYPES = ("application/atom+xml", "application/xml", "text/xml")
+JSON_TYPES = ("application/json",)
+
+_KEPT_HEADERS = ("link", "etag", "last-modified", "content-disposition")
+
+
+class FetchError(Exception):
+    """A download that failed for good; `status` is the last HTTP status (None for network errors)."""
+
+    def __init__(self, message: str, *, url: str, status: int | None = None, body: bytes = b"") -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status
+        self.body = body
+
+
+class NotFound(FetchError):
+    """The server answered 404/410: the resource does not exist there (not a breakage)."""
+
+
+class ArxivBlocked(FetchError):
+    """arXiv answered 403; no more arXiv requests are made by this Fetcher."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A successful (2xx) response, from the network or the cache."""
+
+    url: str
+    status: int
+    content: bytes
+    content_type: str
+    from_cache: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def mime(self) -> str:
+        return mime_of(self.content_type)
+
+    @property
+    def text(self) -> str:
+        """The body decoded with the declared charset (UTF-8 when none or unknown)."""
+        m = re.search(r"charset=([\w.-]+)", self.content_type, re.I)
+        charset = m.group(1) if m else "utf-8"
+        try:
+            return self.content.decode(charset, errors="replace")
+        except LookupError:
+            return self.content.decode("utf-8", errors="replace")
+
+
+def mime_of(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+def full_url(url: str, params: dict[str, Any] | None = None) -> str:
+    """The URL with its query parameters, as the cache key and error messages use it."""
+    if not params:
+        return url
+    query = urlencode([(k, v) for k, v in params.items() if v is not None])
+    return f"{url}{'&' if '?' in url else '?'}{query}"
+
+
+def retry_after_seconds(headers: httpx.Headers | dict[str, str], now: float | None = None) -> float | None:
+    """Seconds to wait from `Retry-After` (seconds or HTTP date) or HF's `RateLimit: ...;t=N`."""
+    value = headers.get("retry-after") or headers.get("Retry-After")
+    if value:
+        value = value.strip()
+        if re.fullmatch(r"\d+(\.\d+)?", value):
+            return float(value)
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            when = None
+        if when is not None:
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=UTC)
+            now = time.time() if now is None else now
+            return max(0.0, when.timestamp() - now)
+    ratelimit = headers.get("ratelimit") or headers.get("RateLimit")
+    if ratelimit:
+        m = re.search(r"\bt=(\d+)", ratelimit)
+        if m:
+            return float(m.group(1))
+    return None
+
+
+def _host(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+class Fetcher:
+    """The project's HTTP client. Thread-safe; one per run; close it (or use `with`)."""
+
+    def __init__(self, settings: Settings, *, backoff: float = 0.5, transport: httpx.BaseTransport | None = None):
+        self.settings = settings
+        self.backoff = backoff
+        self.user_agent = f"paperbrief/{__version__} (+{settings.contact})"
+        self.cache_dir = Path(settings.cache_dir)
+        self.max_bytes = int(settings.max_download_mb * 1024 * 1024)
+        self._client = httpx.Client(
+            headers={"User-Agent": self.user_agent},
+            timeout=httpx.Timeout(settings.http_timeout),
+            follow_redirects=True,
+            transport=transport,
+        )
+        self._arxiv_lock = threading.Lock()  # one arXiv request at a time
+        self._arxiv_last_start: float | None = None
+        self._count_lock = threading.Lock()
+        self._blocked: ArxivBlocked | None = None
+        self.requests_made = 0
+
+    # -- public ---------------------------------------------------------------
+
+    def get(
+        self,
+        url: str,
+        *,
+        params: dict[str, Any] | None = None,
+        cache: bool = True,
+        accept: tuple[str, ...] | None = None,
+    ) -> Fetched:
+        """GET `url` (with `params`), from the cache when possible.
+
+        `accept` lists the content types the caller can use; any other type is a
+        FetchError (and is not cached). Raises NotFound on 404/410, ArxivBlocked on a
+        403 from arXiv, FetchError on any other final failure.
+        """
+        target = full_url(url, params)
+        if cache:
+            hit = self._cache_read(target)
+            if hit is not None:
+                if hit.status in (404, 410):
+                    raise NotFound(f"{target}: not found (HTTP {hit.status}, cached)", url=target, status=hit.status, body=hit.content)
+                if self._acceptable(hit, accept):
+                    return hit
+        arxiv = self.is_arxiv(target)
+        if arxiv and self._blocked is not None:
+            raise ArxivBlocked(str(self._blocked), url=target, status=403)
+
+        attempts = self.settings.http_retries + 1
+        last_problem = ""
+        last_status: int | None = None
+        for attempt in range(attempts):
+            wait: float | None = None
+            try:
+                status, content, headers = self._request(target, arxiv)
+            except httpx.TransportError as e:  # connect/read errors, timeouts, dropped or cut-off bodies
+                last_problem = _describe_transport_error(e, self.settings.http_timeout)
+                last_status = None
+            else:
+                last_status = status
+                ctype = headers.get("content-type", "application/octet-stream")
+                if 200 <= status < 300:
+                    fetched = Fetched(
+                        target, status, content, ctype, False, {k: headers[k] for k in _KEPT_HEADERS if k in headers}
+                    )
+                    if not self._acceptable(fetched, accept):
+                        raise FetchError(
+                            f"{target}: unexpected content type {fetched.mime or '(none)'}, "
+                            f"expected {' or '.join(accept or ())}",
+                            url=target,
+                            status=status,
+                            body=content[:2048],
+                        )
+                    if cache:
+                        self._cache_write(fetched)
+                    return fetched
+                if status in (404, 410):
+                    if cache:
+                        self._cache_write(Fetched(target, status, content[:65536], ctype))
+                    raise NotFound(f"{target}: not found (HTTP {status})", url=target, status=status, body=content)
+                if status == 403 and arxiv:
+                    blocked = ArxivBlocked(
+                        "arXiv refused access (403); stop and wait before retrying, "
+                        f"and check your User-Agent/contact ({self.user_agent})",
+                        url=target,
+                        status=403,
+                        body=content[:2048],
+                    )
+                    self._blocked = blocked
+                    raise blocked
+                if status not in RETRY_STATUSES:
+                    raise FetchError(f"{target}: HTTP {status}", url=target, status=status, body=content[:2048])
+                last_problem = f"HTTP {status}"
+                wait = retry_after_seconds(headers)
+                if wait is not None and wait > MAX_RETRY_AFTER:
+                    raise FetchError(
+                        f"{target}: HTTP {status}, and the server asks to wait {wait:.0f} s; try again later",
+                        url=target,
+                        status=status,
+                    )
+            if attempt + 1 < attempts:
+                delay = wait if wait is not None else min(MAX_BACKOFF, self.backoff * (2**attempt))
+                log.info("retrying %s in %.1f s after %s", target, delay, last_problem)
+                time.sleep(delay)
+        raise FetchError(
+            f"{target}: {last_problem} (gave up after {attempts} attempt{'s' if attempts > 1 else ''})",
+            url=target,
+            status=last_status,
+        )
+
+    def is_arxiv(self, url: str) -> bool:
+        """True for URLs on the configured arXiv site or export API (they get the polite spacing)."""
+        s = self.settings
+        export = s.arxiv_export_url.rstrip("/")
+        if url.startswith(export):
+            return True
+        arxiv = s.arxiv_url.rstrip("/")
+        if _host(url) != _host(arxiv):
+            return False
+        if _host(arxiv) != _host(s.hf_endpoint):
+            return True
+        # arXiv and HF behind one host (a replica or a mirror): tell them apart by path.
+        rest = url[len(arxiv) :] if url.startswith(arxiv) else urlsplit(url).path
+        return rest.startswith(("/html/", "/pdf/", "/abs/", "/api/query"))
+
+    @property
+    def arxiv_blocked(self) -> bool:
+        return self._blocked is not None
+
+    def forget(self, url: str, params: dict[str, Any] | None = None) -> None:
+        """Drop the cached copy of a URL (e.g. a page that turned out unusable)."""
+        try:
+            self._cache_path(full_url(url, params)).unlink()
+        except FileNotFoundError:
+            pass
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- network ----------------------------------------------------------------
+
+    def _request(self, url: str, arxiv: bool) -> tuple[int, bytes, httpx.Headers]:
+        if not arxiv:
+            return self._stream(url)
+        with self._arxiv_lock:
+            delay = self.settings.arxiv_delay
+            if self._arxiv_last_start is not None and delay > 0:
+                remaining = self._arxiv_last_start + delay - time.monotonic()
+                if remaining > 0:
+                    time.sleep(remaining)
+            self._arxiv_last_start = time.monotonic()
+            return self._stream(url)
+
+    def _stream(self, url: str) -> tuple[int, bytes, httpx.Headers]:
+        with self._count_lock:
+            self.requests_made += 1
+        log.debug("GET %s", url)
+        with self._client.stream("GET", url) as resp:
+            declared = resp.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > self.max_bytes:
+                raise FetchError(self._too_big(url), url=url, status=resp.status_code)
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in resp.iter_bytes():
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise FetchError(self._too_big(url), url=url, status=resp.status_code)
+                chunks.append(chunk)
+            return resp.status_code, b"".join(chunks), resp.headers
+
+    def _too_big(self, url: str) -> str:
+        return (
+            f"{url}: the download is larger than {self.settings.max_download_mb:g} MB; "
+            "raise max_download_mb if this is expected"
+        )
+
+    @staticmethod
+    def _acceptable(fetched: Fetched, accept: tuple[str, ...] | None) -> bool:
+        return not accept or fetched.mime in accept
+
+    # -- cache ------------------------------------------------------------------
+
+    def _cache_path(self, url: str) -> Path:
+        key = hashlib.sha256(url.encode("utf-8")).hexdigest()
+        return self.cache_dir / key[:2] / key
+
+    def _cache_read(self, url: str) -> Fetched | None:
+        path = self._cache_path(url)
+        try:
+            raw = path.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError as e:
+            log.warning("cannot read cache entry %s: %s", path, e)
+            return None
+        header, sep, body = raw.partition(b"\n")
+        try:
+            meta = json.loads(header)
+        except ValueError:
+            meta = None
+        if not sep or not isinstance(meta, dict) or meta.get("url") != url:
+            return None  # damaged or a hash collision: fetch again
+        status = int(meta.get("status", 200))
+        if status in (404, 410) and time.time() - float(meta.get("fetched_at", 0)) > NOT_FOUND_TTL:
+            return None
+        return Fetched(url, status, body, meta.get("content_type", ""), True, dict(meta.get("headers") or {}))
+
+    def _cache_write(self, fetched: Fetched) -> None:
+        path = self._cache_path(fetched.url)
+        meta = {
+            "url": fetched.url,
+            "status": fetched.status,
+            "content_type": fetched.content_type,
+            "headers": fetched.headers,
+            "fetched_at": time.time(),
+            "fetched": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(json.dumps(meta, ensure_ascii=True).encode("ascii") + b"\n")
+                    f.write(fetched.content)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as e:  # a full or read-only disk must not fail the download itself
+            log.warning("cannot write cache entry %s: %s", path, e)
+
+
+def _describe_transport_error(e: httpx.TransportError, timeout: float) -> str:
+    if isinstance(e, httpx.TimeoutException):
+        return f"no answer within {timeout:g} s ({type(e).__name__})"
+    if isinstance(e, httpx.ConnectError):
+        return f"cannot connect ({e})"
+    if isinstance(e, httpx.RemoteProtocolError):
+        return f"connection broken or body cut off ({e})"
+    return f"{type(e).__name__}: {e}"

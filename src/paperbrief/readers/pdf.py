@@ -1,0 +1,465 @@
+"""Parse a paper's PDF (pypdfium2) into a Document: title, authors, abstract, headed sections, references.
+
+pdfium gives the text of each page in content-stream order, which for LaTeX output
+(one- or two-column) is reading order. On top of it:
+
+- running headers/footers (the same line, digits ignored, at the top or bottom of most
+  pages), page numbers and arXiv's side stamp are dropped;
+- headings are recovered from numbered lines ("1 Introduction", "2.1 Method") whose
+  numbers follow on from the previous heading, appendix letters ("A Details", set in
+  bold or larger type), and the usual unnumbered ones (Abstract, Acknowledgements,
+  References, Appendix); headings are stored without their numbers, as in html.py;
+- words hyphenated at a line end are joined again (the hyphen is kept when the same
+  word appears hyphenated elsewhere in the paper);
+- the title is the largest type on page 1 (or the PDF's Title metadata), the authors the
+  lines between title and abstract, split where the type leaves wide gaps;
+- references are the items after the References heading, split on `[n]`/`n.` labels or
+  on hanging indentation.
+
+Empty, image-only or unreadable PDFs raise NotAPaper.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from paperbrief.models import Document, Figure, Section, Table
+from paperbrief.readers.html import MIN_TEXT_CHARS, NotAPaper, clean
+
+_SOFT_HYPHEN = "\ufffe"  # pdfium's mark for a hyphen that ended a line
+_BULLETS = "\x88•∙◦▪‣●■–"
+_UNNUMBERED = {
+    "abstract": "Abstract",
+    "references": "References",
+    "bibliography": "References",
+    "acknowledgments": "Acknowledgments",
+    "acknowledgements": "Acknowledgements",
+    "acknowledgment": "Acknowledgment",
+    "acknowledgement": "Acknowledgement",
+    "appendix": "Appendix",
+    "appendices": "Appendix",
+    "supplementary material": "Supplementary Material",
+    "limitations": "Limitations",
+    "ethics statement": "Ethics Statement",
+    "impact statement": "Impact Statement",
+    "broader impact": "Broader Impact",
+    "conclusion": "Conclusion",
+    "conclusions": "Conclusions",
+    "introduction": "Introduction",
+}
+_NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<title>[^\W\d_].{0,110})$")
+_LETTERED = re.compile(r"^(?:Appendix\s+)?(?P<num>[A-H](?:\.\d{1,2}){0,3})(?:[.:]|\s)\s*(?P<title>[^\W\d_].{0,110})$")
+_APPENDIX_LINE = re.compile(r"^Appendix\s+(?P<num>[A-H])\b[.:]?\s*(?P<title>.*)$")
+_CAPTION = re.compile(r"^(?P<kind>Figure|Fig\.|Table)\s+(?P<num>[A-Z]?\.?\d+(?:\.\d+)?)\s*[:.|]\s*\S")
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?[\divxlc]{1,5}(?:\s*(?:of|/)\s*\d+)?$", re.I)
+_ARXIV_STAMP = re.compile(r"^arXiv:\s*\d{4}\.\d{4,5}(v\d+)?\s*\[", re.I)
+_FOOTNOTE = re.compile(r"^(?:\d{1,2}|[*†‡§¶])\s?(?=[^\W\d_])")
+_REF_LABEL = re.compile(r"^\s*(\[\d{1,4}\]|\d{1,4}\.)\s+")
+_URL = re.compile(r"https?://[^\s<>\"']+")
+_AFFILIATION = re.compile(
+    r"universit|institut|college|school|department|dept\.|laborator|\blab\b|research|center|centre|"
+    r"inc\.|corp|ltd|gmbh|academy|hospital|foundation|google|microsoft|meta\b|openai|deepmind|"
+    r"@|\d|\bAI\b|\.com|\.edu|\.org",
+    re.I,
+)
+
+
+@dataclass
+class _Line:
+    text: str
+    page: int
+    x: float
+    top: float
+    size: float
+    bold: bool
+    start: int  # index of the line's first character in the page's text
+    textpage: object
+    last_top: float = 0.0  # top of the line's last glyph (pdfium joins hyphenated lines)
+    height: float = 792.0  # page height
+
+
+def _font(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, bool]:
+    size = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, index))
+    weight = int(pdfium_c.FPDFText_GetFontWeight(textpage.raw, index))
+    buf = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, buf, 128, ctypes.byref(flags))
+    name = buf.value.decode("latin-1", "replace")
+    bold = weight >= 600 or bool(re.search(r"bold|black|heavy|semibold|demi|CMBX|BX\d|-B\b|\+.*Bd", name, re.I))
+    return size, bold
+
+
+def _page_lines(page: pdfium.PdfPage, number: int) -> list[_Line]:
+    textpage = page.get_textpage()
+    height = float(page.get_height())
+    text = textpage.get_text_range()
+    lines: list[_Line] = []
+    pos = 0
+    for raw_line in re.split(r"\r\n|\n|\r", text):
+        start = pos
+        pos += len(raw_line) + (2 if text[pos + len(raw_line) : pos + len(raw_line) + 2] == "\r\n" else 1)
+        stripped = raw_line.strip()
+        if not stripped:
+            continue
+        first = start + (len(raw_line) - len(raw_line.lstrip()))
+        last = start + len(raw_line.rstrip()) - 1
+        try:
+            left, _bottom, _right, top = textpage.get_charbox(first)
+            last_top = textpage.get_charbox(last)[3]
+            size, bold = _font(textpage, first)
+        except Exception:  # pdfium can refuse odd generated characters; keep the text
+            left, top, last_top, size, bold = 0.0, 0.0, 0.0, 0.0, False
+        lines.append(_Line(stripped, number, left, top, round(size, 1), bold, first, textpage, last_top, height))
+    return lines
+
+
+def _strip_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
+    """Drop running headers/footers, page numbers and arXiv's side stamp."""
+    n = len(pages)
+    edge = Counter()
+    for lines in pages:
+        keys = {re.sub(r"\d+", "#", ln.text.lower()) for ln in lines[:2] + lines[-2:]}
+        edge.update(keys)
+    repeated = {k for k, c in edge.items() if n >= 3 and c >= max(2, 0.6 * n)}
+    out = []
+    for lines in pages:
+        kept = []
+        for i, ln in enumerate(lines):
+            at_edge = i < 2 or i >= len(lines) - 2
+            if _ARXIV_STAMP.match(ln.text):
+                continue
+            if at_edge and (_PAGE_NUMBER.match(ln.text) or re.sub(r"\d+", "#", ln.text.lower()) in repeated):
+                continue
+            kept.append(ln)
+        out.append(kept)
+    return out
+
+
+def _dehyphenate(lines: list[str]) -> str:
+    """Join lines into one paragraph, undoing end-of-line hyphenation."""
+    text = ""
+    for line in lines:
+        if text.endswith(_SOFT_HYPHEN) or text.endswith("-") and re.search(r"[a-z]-$", text) and line[:1].islower():
+            text = text[:-1] + _SOFT_HYPHEN + line
+        else:
+            text = f"{text} {line}" if text else line
+    return text
+
+
+def _fix_hyphens(text: str, hyphenated: set[str]) -> str:
+    def join(m: re.Match[str]) -> str:
+        left, right = m.group(1), m.group(2)
+        return f"{left}-{right}" if f"{left}-{right}".lower() in hyphenated else left + right
+
+    text = re.sub(rf"(\w+){_SOFT_HYPHEN}\s*(\w+)", join, text)
+    return text.replace(_SOFT_HYPHEN, "")
+
+
+def _gap_split(line: _Line) -> list[str]:
+    """Split an author line where the glyphs leave a gap wider than about an em."""
+    tp = line.textpage
+    pieces: list[str] = []
+    current = ""
+    prev_right: float | None = None
+    for k, ch in enumerate(line.text):
+        index = line.start + k
+        if ch.isspace():
+            current += ch
+            continue
+        try:
+            left, _b, right, _t = tp.get_charbox(index)  # type: ignore[attr-defined]
+        except Exception:
+            left = right = prev_right or 0.0
+        if prev_right is not None and left - prev_right > max(line.size, 6.0) * 0.9:
+            pieces.append(current)
+            current = ""
+        current += ch
+        prev_right = right
+    pieces.append(current)
+    return [clean(p) for p in pieces if clean(p)]
+
+
+def _author_names(lines: list[_Line]) -> list[str]:
+    names: list[str] = []
+    for line in lines:
+        if "@" in line.text or line.text.lower().startswith(("http", "www.")):
+            continue
+        for chunk in _gap_split(line):
+            for piece in re.split(r"\s*(?:,|;|\band\b|&|\\and)\s*", chunk):
+                piece = clean(re.sub(r"[\d*†‡§¶]+", " ", piece))
+                if not piece or _AFFILIATION.search(piece):
+                    continue
+                words = piece.split()
+                if 1 < len(words) <= 5 or (len(words) == 1 and not piece.isascii()):
+                    names.append(piece)
+    return names
+
+
+def _heading(line: _Line, body_size: float, state: dict) -> tuple[str, int, bool] | None:
+    """(heading, level, starts_appendix) when the line is a section heading."""
+    text = line.text.replace(_SOFT_HYPHEN, "")
+    if len(text) > 120 or text.endswith((",", ";")):
+        return None
+    emphasised = line.bold or line.size > body_size + 0.5
+    key = text.lower().rstrip(".:")
+    if key in _UNNUMBERED and (emphasised or key in ("abstract", "references", "bibliography")):
+        return _UNNUMBERED[key], 1, key in ("appendix", "appendices")
+    m = _APPENDIX_LINE.match(text)
+    if m and emphasised:
+        state["letter"] = m.group("num")
+        return clean(m.group("title")) or f"Appendix {m.group('num')}", 1, True
+    m = _NUMBERED.match(text)
+    if m and not text.endswith(".") and len(m.group("title").split()) <= 14:
+        parts = [int(p) for p in m.group("num").split(".")]
+        last: list[int] = state.get("num", [])
+        expected_ok = (
+            (len(parts) == 1 and parts[0] == (last[0] + 1 if last else 1))
+            or (len(parts) == 1 and emphasised and last and parts[0] > last[0] and parts[0] <= last[0] + 2)
+            or (len(parts) > 1 and last and parts[:-1] == last[: len(parts) - 1] and parts[-1] == (last[len(parts) - 1] + 1 if len(last) >= len(parts) else 1))
+        )
+        if expected_ok and not state.get("appendix"):
+            state["num"] = parts
+            return clean(m.group("title")), len(parts), False
+    m = _LETTERED.match(text)
+    if m and emphasised and not text.endswith(".") and len(m.group("title").split()) <= 14:
+        num = m.group("num").split(".")
+        letter = num[0]
+        last_letter = state.get("letter")
+        ok = (len(num) == 1 and (letter == "A" if last_letter is None else ord(letter) == ord(last_letter) + 1)) or (
+            len(num) > 1 and letter == last_letter
+        )
+        if ok:
+            state["letter"] = letter
+            return clean(m.group("title")), len(num), True
+    return None
+
+
+def _split_references(lines: list[_Line]) -> list[str]:
+    if not lines:
+        return []
+    items: list[list[str]] = []
+    labelled = sum(1 for ln in lines if _REF_LABEL.match(ln.text)) >= max(2, len(lines) // 6)
+    if labelled:
+        for ln in lines:
+            if _REF_LABEL.match(ln.text) or not items:
+                items.append([_REF_LABEL.sub("", ln.text)])
+            else:
+                items[-1].append(ln.text)
+    else:  # author-year: a new item starts at the column's left edge, continuations are indented
+        lefts: dict[tuple[int, bool], float] = {}
+        for ln in lines:
+            col = (ln.page, ln.x > 300)
+            lefts[col] = min(lefts.get(col, ln.x), ln.x)
+        for ln in lines:
+            col = (ln.page, ln.x > 300)
+            if not items or ln.x <= lefts[col] + 2.0:
+                items.append([ln.text])
+            else:
+                items[-1].append(ln.text)
+    return [clean(_fix_hyphens(_dehyphenate(item), set())) for item in items if clean(" ".join(item))]
+
+
+def _paragraphs(lines: list[_Line]) -> str:
+    """Lines of one section -> paragraphs separated by blank lines; bullets become `- ` lines."""
+    paras: list[list[str]] = []
+    prev: _Line | None = None
+    for ln in lines:
+        text = ln.text
+        bullet = text[:1] in _BULLETS
+        if bullet:
+            text = "- " + text[1:].strip()
+        new = prev is None or bullet
+        if prev is not None and not new:
+            same_flow = ln.page == prev.page and abs(ln.x - prev.x) < 150
+            gap = prev.last_top - ln.top if same_flow else 0.0
+            ended = prev.text.rstrip().endswith((".", "!", "?", ":"))
+            if same_flow and gap > 2.0 * max(ln.size, 1.0):
+                new = True
+            elif ended and same_flow and ln.x > prev.x + 6 and not paras[-1][0].startswith("- "):
+                new = True  # indented first line of a paragraph
+        if new:
+            paras.append([text])
+        else:
+            paras[-1].append(text)
+        prev = ln
+    out: list[str] = []
+    for para in paras:
+        joined = _dehyphenate(para)
+        if out and para[0].startswith("- ") and out[-1].lstrip().startswith("- "):
+            out[-1] += "\n" + joined
+        else:
+            out.append(joined)
+    return "\n\n".join(out)
+
+
+def parse_pdf(data: bytes, *, arxiv_id: str | None = None) -> Document:
+    """Parse PDF bytes into a Document with source "PDF"."""
+    if not data or not data.lstrip()[:5].startswith(b"%PDF"):
+        raise NotAPaper("not a PDF file")
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        raise NotAPaper(f"the PDF cannot be opened ({e})") from None
+    try:
+        pages = [_page_lines(pdf[i], i) for i in range(len(pdf))]
+        meta_title = clean((pdf.get_metadata_dict() or {}).get("Title", "") or "")
+        return _build(pages, meta_title, arxiv_id)
+    finally:
+        pdf.close()
+
+
+def _build(pages: list[list[_Line]], meta_title: str, arxiv_id: str | None) -> Document:
+    pages = _strip_furniture(pages)
+    lines = [ln for page in pages for ln in page]
+    total = sum(len(ln.text) for ln in lines)
+    if total < MIN_TEXT_CHARS:
+        raise NotAPaper(f"the PDF has almost no text ({total} characters; scanned or empty?)")
+    sizes = Counter()
+    for ln in lines:
+        sizes[ln.size] += len(ln.text)
+    body_size = sizes.most_common(1)[0][0]
+    full = "\n".join(ln.text for ln in lines)
+    hyphenated = {w.lower() for w in re.findall(r"\b\w+-\w+\b", full)}
+
+    # Title and authors from page 1: the largest type at the top, then the lines before the abstract.
+    first = pages[0] if pages else []
+    title_lines: list[_Line] = []
+    if first:
+        biggest = max(ln.size for ln in first[:12])
+        if biggest > body_size + 0.5:
+            for ln in first[:12]:
+                if ln.size == biggest:
+                    title_lines.append(ln)
+                elif title_lines:
+                    break
+    title = meta_title or clean(" ".join(ln.text for ln in title_lines))
+    if not title and first:
+        title = first[0].text
+        title_lines = first[:1]
+
+    state: dict = {}
+    sections: list[Section] = []
+    figures: list[Figure] = []
+    tables: list[Table] = []
+    references: list[_Line] = []
+    abstract_lines: list[_Line] = []
+    author_lines: list[_Line] = []
+    body: list[_Line] = []
+    current: tuple[str, int, bool] | None = None
+    mode = "front"  # front | abstract | body | references
+    appendix = False
+    caption: list[str] | None = None
+    caption_kind = ""
+    footnotes: list[list[str]] = []
+    footnote_page = -1
+
+    def flush() -> None:
+        nonlocal body
+        if current is not None:
+            text = _fix_hyphens(_paragraphs(body), hyphenated)
+            sections.append(Section(heading=current[0], level=current[1], text=text, appendix=current[2]))
+        elif body and mode != "front":
+            sections.append(Section(heading="", level=1, text=_fix_hyphens(_paragraphs(body), hyphenated)))
+        body = []
+
+    def end_caption() -> None:
+        nonlocal caption
+        if caption:
+            text = clean(_fix_hyphens(_dehyphenate(caption), hyphenated))
+            (tables.append(Table(caption=text)) if caption_kind == "Table" else figures.append(Figure(caption=text)))
+        caption = None
+
+    title_ids = {id(ln) for ln in title_lines}
+    for ln in lines:
+        if id(ln) in title_ids:
+            continue
+        inline_abstract = re.match(r"^Abstract\s*[-—.:]\s*(\S.*)$", ln.text)
+        head = None if inline_abstract else _heading(ln, body_size, state)
+        if caption is not None:
+            if head is None and not _CAPTION.match(ln.text) and len(caption) < 8 and not caption[-1].rstrip().endswith("."):
+                caption.append(ln.text)
+                continue
+            end_caption()
+        if inline_abstract:
+            flush()
+            current, mode = None, "abstract"
+            abstract_lines.append(_Line(inline_abstract.group(1), ln.page, ln.x, ln.top, ln.size, ln.bold, ln.start, ln.textpage))
+            continue
+        if head is not None:
+            name, level, starts_appendix = head
+            if name == "Abstract" and mode == "front":
+                mode = "abstract"
+                continue
+            if name == "References":
+                flush()
+                current, mode = None, "references"
+                continue
+            appendix = appendix or starts_appendix
+            if name == "Appendix" and starts_appendix:
+                flush()
+                current, mode = None, "body"
+                continue
+            flush()
+            mode = "body"
+            current = (name, level, appendix)
+            continue
+        if mode == "front":
+            if ln.page == 0:
+                author_lines.append(ln)
+            continue
+        if mode == "abstract":
+            abstract_lines.append(ln)
+            continue
+        if mode == "references":
+            references.append(ln)
+            continue
+        small_at_bottom = ln.size and ln.size <= body_size - 1.5 and ln.top < 0.3 * ln.height
+        if small_at_bottom and _FOOTNOTE.match(ln.text):
+            footnotes.append([_FOOTNOTE.sub("", ln.text, count=1)])
+            footnote_page = ln.page
+            continue
+        if small_at_bottom and footnotes and footnote_page == ln.page:
+            footnotes[-1].append(ln.text)
+            continue
+        m = _CAPTION.match(ln.text)
+        if m:
+            caption = [ln.text]
+            caption_kind = "Table" if m.group("kind") == "Table" else "Figure"
+            if ln.text.rstrip().endswith(".") and len(ln.text) < 60:
+                end_caption()
+            continue
+        body.append(ln)
+    end_caption()
+    flush()
+
+    abstract = clean(_fix_hyphens(_dehyphenate([ln.text for ln in abstract_lines]), hyphenated))
+    # front matter lines after the abstract started belong nowhere; authors are the name-like ones
+    authors = _author_names([ln for ln in author_lines if ln.size >= body_size - 0.5 or not author_lines])
+    text_all = "\n".join([abstract, *(s.text for s in sections)])
+    links: list[str] = []
+    for url in _URL.findall(text_all):
+        url = url.rstrip(".,;:)]}")
+        if url not in links and "arxiv.org/abs/" + (arxiv_id or "-") not in url:
+            links.append(url)
+    if len(text_all) < MIN_TEXT_CHARS:
+        raise NotAPaper(f"the PDF has almost no running text ({len(text_all)} characters)")
+    return Document(
+        arxiv_id=arxiv_id,
+        title=unicodedata.normalize("NFC", title),
+        authors=authors,
+        abstract=abstract,
+        sections=[s.model_copy(update={"text": unicodedata.normalize("NFC", s.text)}) for s in sections],
+        tables=tables,
+        figures=figures,
+        footnotes=[clean(_fix_hyphens(_dehyphenate(f), hyphenated)) for f in footnotes],
+        references=_split_references(references),
+        links=links,
+        source="PDF",
+    )
