@@ -1,0 +1,548 @@
+"""The static website: home page with a domain chart, a page per day and per paper, search, feed.
+
+`build_site(store, out)` renders everything from the store with Jinja (autoescape on, so
+titles, authors and LLM text always show as text), into relative links that work on any
+static host or sub-path (GitHub Pages). Builds are incremental: each page's inputs are
+hashed and kept in `<out>/.paperbrief-site.json`; a page whose hash is unchanged (and whose
+file exists) is not rewritten. Home page, feed and search index are rebuilt in memory and
+written only when their bytes differ.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import nh3
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+from paperbrief.render.chart import domain_series, svg_chart
+from paperbrief.render.feeds import FeedDay, FeedPaper, atom_feed
+from paperbrief.render.search_index import IndexDoc, build_index
+from paperbrief.search import report_fields, top_domain
+from paperbrief.store import Store
+
+FORMAT = 1  # bump when the page layout changes in a way templates alone do not show
+MANIFEST = ".paperbrief-site.json"
+FEED_DAYS = 30
+TOP_DOMAINS = 8
+AUTHORS_SHOWN = 8
+
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "html_lang": "zh-CN",
+        "site_title": "Hugging Face 每日论文简报",
+        "feed_title": "每日论文简报（Atom 订阅）",
+        "feed_subtitle": "Hugging Face Daily Papers 每日研究简报",
+        "feed": "订阅",
+        "search": "搜索",
+        "search_placeholder": "搜索论文、领域或方法，如：投机解码",
+        "home": "首页",
+        "footer": "由 paperbrief 根据 Hugging Face Daily Papers 与 arXiv 论文生成",
+        "home_lead": "共 {days} 天、{papers} 篇论文的研究简报。",
+        "chart_day": "每日论文领域分布",
+        "chart_week": "每周论文领域分布",
+        "chart_month": "每月论文领域分布",
+        "other": "其他",
+        "days": "按日期浏览",
+        "no_days": "还没有任何一天的数据，请先运行 paperbrief run。",
+        "date": "日期",
+        "papers": "论文",
+        "written": "已写",
+        "failed_short": "失败",
+        "month": "{year} 年 {month} 月",
+        "day_title": "{date} 论文简报",
+        "day_lead": "共 {count} 篇论文，已写 {written} 篇，失败 {failed} 篇。",
+        "hf_day": "Hugging Face 当日列表",
+        "contents": "目录",
+        "source": "阅读来源",
+        "writer": "生成方式",
+        "writer_llm": "大模型（{model}）",
+        "writer_extractive": "原文摘录",
+        "other_lang": "英文报告",
+        "grounded": "数字均已在原文中核对",
+        "grounding": "核对提示",
+        "ungrounded": "原文中未找到的数字",
+        "domain": "应用领域",
+        "contribution": "一句话核心贡献",
+        "usage": "使用指南",
+        "innovations": "主要创新点",
+        "results": "实验效果",
+        "colon": "：",
+        "failed": "未能生成报告",
+        "pending": "尚未生成报告",
+        "listed_on": "收录日期",
+        "upvotes": "点赞",
+        "abstract": "摘要",
+        "all_authors": "全部作者",
+        "authors_more": "等 {n} 位作者",
+        "link_abs": "arXiv 摘要页",
+        "link_hf": "Hugging Face",
+        "link_pdf": "PDF",
+        "link_code": "代码",
+        "link_project": "项目主页",
+        "needs_js": "站内搜索需要启用 JavaScript；也可以在命令行使用 paperbrief search。",
+        "searching": "正在搜索……",
+        "no_results": "没有找到相关论文。",
+        "result_count": "找到 {count} 篇相关论文。",
+        "too_short": "请至少输入两个汉字或一个英文单词。",
+        "search_error": "搜索索引加载失败，请稍后再试。",
+        "entry_title": "{date} · {count} 篇论文",
+        "papers_word": "篇论文",
+        "not_written": "尚未生成报告",
+        "failed_note": "生成失败",
+    },
+    "en": {
+        "html_lang": "en",
+        "site_title": "Hugging Face Daily Papers Briefing",
+        "feed_title": "Daily Papers Briefing (Atom feed)",
+        "feed_subtitle": "A research briefing of each day's Hugging Face Daily Papers",
+        "feed": "Feed",
+        "search": "Search",
+        "search_placeholder": "Search papers, fields or methods, e.g. speculative decoding",
+        "home": "Home",
+        "footer": "Made by paperbrief from Hugging Face Daily Papers and arXiv",
+        "home_lead": "Briefings for {papers} papers over {days} days.",
+        "chart_day": "Papers per field, by day",
+        "chart_week": "Papers per field, by week",
+        "chart_month": "Papers per field, by month",
+        "other": "Other",
+        "days": "Browse by day",
+        "no_days": "No days stored yet: run paperbrief run first.",
+        "date": "Date",
+        "papers": "Papers",
+        "written": "Written",
+        "failed_short": "Failed",
+        "month": "{month_name} {year}",
+        "day_title": "Papers of {date}",
+        "day_lead": "{count} papers: {written} written, {failed} failed.",
+        "hf_day": "The day on Hugging Face",
+        "contents": "Contents",
+        "source": "Read from",
+        "writer": "Written by",
+        "writer_llm": "LLM ({model})",
+        "writer_extractive": "extract of the paper",
+        "other_lang": "report in Chinese",
+        "grounded": "every number found in the paper",
+        "grounding": "Check before quoting",
+        "ungrounded": "Numbers not found in the paper",
+        "domain": "Field",
+        "contribution": "Core contribution",
+        "usage": "How to use it",
+        "innovations": "Key innovations",
+        "results": "Results",
+        "colon": ": ",
+        "failed": "No report could be written",
+        "pending": "Not written yet",
+        "listed_on": "Listed on",
+        "upvotes": "Upvotes",
+        "abstract": "Abstract",
+        "all_authors": "All authors",
+        "authors_more": "et al. ({n} authors)",
+        "link_abs": "arXiv abstract",
+        "link_hf": "Hugging Face",
+        "link_pdf": "PDF",
+        "link_code": "Code",
+        "link_project": "Project page",
+        "needs_js": "Search on this site needs JavaScript; on the command line, use paperbrief search.",
+        "searching": "Searching…",
+        "no_results": "No papers found.",
+        "result_count": "{count} papers found.",
+        "too_short": "Type at least two Chinese characters or one word.",
+        "search_error": "The search index could not be loaded; try again later.",
+        "entry_title": "{date} · {count} papers",
+        "papers_word": "papers",
+        "not_written": "not written yet",
+        "failed_note": "failed",
+    },
+}
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+@dataclass
+class BuildReport:
+    """What a build did: files written, pages skipped as unchanged, files removed."""
+
+    out: Path
+    written: list[str] = field(default_factory=list)
+    skipped: int = 0
+    removed: list[str] = field(default_factory=list)
+    days: int = 0
+    papers: int = 0
+    seconds: float = 0.0
+
+
+# --- safe rendering of outside text --------------------------------------------
+
+_MD = MarkdownIt("commonmark", {"html": False})
+_MD_CHARS = re.compile(r"[*_`\[]")
+_URL = re.compile(r"https?://[^\s<>\"'(){}\[\]（）【】「」『』，。；、！？]+")
+_ALLOWED_TAGS = {"strong", "em", "code", "a", "sub", "sup"}
+
+
+def rich_text(text: str | None) -> Markup:
+    """LLM text as safe HTML: inline Markdown (bold, code, links) and bare URLs become markup.
+
+    Text with Markdown characters goes through markdown-it (raw HTML disabled) and nh3;
+    plain text is escaped and its http(s) URLs linked. Nothing else from the text survives.
+    """
+    text = text or ""
+    if _MD_CHARS.search(text):
+        def angle(m: re.Match[str]) -> str:
+            url = m.group().rstrip(".,;:!?")
+            return f"<{url}>" + m.group()[len(url) :]
+
+        html = _MD.renderInline(_URL.sub(angle, text))
+        return Markup(
+            nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https"},
+                      link_rel="noopener noreferrer nofollow")
+        )
+    out, pos = [], 0
+    for m in _URL.finditer(text):
+        url = m.group().rstrip(".,;:!?")
+        out.append(escape(text[pos : m.start()]))
+        out.append(Markup('<a href="{0}" rel="noopener noreferrer nofollow">{0}</a>').format(url))
+        pos = m.start() + len(url)
+    out.append(escape(text[pos:]))
+    return Markup("").join(out)
+
+
+def safe_url(url: str | None) -> str | None:
+    """Only http(s) URLs are linked (never javascript: or data:)."""
+    url = (url or "").strip()
+    return url if re.match(r"https?://", url, re.IGNORECASE) else None
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("paperbrief", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["rich"] = rich_text
+    return env
+
+
+def _site_version() -> str:
+    """A hash of the templates and static files, so changing them rebuilds every page."""
+    h = hashlib.sha1(str(FORMAT).encode())
+    for folder in ("templates", "static"):
+        for entry in sorted(resources.files("paperbrief").joinpath(folder).iterdir(), key=lambda e: e.name):
+            if entry.is_file():
+                h.update(entry.name.encode())
+                h.update(entry.read_bytes())
+    return h.hexdigest()[:16]
+
+
+# --- reading the store ------------------------------------------------------------
+
+
+@dataclass
+class PaperData:
+    arxiv_id: str
+    row: dict[str, Any]
+    dates: list[str] = field(default_factory=list)  # newest first
+    upvotes: int = 0
+    report_meta: tuple[Any, ...] | None = None  # (key, lang, failed, created_at)
+    hash: str = ""
+    body: dict[str, Any] | None = None  # the WrittenReport JSON, when loaded
+
+
+def _load_papers(store: Store) -> tuple[dict[str, PaperData], dict[str, list[str]], dict[str, float]]:
+    papers: dict[str, PaperData] = {}
+    day_papers: dict[str, list[str]] = defaultdict(list)
+    for r in store.query(
+        "SELECT l.date, l.upvotes AS l_upvotes, p.arxiv_id, p.title, p.authors, p.abstract, p.hf_url, "
+        "p.github_repo, p.project_page FROM listings l JOIN papers p ON p.arxiv_id = l.arxiv_id "
+        "ORDER BY l.date DESC, l.position"
+    ):
+        pid = r["arxiv_id"]
+        if pid not in papers:
+            row = {k: r[k] for k in ("title", "authors", "abstract", "hf_url", "github_repo", "project_page")}
+            papers[pid] = PaperData(pid, row, upvotes=r["l_upvotes"] or 0)
+        papers[pid].dates.append(r["date"])
+        day_papers[r["date"]].append(pid)
+    fetched = {r[0]: r[1] for r in store.query("SELECT date, fetched_at FROM days")}
+    for d in fetched:
+        day_papers.setdefault(d, [])
+    return papers, day_papers, fetched
+
+
+_BEST_REPORT = (
+    "SELECT arxiv_id, key, lang, failed, created_at{body} FROM ("
+    " SELECT arxiv_id, key, lang, failed, created_at{body}, row_number() OVER ("
+    "  PARTITION BY arxiv_id ORDER BY failed ASC, (lang = ?) DESC, created_at DESC, rowid DESC) AS rn"
+    " FROM reports) WHERE rn = 1"
+)
+
+
+def _hash(*parts: Any) -> str:
+    return hashlib.sha1(json.dumps(parts, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()[:20]
+
+
+# --- the build -----------------------------------------------------------------
+
+
+def read_manifest(out: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((Path(out) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def site_is_stale(store: Store, out: Path) -> bool:
+    """True when the site in `out` was never built, or the store changed after it was."""
+    manifest = read_manifest(out)
+    return manifest is None or float(manifest.get("data_version", -1)) < store.data_version
+
+
+def build_site(store: Store, out: Path | str, *, lang: str = "zh", base_url: str = "",
+               feed_days: int = FEED_DAYS, top_domains: int = TOP_DOMAINS) -> BuildReport:
+    """Build (or update) the static site in `out` from the store. See the module docstring."""
+    started = time.perf_counter()
+    if lang not in LABELS:
+        raise ValueError(f"site language must be zh or en, not {lang!r}")
+    out = Path(out)
+    base_url = (base_url.rstrip("/") + "/") if base_url else ""
+    L = LABELS[lang]
+    env = _environment()
+    version = _site_version()
+    data_version = store.data_version
+    old = read_manifest(out) or {}
+    old_pages: dict[str, str] = old.get("pages", {}) if isinstance(old.get("pages"), dict) else {}
+    report = BuildReport(out=out)
+    new_pages: dict[str, str] = {}
+
+    papers, day_papers, fetched = _load_papers(store)
+    for r in store.query(_BEST_REPORT.format(body=""), (lang,)):
+        if r["arxiv_id"] in papers:
+            papers[r["arxiv_id"]].report_meta = (r["key"], r["lang"], r["failed"], r["created_at"])
+    common = (FORMAT, version, lang, base_url)
+    for p in papers.values():
+        p.hash = _hash(common, p.row, p.dates, p.upvotes, p.report_meta)
+
+    # Which pages need rendering.
+    todo_papers = {pid for pid, p in papers.items() if _needs(out, f"papers/{pid}.html", p.hash, old_pages)}
+    day_hash = {d: _hash(common, d, [papers[pid].hash for pid in ids]) for d, ids in day_papers.items()}
+    todo_days = {d for d, h in day_hash.items() if _needs(out, f"days/{d}.html", h, old_pages)}
+    need_body = set(todo_papers)
+    for d in todo_days:
+        need_body.update(day_papers[d])
+
+    # One pass over the chosen reports: what the chart, feed and search index need for every
+    # paper, and the full report for the papers whose pages are rendered.
+    info: dict[str, dict[str, str]] = {}
+    for r in store.query(_BEST_REPORT.format(body=", body"), (lang,)):
+        p = papers.get(r["arxiv_id"])
+        if p is None:
+            continue
+        body = json.loads(r["body"])
+        fields = report_fields(body.get("report"))
+        info[p.arxiv_id] = fields
+        if p.arxiv_id in need_body:
+            p.body = body
+
+    # Paper bodies are rendered once and shared by the day page and the paper page.
+    paper_macro = env.get_template("_paper.html").module.paper_body  # type: ignore[attr-defined]
+    bodies: dict[str, Markup] = {}
+    views: dict[str, dict[str, Any]] = {}
+    for pid in need_body:
+        views[pid] = _view(papers[pid], L, lang)
+        bodies[pid] = Markup(paper_macro(views[pid], L))
+
+    for pid in sorted(papers):
+        path = f"papers/{pid}.html"
+        new_pages[path] = papers[pid].hash
+        if pid in todo_papers:
+            html = env.get_template("paper.html").render(
+                L=L, root="../", p=views[pid], body=bodies[pid],
+                canonical=f"{base_url}{path}" if base_url else None,
+            )
+            _write(out / path, html.encode("utf-8"))
+            report.written.append(path)
+        else:
+            report.skipped += 1
+
+    counts: dict[str, tuple[int, int]] = {}
+    for d, ids in day_papers.items():
+        written = sum(1 for pid in ids if papers[pid].report_meta and not papers[pid].report_meta[2])
+        failed = sum(1 for pid in ids if papers[pid].report_meta and papers[pid].report_meta[2])
+        counts[d] = (written, failed)
+        path = f"days/{d}.html"
+        new_pages[path] = day_hash[d]
+        if d in todo_days:
+            html = env.get_template("day.html").render(
+                L=L, root="../", date=d, papers=[views[pid] for pid in ids], bodies=bodies,
+                written=written, failed=failed, canonical=f"{base_url}{path}" if base_url else None,
+            )
+            _write(out / path, html.encode("utf-8"))
+            report.written.append(path)
+        else:
+            report.skipped += 1
+
+    # Whole-site files: rebuilt every time, written when their bytes change.
+    files: dict[str, bytes] = {}
+    files["index.html"] = _home(env, L, lang, base_url, papers, day_papers, counts, info, top_domains)
+    files["search.html"] = env.get_template("search.html").render(L=L, root="", canonical=None).encode("utf-8")
+    files["feed.xml"] = _feed(L, lang, base_url, papers, day_papers, fetched, info, feed_days)
+    files.update(build_index(_index_docs(papers, info)))
+    for name in ("site.css", "search.js"):
+        files[f"static/{name}"] = resources.files("paperbrief").joinpath("static", name).read_bytes()
+    for path, data in files.items():
+        digest = hashlib.sha1(data).hexdigest()[:20]
+        new_pages[path] = digest
+        if _needs(out, path, digest, old_pages):
+            _write(out / path, data)
+            report.written.append(path)
+        else:
+            report.skipped += 1
+
+    for path in sorted(set(old_pages) - set(new_pages)):
+        try:
+            (out / path).unlink()
+            report.removed.append(path)
+        except FileNotFoundError:
+            pass
+
+    manifest = {"format": FORMAT, "lang": lang, "base_url": base_url, "data_version": data_version,
+                "built_at": time.time(), "pages": new_pages}
+    _write(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    report.days, report.papers = len(day_papers), len(papers)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _needs(out: Path, path: str, digest: str, old_pages: dict[str, str]) -> bool:
+    return old_pages.get(path) != digest or not (out / path).exists()
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _view(p: PaperData, L: dict[str, str], lang: str) -> dict[str, Any]:
+    """What the templates show of one paper."""
+    authors = json.loads(p.row["authors"] or "[]")
+    shown = ", ".join(authors[:AUTHORS_SHOWN])
+    if len(authors) > AUTHORS_SHOWN:
+        shown += (" " if lang == "en" else "") + L["authors_more"].format(n=len(authors))
+    aid = p.arxiv_id
+    links = [(L["link_abs"], f"https://arxiv.org/abs/{aid}"),
+             (L["link_hf"], safe_url(p.row["hf_url"]) or f"https://huggingface.co/papers/{aid}"),
+             (L["link_pdf"], f"https://arxiv.org/pdf/{aid}")]
+    if safe_url(p.row["github_repo"]):
+        links.append((L["link_code"], safe_url(p.row["github_repo"])))
+    if safe_url(p.row["project_page"]):
+        links.append((L["link_project"], safe_url(p.row["project_page"])))
+    body = p.body or {}
+    writer = ""
+    if body:
+        writer = L["writer_extractive"] if body.get("writer") == "extractive" else L["writer_llm"].format(
+            model=body.get("model") or "?")
+    return {
+        "arxiv_id": aid,
+        "title": p.row["title"],
+        "authors_short": shown,
+        "all_authors": authors,
+        "authors_list_cut": AUTHORS_SHOWN,
+        "abstract": p.row["abstract"],
+        "links": links,
+        "source": body.get("source", "—") if body else "—",
+        "writer": writer,
+        "other_lang": bool(body) and body.get("lang") != lang and body.get("report") is not None,
+        "report": body.get("report"),
+        "error": body.get("error") if body and body.get("report") is None else None,
+        "ungrounded": body.get("ungrounded_numbers") or [],
+        "flags": body.get("flags") or [],
+        "dates": p.dates,
+        "upvotes": p.upvotes,
+    }
+
+
+def _home(env: Environment, L: dict[str, str], lang: str, base_url: str, papers: dict[str, PaperData],
+          day_papers: dict[str, list[str]], counts: dict[str, tuple[int, int]], info: dict[str, dict[str, str]],
+          top: int) -> bytes:
+    per_day: dict[str, Counter[str]] = {}
+    for d, ids in day_papers.items():
+        c: Counter[str] = Counter()
+        for pid in ids:
+            meta = papers[pid].report_meta
+            if meta and not meta[2] and pid in info:
+                name = top_domain(info[pid]["domain"])
+                if name:
+                    c[name] += 1
+        per_day[d] = c
+    series = domain_series(per_day, top=top, other=L["other"])
+    chart_title = L[f"chart_{series.unit}"]
+    chart = Markup(svg_chart(series, title=chart_title)) if series.buckets else None
+    days = [{"date": d, "count": len(day_papers[d]), "written": counts[d][0], "failed": counts[d][1]}
+            for d in sorted(day_papers, reverse=True)]
+    months: list[tuple[str, list[dict[str, Any]]]] = []
+    for d in days:
+        y, m = int(d["date"][:4]), int(d["date"][5:7])
+        label = L["month"].format(year=y, month=m, month_name=_MONTHS[m - 1])
+        if not months or months[-1][0] != label:
+            months.append((label, []))
+        months[-1][1].append(d)
+    html = env.get_template("home.html").render(
+        L=L, root="", days=days, months=months, total_papers=len(papers), chart=chart, chart_title=chart_title,
+        legend=[(name, series.colours[name]) for name in series.domains],
+        canonical=f"{base_url}index.html" if base_url else None,
+    )
+    return html.encode("utf-8")
+
+
+def _feed(L: dict[str, str], lang: str, base_url: str, papers: dict[str, PaperData],
+          day_papers: dict[str, list[str]], fetched: dict[str, float], info: dict[str, dict[str, str]],
+          feed_days: int) -> bytes:
+    days = []
+    for d in sorted(day_papers, reverse=True)[:feed_days]:
+        entries, updated = [], fetched.get(d, 0.0)
+        for pid in day_papers[d]:
+            p = papers[pid]
+            meta = p.report_meta
+            if meta:
+                updated = max(updated, meta[3])
+            domain = top_domain(info.get(pid, {}).get("domain", "")) if meta and not meta[2] else ""
+            status = "" if domain else (L["failed_note"] if meta and meta[2] else L["not_written"] if not meta else "")
+            entries.append(FeedPaper(pid, p.row["title"], domain, status))
+        days.append(FeedDay(d, updated, entries))
+    return atom_feed(days, title=L["site_title"], subtitle=L["feed_subtitle"], lang=lang, base_url=base_url,
+                     entry_title=L["entry_title"], papers_word=L["papers_word"])
+
+
+def _index_docs(papers: dict[str, PaperData], info: dict[str, dict[str, str]]) -> list[IndexDoc]:
+    docs = []
+    for p in sorted(papers.values(), key=lambda p: (p.dates[0], p.arxiv_id)):
+        f = info.get(p.arxiv_id)
+        ok = bool(f and f["contribution"]) and p.report_meta is not None and not p.report_meta[2]
+        authors = " ".join(json.loads(p.row["authors"] or "[]"))
+        if ok:
+            body = "\n".join((authors, f["domain"], f["contribution"], f["usage"], f["innovations"], f["results"]))
+            summary, domain = f["contribution"], top_domain(f["domain"])
+        else:
+            body, summary, domain = authors + "\n" + p.row["abstract"], p.row["abstract"], ""
+        docs.append(IndexDoc(p.arxiv_id, p.dates[0], p.row["title"], domain, _cut(summary, 160), body))
+    return docs
+
+
+def _cut(text: str, n: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+

@@ -1,0 +1,404 @@
+"""Full-text search over every stored paper and report (SQLite FTS5), Chinese and English alike.
+
+FTS5's unicode61 tokenizer does not segment Chinese, so text goes into the index with
+every run of CJK characters rewritten as overlapping bigrams plus the run's last character
+("投机解码" -> "投机 机解 解码 码"), and a query's CJK runs become the same bigram phrase.
+Latin words are tokenized by unicode61 with Porter stemming. Every user term is quoted as
+an FTS string, so FTS syntax in a query (quotes, `*`, `(`, `OR`, `NEAR`, `-`, `:`, `^`) is
+searched as text and never breaks the query. The index follows the store by itself:
+`refresh_index` (called by `search`) re-indexes what changed since it last ran.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date as Date
+from typing import Any
+
+from pydantic import BaseModel
+
+from paperbrief.store import Store
+
+# Han ideographs (with extensions and compatibility forms) and Japanese kana.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+_QUERY_PART = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W_{_CJK}]+)")
+_LATIN_WORD = re.compile(rf"[^\W_{_CJK}]+")
+
+# FTS columns, in table order, and their bm25 weights (a hit in the title counts most).
+COLUMNS = ("title", "authors", "abstract", "domain", "contribution", "usage", "innovations", "results")
+WEIGHTS = (8.0, 3.0, 1.0, 2.0, 2.0, 1.0, 1.5, 1.0)
+# Where a snippet is taken from, best first.
+SNIPPET_ORDER = ("contribution", "innovations", "results", "usage", "domain", "abstract", "title", "authors")
+SNIPPET_CHARS = 140
+# Rows changed this long before the last indexed time are looked at again (clock steps, ties).
+SLACK_S = 2.0
+_BATCH = 400
+
+
+class SearchHit(BaseModel):
+    """One search result: a paper (with its report in one language) and where the query hit."""
+
+    date: str | None
+    arxiv_id: str
+    title: str
+    snippet: str  # plain text around the best hit
+    highlights: list[tuple[int, int]]  # [start, end) of each hit inside `snippet`
+    score: float  # higher is better (negated bm25)
+    domain: str = ""
+    lang: str = ""  # the report's language; "" when the paper has no report yet
+    field: str = ""  # which field the snippet comes from
+
+    def marked(self, open_mark: str = "**", close_mark: str = "**") -> str:
+        """The snippet with every hit wrapped in the given marks."""
+        out, pos = [], 0
+        for start, end in self.highlights:
+            out += [self.snippet[pos:start], open_mark, self.snippet[start:end], close_mark]
+            pos = end
+        out.append(self.snippet[pos:])
+        return "".join(out)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "date": self.date,
+            "arxiv_id": self.arxiv_id,
+            "title": self.title,
+            "snippet": self.marked(),
+            "score": self.score,
+            "domain": self.domain,
+            "lang": self.lang,
+        }
+
+
+# --- tokenisation ------------------------------------------------------------
+
+
+def cjk_bigrams(run: str) -> list[str]:
+    """Overlapping bigrams of a CJK run plus its last character (so prefix `X*` finds any char)."""
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
+
+
+def index_text(text: str) -> str:
+    """Text as it goes into the FTS index: CJK runs become space-separated bigrams."""
+    if not text:
+        return ""
+    return _CJK_RUN.sub(lambda m: " " + " ".join(cjk_bigrams(m.group())) + " ", text)
+
+
+def site_tokens(text: str) -> set[str]:
+    """The tokens the static site's search index uses: lowercase latin words, CJK bigrams.
+
+    Mirrored by `tokens()` in static/search.js; keep the two in step.
+    """
+    out: set[str] = set()
+    for m in _QUERY_PART.finditer(text.lower()):
+        run = m.group("cjk")
+        if run and len(run) > 1:
+            out.update(run[i : i + 2] for i in range(len(run) - 1))
+        elif run:
+            out.add(run)
+        else:
+            out.add(m.group("word"))
+    return out
+
+
+@dataclass
+class ParsedQuery:
+    fts: str  # the FTS5 MATCH expression ("" when the query has nothing searchable)
+    cjk: list[str]  # CJK runs, for highlighting
+    words: list[str]  # latin words (lowercase), for highlighting
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """Turn what a user typed into a safe FTS5 expression: each term a quoted phrase, all ANDed.
+
+    A whitespace-separated term becomes one phrase of its tokens (so `GPT-4o` matches
+    "GPT 4o" and `投机解码` matches the bigrams 投机 机解 解码 in a row); a lone CJK
+    character becomes a prefix query. Nothing of FTS5's syntax survives: only letters,
+    digits and CJK characters reach the expression, inside double quotes.
+    """
+    phrases: list[str] = []
+    cjk: list[str] = []
+    words: list[str] = []
+    for term in query.split():
+        tokens: list[str] = []
+        for m in _QUERY_PART.finditer(term):
+            if m.group("cjk"):
+                run = m.group("cjk")
+                cjk.append(run)
+                tokens += [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+            else:
+                word = m.group("word").lower()
+                words.append(word)
+                tokens.append(word)
+        if not tokens:
+            continue
+        phrase = '"' + " ".join(t.replace('"', '""') for t in tokens) + '"'
+        if len(tokens) == 1 and len(tokens[0]) == 1 and _CJK_RUN.fullmatch(tokens[0]):
+            phrase += " *"
+        phrases.append(phrase)
+    return ParsedQuery(fts=" AND ".join(phrases), cjk=cjk, words=words)
+
+
+# --- the documents the index holds ---------------------------------------------
+
+
+def report_fields(report: dict[str, Any] | None) -> dict[str, str]:
+    """The searchable text of a structured report (the `report` object of a WrittenReport)."""
+    if not report:
+        return {"domain": "", "contribution": "", "usage": "", "innovations": "", "results": ""}
+    return {
+        "domain": report.get("domain") or "",
+        "contribution": report.get("contribution") or "",
+        "usage": "\n".join(f"{u.get('label', '')}: {u.get('text', '')}" for u in report.get("usage") or []),
+        "innovations": "\n".join(f"{i.get('name', '')}: {i.get('detail', '')}" for i in report.get("innovations") or []),
+        "results": "\n".join(f"{r.get('label', '')}: {r.get('text', '')}" for r in report.get("results") or []),
+    }
+
+
+def top_domain(domain: str) -> str:
+    """The top-level field of a report's domain: the part before " - " (or a similar dash / colon)."""
+    head = re.split(r"\s+[-–—]\s+|[：:；;/|]|\s[-–—]|[-–—]\s", domain or "", maxsplit=1)[0]
+    head = re.sub(r"\s*[（(].*$", "", head).strip(" *`_")
+    return head.strip()
+
+
+def _fields_of(paper: sqlite3.Row, report: dict[str, Any] | None) -> dict[str, str]:
+    authors = ", ".join(json.loads(paper["authors"] or "[]"))
+    return {"title": paper["title"], "authors": authors, "abstract": paper["abstract"] or "", **report_fields(report)}
+
+
+# --- keeping the index up to date ------------------------------------------------
+
+
+def refresh_index(store: Store) -> int:
+    """(Re)index the papers whose paper row, listing or reports changed since the last refresh.
+
+    Each paper is indexed once per language it has a successful report in (the newest one),
+    or once with its paper fields alone while it has none. Returns how many documents were
+    (re)written. Runs in one write transaction, so it is safe next to a running pipeline.
+    """
+    written = 0
+    with store.transaction() as c:
+        state = {r[0]: r[1] for r in c.execute("SELECT name, value FROM search_state")}
+        marks = {k: state.get(k, -math.inf) for k in ("reports", "papers", "days")}
+        since = {k: (v - SLACK_S if v != -math.inf else -1e18) for k, v in marks.items()}
+        ids = [
+            r[0]
+            for r in c.execute(
+                "SELECT arxiv_id FROM reports WHERE created_at >= ? UNION "
+                "SELECT arxiv_id FROM papers WHERE updated_at >= ? UNION "
+                "SELECT l.arxiv_id FROM listings l JOIN days d ON d.date = l.date WHERE d.fetched_at >= ?",
+                (since["reports"], since["papers"], since["days"]),
+            )
+        ]
+        for batch in _chunks(ids, _BATCH):
+            written += _reindex(c, batch)
+        new = c.execute(
+            "SELECT (SELECT max(created_at) FROM reports), (SELECT max(updated_at) FROM papers), "
+            "(SELECT max(fetched_at) FROM days)"
+        ).fetchone()
+        for name, value in zip(("reports", "papers", "days"), new):
+            if value is not None:
+                c.execute(
+                    "INSERT INTO search_state(name, value) VALUES (?, ?) "
+                    "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                    (name, value),
+                )
+    return written
+
+
+def _chunks(items: list[str], n: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
+
+
+def _reindex(c: sqlite3.Connection, ids: list[str]) -> int:
+    marks = ",".join("?" * len(ids))
+    papers = {r["arxiv_id"]: r for r in c.execute(f"SELECT * FROM papers WHERE arxiv_id IN ({marks})", ids)}
+    dates = dict(
+        c.execute(f"SELECT arxiv_id, max(date) FROM listings WHERE arxiv_id IN ({marks}) GROUP BY arxiv_id", ids)
+    )
+    reports: dict[str, list[sqlite3.Row]] = {}
+    for r in c.execute(
+        "SELECT key, arxiv_id, lang, body, created_at FROM ("
+        " SELECT key, arxiv_id, lang, body, created_at, row_number() OVER ("
+        "  PARTITION BY arxiv_id, lang ORDER BY created_at DESC, rowid DESC) AS rn"
+        f" FROM reports WHERE failed = 0 AND arxiv_id IN ({marks})) WHERE rn = 1",
+        ids,
+    ):
+        reports.setdefault(r["arxiv_id"], []).append(r)
+    existing: dict[tuple[str, str], tuple[int, str]] = {
+        (r[1], r[2]): (r[0], r[3])
+        for r in c.execute(f"SELECT id, arxiv_id, lang, signature FROM search_docs WHERE arxiv_id IN ({marks})", ids)
+    }
+
+    written = 0
+    wanted: set[tuple[str, str]] = set()
+    for arxiv_id in ids:
+        paper = papers.get(arxiv_id)
+        if paper is None:
+            continue
+        day = dates.get(arxiv_id)
+        docs: list[tuple[str, sqlite3.Row | None]] = [(r["lang"], r) for r in reports.get(arxiv_id, [])] or [("", None)]
+        for lang, rep in docs:
+            wanted.add((arxiv_id, lang))
+            signature = f"{paper['updated_at']!r}|{day}|{rep['key'] if rep else ''}|{rep['created_at'] if rep else ''!r}"
+            old = existing.get((arxiv_id, lang))
+            if old and old[1] == signature:
+                continue
+            body = json.loads(rep["body"]).get("report") if rep else None
+            fields = _fields_of(paper, body)
+            if old:
+                _delete(c, old[0])
+            cur = c.execute(
+                "INSERT INTO search_docs(arxiv_id, lang, date, domain, report_key, signature) VALUES (?, ?, ?, ?, ?, ?)",
+                (arxiv_id, lang, day, fields["domain"], rep["key"] if rep else None, signature),
+            )
+            c.execute(
+                f"INSERT INTO search_fts(rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})",
+                (cur.lastrowid, *(index_text(fields[col]) for col in COLUMNS)),
+            )
+            written += 1
+    for key, (doc_id, _) in existing.items():
+        if key not in wanted:
+            _delete(c, doc_id)
+    return written
+
+
+def _delete(c: sqlite3.Connection, doc_id: int) -> None:
+    c.execute("DELETE FROM search_fts WHERE rowid = ?", (doc_id,))
+    c.execute("DELETE FROM search_docs WHERE id = ?", (doc_id,))
+
+
+# --- searching -----------------------------------------------------------------
+
+
+def search(
+    store: Store,
+    query: str,
+    *,
+    date_from: str | Date | None = None,
+    date_to: str | Date | None = None,
+    domain: str | None = None,
+    lang: str | None = None,
+    limit: int = 20,
+) -> list[SearchHit]:
+    """Ranked hits for a query (best first), one per paper, optionally within dates and a domain.
+
+    `domain` matches a report whose domain contains it (case-insensitive). Call
+    `refresh_index(store)` first if the store may have changed since the last refresh.
+    """
+    parsed = parse_query(query)
+    if not parsed.fts or limit <= 0:
+        return []
+    sql = [
+        "SELECT d.id, d.arxiv_id, d.lang, d.date, d.domain, d.report_key, ",
+        f"bm25(search_fts, {', '.join(str(w) for w in WEIGHTS)}) AS rank ",
+        "FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid WHERE search_fts MATCH ?",
+    ]
+    params: list[Any] = [parsed.fts]
+    if date_from:
+        sql.append(" AND d.date >= ?")
+        params.append(str(date_from))
+    if date_to:
+        sql.append(" AND d.date <= ?")
+        params.append(str(date_to))
+    if domain:
+        sql.append(" AND instr(lower(d.domain), lower(?)) > 0")
+        params.append(domain.strip())
+    if lang:
+        sql.append(" AND d.lang = ?")
+        params.append(lang)
+    # A paper has at most one document per language (zh, en) or one with no report: 2x covers dedup.
+    sql.append(" ORDER BY rank LIMIT ?")
+    params.append(limit * 2)
+    rows = store.query("".join(sql), params)
+
+    best: dict[str, sqlite3.Row] = {}
+    for r in rows:
+        if r["arxiv_id"] not in best:
+            best[r["arxiv_id"]] = r
+    picked = list(best.values())[:limit]
+    return [_hit(store, r, parsed) for r in picked]
+
+
+def _hit(store: Store, row: sqlite3.Row, parsed: ParsedQuery) -> SearchHit:
+    paper = store.query("SELECT * FROM papers WHERE arxiv_id = ?", (row["arxiv_id"],))[0]
+    report = None
+    if row["report_key"]:
+        rep = store.query("SELECT body FROM reports WHERE key = ?", (row["report_key"],))
+        report = json.loads(rep[0]["body"]).get("report") if rep else None
+    fields = _fields_of(paper, report)
+    field, snippet, spans = make_snippet(fields, parsed)
+    return SearchHit(
+        date=row["date"],
+        arxiv_id=row["arxiv_id"],
+        title=paper["title"],
+        snippet=snippet,
+        highlights=spans,
+        score=round(-row["rank"], 4),
+        domain=row["domain"],
+        lang=row["lang"],
+        field=field,
+    )
+
+
+def highlight_pattern(parsed: ParsedQuery) -> re.Pattern[str] | None:
+    """A regex finding the query's terms in original text (CJK runs literally, words by stem)."""
+    alts = [re.escape(run) for run in sorted(set(parsed.cjk), key=len, reverse=True)]
+    for word in sorted(set(parsed.words), key=len, reverse=True):
+        alts.append(rf"(?<![^\W_]){re.escape(_stem(word))}[^\W_{_CJK}]*")
+    return re.compile("|".join(alts), re.IGNORECASE) if alts else None
+
+
+def _stem(word: str) -> str:
+    """A rough stem for highlighting (the index itself uses FTS5's Porter stemmer)."""
+    for suffix in ("ations", "ation", "ings", "ing", "ive", "ers", "er", "ies", "es", "ed", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def make_snippet(fields: dict[str, str], parsed: ParsedQuery) -> tuple[str, str, list[tuple[int, int]]]:
+    """Pick the field with the most distinct hits and cut a window around its first hit."""
+    pattern = highlight_pattern(parsed)
+    best_field, best_hits = "", 0
+    if pattern:
+        for name in SNIPPET_ORDER:
+            found = {m.group().lower() for m in pattern.finditer(fields.get(name, ""))}
+            if len(found) > best_hits:
+                best_field, best_hits = name, len(found)
+    if not best_field:
+        best_field = next((n for n in SNIPPET_ORDER if fields.get(n)), "title")
+    text = " ".join(fields.get(best_field, "").split())
+    first = pattern.search(text) if pattern else None
+    start = 0
+    if first and first.start() > 30:
+        start = first.start() - 30
+        space = text.rfind(" ", start - 12, start)
+        start = space + 1 if space >= 0 else start
+    end = min(len(text), start + SNIPPET_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", end - 15, end)
+        end = space if space > start else end
+    window = text[start:end]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    snippet = prefix + window + suffix
+    spans: list[tuple[int, int]] = []
+    for m in pattern.finditer(window) if pattern else ():
+        s, e = m.start() + len(prefix), m.end() + len(prefix)
+        if spans and not snippet[spans[-1][1] : s].strip():
+            spans[-1] = (spans[-1][0], e)  # "speculative decoding" is one mark, not two
+        elif e > s:
+            spans.append((s, e))
+    return best_field, snippet, spans
+

@@ -1,0 +1,76 @@
+"""Serve the built static site over HTTP on 127.0.0.1 (another host only when asked).
+
+A plain `ThreadingHTTPServer` with `SimpleHTTPRequestHandler` rooted at the site folder,
+so what you see is what a static host (GitHub Pages) serves. `ensure_built` rebuilds the
+site first when the store changed after the last build.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from paperbrief.render.site import BuildReport, build_site, read_manifest, site_is_stale
+from paperbrief.store import Store
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Static files with the right types for the feed and the index, and quiet logs."""
+
+    extensions_map = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".xml": "application/atom+xml; charset=utf-8",
+        ".json": "application/json; charset=utf-8",
+        ".html": "text/html; charset=utf-8",
+        ".css": "text/css; charset=utf-8",
+        ".js": "text/javascript; charset=utf-8",
+        ".svg": "image/svg+xml",
+    }
+    quiet = False
+
+    def end_headers(self) -> None:
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        if not self.quiet:
+            sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+
+def ensure_built(store: Store, out: Path, *, lang: str | None = None, base_url: str | None = None) -> BuildReport | None:
+    """Rebuild the site when it was never built or the store is newer; else None.
+
+    Language and base URL default to those of the previous build (then zh and none).
+    """
+    manifest = read_manifest(out) or {}
+    want_lang = lang or manifest.get("lang") or "zh"
+    want_base = base_url if base_url is not None else manifest.get("base_url", "")
+    if not site_is_stale(store, out) and manifest.get("lang") == want_lang and manifest.get("base_url") == (
+        (want_base.rstrip("/") + "/") if want_base else ""
+    ):
+        return None
+    return build_site(store, out, lang=want_lang, base_url=want_base)
+
+
+def make_server(out: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, quiet: bool = False) -> ThreadingHTTPServer:
+    """A server for the site folder (port 0 picks a free port: see `server.server_address`)."""
+    handler = functools.partial(type("Handler", (SiteHandler,), {"quiet": quiet}), directory=str(out))
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server
+
+
+def serve_in_thread(out: Path, host: str = DEFAULT_HOST, port: int = 0) -> tuple[ThreadingHTTPServer, str]:
+    """Start a quiet server in a daemon thread; returns it and its base URL (for tests and tools)."""
+    server = make_server(out, host, port, quiet=True)
+    threading.Thread(target=server.serve_forever, name="paperbrief-serve", daemon=True).start()
+    h, p = server.server_address[:2]
+    return server, f"http://{h}:{p}/"
