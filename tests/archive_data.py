@@ -60,7 +60,7 @@ def fill(store: Store, *, xss: bool = False) -> None:
                  github="https://github.com/example/draft-trees")
     sam = paper("2602.05293", "Fast-SAM3D: 3Dfy Anything in Images but Faster",
                 authors=("Wei Feng", "李明" + (XSS_IMG if xss else "")),
-                abstract="A training-free framework that speeds up SAM3D by up to 2.67x.")
+                abstract="A training-free framework that speeds up SAM3D, a diffusion-based 3D generator, by up to 2.67x.")
     store.save_listing(DayListing(date="2026-02-06", papers=[spec, sam]))
     save(store, spec, zh_report(
         "自然语言处理 - 大模型推理加速",

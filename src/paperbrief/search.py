@@ -119,31 +119,29 @@ class ParsedQuery:
 def parse_query(query: str) -> ParsedQuery:
     """Turn what a user typed into a safe FTS5 expression: each term a quoted phrase, all ANDed.
 
-    A whitespace-separated term becomes one phrase of its tokens (so `GPT-4o` matches
-    "GPT 4o" and `投机解码` matches the bigrams 投机 机解 解码 in a row); a lone CJK
-    character becomes a prefix query. Nothing of FTS5's syntax survives: only letters,
-    digits and CJK characters reach the expression, inside double quotes.
+    The latin words of a whitespace-separated term form one phrase (so `GPT-4o` matches
+    "GPT 4o"); each CJK run is a phrase of its bigrams (`投机解码` matches 投机 机解 解码 in
+    a row) and a lone CJK character a prefix query. Nothing of FTS5's syntax survives: only
+    letters, digits and CJK characters reach the expression, inside double quotes.
     """
     phrases: list[str] = []
     cjk: list[str] = []
     words: list[str] = []
     for term in query.split():
-        tokens: list[str] = []
+        latin: list[str] = []
         for m in _QUERY_PART.finditer(term):
             if m.group("cjk"):
                 run = m.group("cjk")
                 cjk.append(run)
-                tokens += [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+                if len(run) == 1:
+                    phrases.append(f'"{run}" *')
+                else:
+                    phrases.append('"' + " ".join(run[i : i + 2] for i in range(len(run) - 1)) + '"')
             else:
-                word = m.group("word").lower()
-                words.append(word)
-                tokens.append(word)
-        if not tokens:
-            continue
-        phrase = '"' + " ".join(t.replace('"', '""') for t in tokens) + '"'
-        if len(tokens) == 1 and len(tokens[0]) == 1 and _CJK_RUN.fullmatch(tokens[0]):
-            phrase += " *"
-        phrases.append(phrase)
+                latin.append(m.group("word").lower())
+        if latin:
+            words += latin
+            phrases.append('"' + " ".join(latin) + '"')
     return ParsedQuery(fts=" AND ".join(phrases), cjk=cjk, words=words)
 
 
