@@ -379,7 +379,9 @@ def expected_from_tex(arxiv_id: str, page: str | None, formats: list[str]) -> di
     tables, numbers, figures = [], [], []
     for env in re.finditer(r"\\begin\{table\*?\}(.*?)\\end\{table\*?\}", body, re.S):
         tables.append(plain(command_args(env.group(1), "caption")[0]))
-        numbers += re.findall(r"(?<![\w.])\d+\.\d+(?![\w.])", env.group(1).split(r"\begin{tabular}")[1])
+        tabular = env.group(1).split(r"\begin{tabular}")[1].split(r"\end{tabular}")[0]
+        cells = [c.strip() for c in re.split(r"&|\\\\", tabular)]
+        numbers += [c for c in cells if re.fullmatch(r"\d+\.\d+", c)]
     for env in re.finditer(r"\\begin\{figure\*?\}(.*?)\\end\{figure\*?\}", body, re.S):
         figures.append(plain(command_args(env.group(1), "caption")[0]))
     footnotes = [plain(f.split("$")[0]) for f in command_args(body, "footnote")]

@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote
 
 from paperbrief.replica import fixtures
 from paperbrief.replica.server import Replica, Request, Response
@@ -143,9 +143,9 @@ def _toc(page: str) -> str:
     )
 
 
-def add_chrome(page: str, paper: ArxivPaper) -> str:
+def add_chrome(page: str, paper: ArxivPaper, version: int | None = None) -> str:
     """Inject arXiv's wrapper (head scripts, header, TOC, infobox, footer) into a LaTeXML page."""
-    idv = paper.idv
+    idv = f"{paper.arxiv_id}v{version or paper.version}"
     head = [
         '<link href="/static/browse/0.3.4/css/arxiv-html-papers-20250916.css" rel="stylesheet" type="text/css"/>',
         '<script src="https://cdn.jsdelivr.net/npm/bootstrap@5.3.0/dist/js/bootstrap.bundle.min.js"></script>',
@@ -461,12 +461,12 @@ class ArxivService:
     def remove_paper(self, arxiv_id: str) -> None:
         self.papers.pop(arxiv_id, None)
 
-    def page(self, arxiv_id: str) -> str | None:
-        """The HTML page exactly as `/html/<id>` serves it (None when there is no HTML)."""
+    def page(self, arxiv_id: str, version: int | None = None) -> str | None:
+        """The HTML page exactly as `/html/<id>[vN]` serves it (None when there is no HTML)."""
         paper = self.papers[arxiv_id]
         if paper.html is None:
             return None
-        return add_chrome(paper.html, paper) if self.chrome else paper.html
+        return add_chrome(paper.html, paper, version) if self.chrome else paper.html
 
     # -- handlers ----------------------------------------------------------------
 
@@ -495,9 +495,10 @@ class ArxivService:
             # assets under a versioned path (`/html/<idv>/x1.png`) are not replicated
             return error
         assert paper is not None
-        page = self.page(paper.arxiv_id)
+        version = split_id(raw)[1]  # type: ignore[index]
+        page = self.page(paper.arxiv_id, version)
         if page is None:
-            return Response(404, no_html_page(paper.idv if "v" not in raw else raw), content_type=HTML_TYPE)
+            return Response(404, no_html_page(raw if version else paper.idv), content_type=HTML_TYPE)
         body = page.encode("utf-8")
         headers = {
             "Link": f"<https://arxiv.org/html/{paper.arxiv_id}>; rel='canonical'",
@@ -539,6 +540,9 @@ class ArxivService:
         return Response(200, abs_page(paper), content_type=HTML_TYPE)
 
     def query(self, req: Request) -> Response:
+        if req.method == "POST" and req.body:
+            form = parse_qs(req.body.decode("utf-8", "replace"), keep_blank_values=True)
+            req = Request(req.method, req.path, {**req.query, **form}, req.headers, req.body, req.at)
         id_list = req.arg("id_list", "") or ""
         search = req.arg("search_query", "") or ""
         start_raw = req.arg("start", "0") or "0"
