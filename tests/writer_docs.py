@@ -1,0 +1,33 @@
+"""Documents for the writer tests: the HTML fixtures (when built) and the real arXiv page (when present)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from paperbrief.models import Document
+
+REAL_PAGE = Path(__file__).resolve().parents[2] / "shared" / "data" / "arxiv-html" / "2501.11120v1.html"
+
+
+def fixture_documents() -> list[Document]:
+    """Every hand-written HTML fixture parsed by the HTML reader; [] when the fixtures are not there."""
+    try:
+        from paperbrief.readers.html import parse_html
+        from paperbrief.replica import fixtures
+
+        manifest = fixtures.manifest()
+    except (ImportError, FileNotFoundError):
+        return []
+    docs = []
+    for arxiv_id in fixtures.html_fixture_ids():
+        docs.append(parse_html(fixtures.html_fixture(manifest[arxiv_id]["html"]), arxiv_id=arxiv_id))
+    return docs
+
+
+def real_page_document() -> Document | None:
+    """The real arXiv HTML page of ../shared (never copied into the repo), or None when absent."""
+    if not REAL_PAGE.exists():
+        return None
+    from paperbrief.readers.html import parse_html
+
+    return parse_html(REAL_PAGE.read_bytes(), arxiv_id="2501.11120v1")
