@@ -130,7 +130,10 @@ def serve(
             from paperbrief.search import refresh_index
 
             refresh_index(store)
-            report = ensure_built(store, out, lang=lang)
+            from paperbrief.render.site import read_manifest
+
+            # A new site takes the configured language; an existing one keeps its own.
+            report = ensure_built(store, out, lang=lang or (None if read_manifest(out) else settings.lang))
         if report:
             err_console.print(f"Rebuilt the site: wrote {len(report.written)} files, kept {report.skipped}.",
                               highlight=False, markup=False)
