@@ -44,7 +44,8 @@ _DOMAINS: list[tuple[str, str, str]] = [
 ]
 
 _ABBREV = r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bet al\.)(?<!\bFig\.)(?<!\bEq\.)(?<!\bvs\.)(?<!\bSec\.)(?<!\bTab\.)(?<!\bNo\.)(?<!\bcf\.)"
-_SPLIT_RE = re.compile(_ABBREV + r"(?<=[.!?])\s+(?=[A-Z(\[\"“])|(?<=[。！？])")
+_SPLIT_RE = re.compile(_ABBREV + r"(?<=[.!?])\s+(?=[A-Z(\[\"“\u4e00-\u9fff])|(?<=[。！？])")
+_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 _BULLET_RE = re.compile(r"^\s*(?:[-*•●◦▪]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}\))\s+")
 
 _CONTRIB_RE = re.compile(
@@ -90,7 +91,7 @@ def sentences(text: str) -> list[str]:
     for line in text.splitlines():
         for s in _SPLIT_RE.split(line):
             s = clean(s or "")
-            if len(s) >= 12:
+            if len(s) >= (6 if _HAS_CJK.search(s) else 12):
                 out.append(s)
     return out
 

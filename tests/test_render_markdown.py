@@ -1,0 +1,87 @@
+"""Per-paper Markdown: the consistent five-section style, ungrounded marks, extract note, failures."""
+
+from __future__ import annotations
+
+from paperbrief.models import Innovation, LabeledText, Report, WrittenReport
+from paperbrief.render.markdown import mark_numbers, paper_body_markdown, paper_markdown
+
+REPORT = Report(
+    domain="计算机视觉 - 单视图 3D 重建 (Single-View 3D Reconstruction)",
+    contribution="提出无需训练的加速框架 Fast-SAM3D。",
+    usage=[LabeledText(label="输入", text="单张 RGB 场景图像。"), LabeledText(label="开源状态", text="https://github.com/wlfeng0509/Fast-SAM3D")],
+    innovations=[Innovation(name="模态感知的步进缓存（Modality-Aware Step Caching）", detail="区分形状与布局 Token。")],
+    results=[LabeledText(label="加速性能", text="端到端最高 2.67 倍加速，推理时间从 462s 降至 230s，提升 50%。")],
+)
+
+ZH_BODY = """1. **应用领域**：
+   计算机视觉 - 单视图 3D 重建 (Single-View 3D Reconstruction)
+
+2. **一句话核心贡献**：
+   提出无需训练的加速框架 Fast-SAM3D。
+
+3. **使用指南**：
+   *   **输入**：单张 RGB 场景图像。
+   *   **开源状态**：https://github.com/wlfeng0509/Fast-SAM3D
+
+4. **主要创新点**：
+   *   **模态感知的步进缓存（Modality-Aware Step Caching）**：区分形状与布局 Token。
+
+5. **实验效果**：
+   *   **加速性能**：端到端最高 2.67 倍加速，推理时间从 462s 降至 230s，提升 50%。
+"""
+
+
+def test_chinese_body_in_the_consistent_style():
+    assert paper_body_markdown(WrittenReport(report=REPORT), "zh") == ZH_BODY
+
+
+def test_english_headings():
+    body = paper_body_markdown(WrittenReport(report=REPORT, lang="en"), "en")
+    assert body.startswith("1. **Field**:\n   计算机视觉")
+    for heading in ("2. **Core contribution**:\n", "3. **How to use it**:\n", "4. **Key innovations**:\n", "5. **Results**:\n"):
+        assert heading in body
+    assert "   *   **输入**: 单张" in body
+
+
+def test_ungrounded_numbers_are_marked_and_listed():
+    written = WrittenReport(report=REPORT, ungrounded_numbers=["50%", "462s"])
+    body = paper_body_markdown(written, "zh")
+    assert "从 462s⚠ 降至 230s，提升 50%⚠。" in body
+    assert "2.67 倍加速" in body  # grounded numbers untouched
+    assert body.rstrip().endswith("> ⚠ 以下数字未能在论文原文中找到，请核对：50%、462s")
+    en = paper_body_markdown(written.model_copy(update={"lang": "en"}), "en")
+    assert en.rstrip().endswith("> ⚠ Numbers not found in the paper's text, please check: 50%, 462s")
+
+
+def test_marks_only_whole_numbers():
+    assert mark_numbers("150% and 50% and 50.5% and 2.50%", ["50%"]) == "150% and 50%⚠ and 50.5% and 2.50%"
+    assert mark_numbers("从 92.5 到 92.59", ["92.5"]) == "从 92.5⚠ 到 92.59"
+
+
+def test_extract_note_comes_first():
+    body = paper_body_markdown(WrittenReport(report=REPORT, writer="extractive", model="extractive"), "zh")
+    assert body.startswith("> 注：本条为论文原句摘录（未使用大模型），并非总结。\n\n1. **应用领域**：")
+    en = paper_body_markdown(WrittenReport(report=REPORT, writer="extractive", lang="en"), "en")
+    assert en.startswith("> Note: this entry quotes the paper's own sentences (no language model was used); it is an extract")
+
+
+def test_failed_paper_block():
+    written = WrittenReport(error="LLM answered in English, not Chinese")
+    assert paper_body_markdown(written, "zh") == "> ⚠ 未能生成本文报告：LLM answered in English, not Chinese\n"
+    assert paper_body_markdown(written, "en") == "> ⚠ No report for this paper: LLM answered in English, not Chinese\n"
+
+
+def test_paper_block_header():
+    md = paper_markdown("Fast-SAM3D: 3Dfy Anything in Images but Faster", "2602.05293", "HTML", WrittenReport(report=REPORT))
+    assert md == (
+        "## 📄 Fast-SAM3D: 3Dfy Anything in Images but Faster\n\n"
+        "- **链接**: https://huggingface.co/papers/2602.05293\n"
+        "- **阅读来源**: HTML\n\n" + ZH_BODY
+    )
+    en = paper_markdown("T", "2602.05293", "ArXiv Abs", WrittenReport(report=REPORT), lang="en")
+    assert "- **Link**: https://huggingface.co/papers/2602.05293\n- **Read from**: ArXiv Abs\n\n1. **Field**:" in en
+
+
+def test_multiline_text_stays_inside_its_bullet():
+    report = REPORT.model_copy(update={"results": [LabeledText(label="结果", text="第一行\n第二行")]})
+    assert "   *   **结果**：第一行 第二行\n" in paper_body_markdown(WrittenReport(report=report), "zh")
