@@ -22,7 +22,8 @@ PAGE_SIZE = 100
 MAX_PAGES = 50  # 5,000 papers: far beyond any real day; stops a server that ignores `p`
 PUBLIC_PAPERS_URL = "https://huggingface.co/papers"
 
-_TAG = re.compile(r"<[^>]+>")
+_BREAK_TAG = re.compile(r"<(?:br|/?p|/?div|/?li)\b[^>]*>", re.I)
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _WS = re.compile(r"\s+")
 
 
@@ -34,7 +35,7 @@ def clean_text(text: Any) -> str:
     """HTML tags stripped, entities unescaped, whitespace collapsed."""
     if not isinstance(text, str):
         return ""
-    return _WS.sub(" ", html.unescape(_TAG.sub(" ", text))).strip()
+    return _WS.sub(" ", html.unescape(_TAG.sub("", _BREAK_TAG.sub(" ", text)))).strip()
 
 
 def _next_link(link_header: str | None) -> str | None:
@@ -158,6 +159,7 @@ def _explain(error: FetchError, iso: str) -> str:
     if error.status == 400:
         detail = f" ({body})" if body else ""
         return f"Hugging Face has no listing for {iso} yet{detail}; try an earlier date"
-    if error.status is not None:
-        return f"cannot list {iso} on Hugging Face: HTTP {error.status}{f' ({body})' if body else ''}"
-    return f"cannot list {iso} on Hugging Face: {error}"
+    reason = str(error)
+    if error.url and reason.startswith(error.url + ": "):
+        reason = reason[len(error.url) + 2 :]
+    return f"cannot list {iso} on Hugging Face: {reason}{f' ({body})' if body else ''}"

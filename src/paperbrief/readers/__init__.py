@@ -131,7 +131,7 @@ def _read_arxiv(aid: ArxivId, settings: Settings, fetcher: Fetcher, listed: List
     except NotFound:
         reasons.append("abstract: not found (404)")
     except FetchError as e:
-        reasons.append(f"abstract: {_short(e, url)}")
+        reasons.append(f"abstract: {_atom_error(e) or _short(e, url)}")
     except NotAPaper as e:
         fetcher.forget(url, params)
         reasons.append(f"abstract: {e}")
@@ -145,6 +145,17 @@ def _read_arxiv(aid: ArxivId, settings: Settings, fetcher: Fetcher, listed: List
         except NotAPaper as e:
             reasons.append(f"listing: {e}")
     raise ReadError(f"cannot read {aid}: " + "; ".join(reasons))
+
+
+def _atom_error(error: FetchError) -> str | None:
+    """The message of an export-API error feed sent with an HTTP error status, if that is what came."""
+    if not error.body or b"<feed" not in error.body[:2048]:
+        return None
+    try:
+        parse_atom(error.body, "")
+    except NotAPaper as e:
+        return f"{e} (HTTP {error.status})"
+    return None
 
 
 def _short(error: FetchError, url: str) -> str:

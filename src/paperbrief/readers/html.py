@@ -159,7 +159,7 @@ class _Emitter:
             if not alt:
                 ann = node.css_first('annotation[encoding="application/x-tex"]')
                 alt = ann.text() if ann else node.text()
-            alt = alt.strip()
+            alt = _alttext(alt)
             if node.attributes.get("display") == "block":
                 out.append(f"{brk}$${alt}$${brk}")
             else:
@@ -261,8 +261,8 @@ class _Emitter:
     def _equations(self, node: LexborNode, out: list[str], brk: str) -> None:
         rows = [r for r in node.css("tr")] or [node]
         for row in rows:
-            maths = [m.attributes.get("alttext") or "" for m in row.css("math")]
-            maths = [m.strip() for m in maths if m and m.strip()]
+            maths = [_alttext(m.attributes.get("alttext") or "") for m in row.css("math")]
+            maths = [m for m in maths if m]
             if maths:
                 out.append(f"{brk}$${' '.join(maths)}$${brk}")
 
@@ -335,6 +335,11 @@ class _Emitter:
         lines = ["| " + " | ".join(grid[0]) + " |", "|" + "|".join(["---"] * len(keep)) + "|"]
         lines += ["| " + " | ".join(row) + " |" for row in grid[1:]]
         return "\n".join(lines)
+
+
+def _alttext(tex: str) -> str:
+    """LaTeXML wraps long alttext with `%` + newline (a TeX comment); join those lines again."""
+    return re.sub(r"%\r?\n[ \t]*", "", tex).strip()
 
 
 def _int(value: str | None) -> int:

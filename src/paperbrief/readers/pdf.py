@@ -83,6 +83,7 @@ class _Line:
     textpage: object
     last_top: float = 0.0  # top of the line's last glyph (pdfium joins hyphenated lines)
     height: float = 792.0  # page height
+    raw: str = ""  # the text as pdfium gave it (character indexes refer to this)
 
 
 def _font(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, bool]:
@@ -116,8 +117,26 @@ def _page_lines(page: pdfium.PdfPage, number: int) -> list[_Line]:
             size, bold = _font(textpage, first)
         except Exception:  # pdfium can refuse odd generated characters; keep the text
             left, top, last_top, size, bold = 0.0, 0.0, 0.0, 0.0, False
-        lines.append(_Line(stripped, number, left, top, round(size, 1), bold, first, textpage, last_top, height))
+        lines.append(
+            _Line(fix_accents(stripped), number, left, top, round(size, 1), bold, first, textpage, last_top, height, stripped)
+        )
     return lines
+
+
+# Spacing accents that pdfTeX's OT1 fonts emit as separate glyphs before the letter ("L´ea").
+_ACCENTS = {"´": "\u0301", "¨": "\u0308", "ˆ": "\u0302", "˜": "\u0303", "ˇ": "\u030c", "˚": "\u030a",
+            "˘": "\u0306", "˙": "\u0307", "˝": "\u030b", "¯": "\u0304", "`": "\u0300"}
+_ACCENTED = re.compile("([´¨ˆ˜ˇ˚˘˙˝¯`])([A-Za-zı])")
+_CEDILLA = re.compile("([cCsStT])¸")
+
+
+def fix_accents(text: str) -> str:
+    """Compose "L´ea" -> "Léa", "Sch¨afer" -> "Schäfer", "c¸" -> "ç" (then NFC)."""
+    if not any(ch in text for ch in "´¨ˆ˜ˇ˚˘˙˝¯`¸"):
+        return text
+    text = _ACCENTED.sub(lambda m: ("i" if m.group(2) == "ı" else m.group(2)) + _ACCENTS[m.group(1)], text)
+    text = _CEDILLA.sub(lambda m: m.group(1) + "\u0327", text)
+    return unicodedata.normalize("NFC", text)
 
 
 def _strip_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
@@ -168,7 +187,7 @@ def _gap_split(line: _Line) -> list[str]:
     pieces: list[str] = []
     current = ""
     prev_right: float | None = None
-    for k, ch in enumerate(line.text):
+    for k, ch in enumerate(line.raw or line.text):
         index = line.start + k
         if ch.isspace():
             current += ch
@@ -183,7 +202,7 @@ def _gap_split(line: _Line) -> list[str]:
         current += ch
         prev_right = right
     pieces.append(current)
-    return [clean(p) for p in pieces if clean(p)]
+    return [clean(fix_accents(p)) for p in pieces if clean(p)]
 
 
 def _author_names(lines: list[_Line]) -> list[str]:
