@@ -105,7 +105,7 @@ def test_extract_fields_come_from_the_right_places():
     assert usage["开源状态"] == "Code is available at https://github.com/wlfeng0509/Fast-SAM3D."
     assert any("462s to 230s" in r.text for r in report.results)
     assert any("12.5%" in r.text for r in report.results)
-    assert report.domain == "计算机视觉 - 3D (Computer Vision - 3D)（据标题与摘要关键词推断）"
+    assert report.domain == "计算机视觉 (Computer Vision)（据标题与摘要关键词推断）"
     assert_verbatim(report, SYNTHETIC, "zh")
 
 

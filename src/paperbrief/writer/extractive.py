@@ -44,7 +44,7 @@ _DOMAINS: list[tuple[str, str, str]] = [
 ]
 
 _ABBREV = r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bet al\.)(?<!\bFig\.)(?<!\bEq\.)(?<!\bvs\.)(?<!\bSec\.)(?<!\bTab\.)(?<!\bNo\.)(?<!\bcf\.)"
-_SPLIT_RE = re.compile(_ABBREV + r"(?<=[.!?])\s+(?=[A-Z(\[\"“\u4e00-\u9fff])|(?<=[。！？])")
+_SPLIT_RE = re.compile(_ABBREV + r"(?<=[.!?])\s+(?=[A-Z(\[\"“\u0370-\u03ff\u4e00-\u9fff])|(?<=[。！？])")
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 _BULLET_RE = re.compile(r"^\s*(?:[-*•●◦▪]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}\))\s+")
 
@@ -76,7 +76,7 @@ _WEAK_CONTRIB_RE = re.compile(
 _FINDING_RE = re.compile(r"\b(we (?:find|show|observe|demonstrate)|results? (?:show|demonstrate|indicate|suggest)|experiments? (?:show|demonstrate))\b", re.I)
 _REF_NUM_RE = re.compile(r"\b(?:Fig(?:ure)?s?\.?|Tables?|Tab\.|Sections?|Sec\.|Eq(?:uation)?s?\.?|Appendix)\s*~?[A-Z]?\d+(?:\.\d+)*|\(\d{4}[a-z]?\)|\d{4}[a-z]?\)|et al\.,? \d{4}")
 _CODE_URL_RE = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com|huggingface\.co|hf\.co|[\w.-]+\.github\.io)/\S*", re.I)
-_NUMBER_RE = re.compile(r"\d")
+_NUMBER_RE = re.compile(r"(?<![A-Za-z\d\-])\d")  # a number, not a digit inside a name (SAM3D, Qwen3-4B)
 _RESULTS_HEADING_RE = re.compile(r"experiment|result|evaluat|benchmark|comparison|ablation|conclusion|discussion|analysis", re.I)
 _INTRO_HEADING_RE = re.compile(r"introduction|引言|概述", re.I)
 
@@ -89,6 +89,7 @@ def sentences(text: str) -> list[str]:
     """The sentences of `text` (and list items, one per line), whitespace collapsed, verbatim otherwise."""
     out: list[str] = []
     for line in text.splitlines():
+        line = _BULLET_RE.sub("", line, count=1)
         for s in _SPLIT_RE.split(line):
             s = clean(s or "")
             if len(s) >= (6 if _HAS_CJK.search(s) else 12):
@@ -107,8 +108,8 @@ def _list_items(text: str) -> list[str]:
 
 
 def _domain(doc: Document, lang: str) -> str:
-    text = f"{doc.title}\n{doc.abstract}".lower()
-    hits = [(zh, en) for pattern, zh, en in _DOMAINS if re.search(pattern, text)]
+    hits = [(zh, en) for pattern, zh, en in _DOMAINS if re.search(pattern, doc.title.lower())]
+    hits += [(zh, en) for pattern, zh, en in _DOMAINS if re.search(pattern, doc.abstract.lower())]
     if not hits:
         return "未标注（论文未给出关键词）" if lang == "zh" else "not labelled (the paper gives no keywords)"
     zh, en = hits[0]
@@ -176,20 +177,6 @@ def extract_report(doc: Document, lang: str = "zh", known_links: Sequence[str] =
     )
     used.add(contribution)
 
-    # usage
-    usage: list[LabeledText] = []
-    everything = abstract + body
-    for key, pattern in (("input", _INPUT_RE), ("workflow", _WORKFLOW_RE), ("hardware", _HARDWARE_RE)):
-        found = _first(everything, pattern, used)
-        if found:
-            usage.append(LabeledText(label=L[key], text=found))
-    code_sentence = _first(everything + sentences("\n".join(doc.footnotes)), _CODE_URL_RE, used)
-    if code_sentence:
-        usage.append(LabeledText(label=L["availability"], text=code_sentence))
-    else:
-        urls = [u for u in [*doc.links, *known_links] if _CODE_URL_RE.match(u)]
-        usage.append(LabeledText(label=L["availability"], text=urls[0] if urls else NOT_PROVIDED[lang]))
-
     # innovations: the introduction's contribution list, else contribution-like sentences
     items = [i for i in _list_items(intro_text) if i not in used]
     if not items:
@@ -203,6 +190,22 @@ def extract_report(doc: Document, lang: str = "zh", known_links: Sequence[str] =
         innovations.append(Innovation(name=_name_of(item) or f"{L['contribution']} {n}", detail=item))
     if not innovations:
         innovations.append(Innovation(name=f"{L['contribution']} 1", detail=NOT_GIVEN[lang]))
+
+    # usage
+    usage: list[LabeledText] = []
+    everything = abstract + body
+    for key, pattern in (("input", _INPUT_RE), ("hardware", _HARDWARE_RE), ("workflow", _WORKFLOW_RE)):
+        found = _first(everything, pattern, used)
+        if found:
+            usage.append(LabeledText(label=L[key], text=found))
+    order = [L["input"], L["workflow"], L["hardware"]]
+    usage.sort(key=lambda u: order.index(u.label))
+    code_sentence = _first(everything + sentences("\n".join(doc.footnotes)), _CODE_URL_RE, used)
+    if code_sentence:
+        usage.append(LabeledText(label=L["availability"], text=code_sentence))
+    else:
+        urls = [u for u in [*doc.links, *known_links] if _CODE_URL_RE.match(u)]
+        usage.append(LabeledText(label=L["availability"], text=urls[0] if urls else NOT_PROVIDED[lang]))
 
     # results: numbered comparison sentences from experiments/conclusion, then the abstract
     ranked = sorted(
