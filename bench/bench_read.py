@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from selectolax.lexbor import LexborHTMLParser
+
 from paperbrief.config import Settings
 from paperbrief.http import Fetcher
 from paperbrief.readers import read
@@ -62,6 +64,12 @@ def lxml_text(page: bytes) -> str:
     return lxml.html.fromstring(page).text_content()
 
 
+def lxml_parse(page: bytes) -> object:
+    import lxml.html
+
+    return lxml.html.fromstring(page)
+
+
 def row(name: str, ours: float, bs4: float, lxml: float | None) -> str:
     lx = f"{lxml:10.1f}" if lxml is not None else f"{'-':>10}"
     return f"{name:<28}{ours:12.1f}{bs4:12.1f}{ours / bs4:9.1f}x{lx}"
@@ -87,6 +95,7 @@ def main() -> int:
         }
         if REAL_PAGE.exists():
             sets["real page 2501.11120v1"] = [REAL_PAGE.read_bytes()]
+        parse_only: list[tuple[str, list[bytes], int]] = []
         print(f"HTML parsing, documents/second (best of {args.rounds} passes)")
         print(f"{'pages':<28}{'paperbrief':>12}{'bs4 text':>12}{'ratio':>10}{'lxml text':>10}")
         for name, batch in sets.items():
@@ -96,6 +105,14 @@ def main() -> int:
             soup = docs_per_second(bs4_text, batch, rounds)
             lx = docs_per_second(lxml_text, batch, rounds) if have_lxml else None
             print(row(name, ours, soup, lx) + f"   (mean {size_kb:.0f} KB)")
+            parse_only.append((name, batch, rounds))
+        print()
+        print("parse only, no extraction, documents/second: why selectolax (Lexbor) over lxml")
+        print(f"{'pages':<28}{'selectolax':>12}{'lxml':>12}")
+        for name, batch, rounds in parse_only:
+            lexbor = docs_per_second(LexborHTMLParser, batch, rounds)
+            lx = docs_per_second(lxml_parse, batch, rounds) if have_lxml else float("nan")
+            print(f"{name:<28}{lexbor:12.1f}{lx:12.1f}")
 
         # A fully cached read of every fixture paper: fill the cache once, then read all again.
         settings = Settings(

@@ -125,17 +125,15 @@ def _page_lines(page: pdfium.PdfPage, number: int) -> list[_Line]:
 
 # Spacing accents that pdfTeX's OT1 fonts emit as separate glyphs before the letter ("L´ea").
 _ACCENTS = {"´": "\u0301", "¨": "\u0308", "ˆ": "\u0302", "˜": "\u0303", "ˇ": "\u030c", "˚": "\u030a",
-            "˘": "\u0306", "˙": "\u0307", "˝": "\u030b", "¯": "\u0304", "`": "\u0300"}
-_ACCENTED = re.compile("([´¨ˆ˜ˇ˚˘˙˝¯`])([A-Za-zı])")
-_CEDILLA = re.compile("([cCsStT])¸")
+            "˘": "\u0306", "˙": "\u0307", "˝": "\u030b", "¯": "\u0304", "`": "\u0300", "¸": "\u0327"}
+_ACCENTED = re.compile("([´¨ˆ˜ˇ˚˘˙˝¯`¸])([A-Za-zı])")
 
 
 def fix_accents(text: str) -> str:
-    """Compose "L´ea" -> "Léa", "Sch¨afer" -> "Schäfer", "c¸" -> "ç" (then NFC)."""
+    """Compose "L´ea" -> "Léa", "Sch¨afer" -> "Schäfer", "Fran¸cois" -> "François" (then NFC)."""
     if not any(ch in text for ch in "´¨ˆ˜ˇ˚˘˙˝¯`¸"):
         return text
     text = _ACCENTED.sub(lambda m: ("i" if m.group(2) == "ı" else m.group(2)) + _ACCENTS[m.group(1)], text)
-    text = _CEDILLA.sub(lambda m: m.group(1) + "\u0327", text)
     return unicodedata.normalize("NFC", text)
 
 
