@@ -12,7 +12,8 @@ then writes:
     data/hf/2026-02-09.json     a day of odd items (no id, bad id, duplicate, empty summary, HTML in title, ...)
     data/arxiv/html/*.html      LaTeXML output (latexmlc --format=html5) of the fixture papers and the template
     data/arxiv/pdf/*.pdf        pdflatex output (deterministic: SOURCE_DATE_EPOCH)
-    data/arxiv/manifest.json    arxiv id -> {"html", "pdf", "version", "base_href", "categories", "comment"}
+    data/arxiv/manifest.json    arxiv id -> {"html": file|"template"|null, "pdf": file|"generated"|null,
+                                             "version", "base_href", "categories"}
     data/arxiv/<id>.expected.json   what a reader should find, derived from the LaTeX source
                                     and checked against the generated HTML
 
@@ -461,7 +462,7 @@ def main() -> None:
     latexml(LATEX / "template.tex", html_dir / "template.html")
     manifest: dict[str, dict] = {}
     for arxiv_id, title in example_papers():
-        entry: dict = {"html": "template", "pdf": None}
+        entry: dict = {"html": "template", "pdf": "generated"}
         if arxiv_id in HTML_FIXTURES:
             latexml(LATEX / f"{arxiv_id}.tex", html_dir / f"{arxiv_id}.html")
             entry["html"] = f"{arxiv_id}.html"
@@ -496,7 +497,7 @@ def main() -> None:
     for item in odd:  # the odd day's well-formed ids get template pages
         pid = item["paper"].get("id", "")
         if re.match(r"^\d{4}\.\d{4,5}$", pid) and pid not in manifest:
-            manifest[pid] = {"html": "template", "pdf": None, "version": 1, "base_href": True,
+            manifest[pid] = {"html": "template", "pdf": "generated", "version": 1, "base_href": True,
                              "categories": category(item["title"])}
     write_json(DATA / "arxiv" / "manifest.json", manifest)
     kinds = {k: sum(1 for e in manifest.values() if f(e)) for k, f in {

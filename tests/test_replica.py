@@ -91,6 +91,13 @@ def test_odd_day_has_each_kind_of_bad_item():
     assert fixtures.listing("2026-02-07") == []
 
 
+def test_odd_day_papers_on_arxiv(client):
+    page = client.get("/abs/2602.07061").text
+    assert "<title>[2602.07061] Fast &amp; Robust Token Merging for Vision Transformers</title>" in page
+    assert client.get("/html/2602.07073").status_code == 200  # the minimal item still has a page
+    assert client.get("/html/not-an-id").status_code == 404
+
+
 def test_manifest_kinds():
     manifest = fixtures.manifest()
     day_ids = {i["paper"]["id"] for i in fixtures.listing(DAY)}
@@ -99,7 +106,8 @@ def test_manifest_kinds():
     assert set(fixtures.abstract_only_ids()) == {"2602.04210", "2602.03036", "2602.05023", "2602.05986"}
     assert len(fixtures.pdf_only_ids()) >= 2
     assert len(fixtures.pdf_fixture_ids()) >= 4
-    for name in {e["pdf"] for e in manifest.values() if e["pdf"]}:
+    assert len(fixtures.generated_pdf_ids()) >= 30
+    for name in {e["pdf"] for e in manifest.values() if e["pdf"] not in (None, "generated")}:
         path = fixtures.data_path("arxiv", "pdf", name)
         assert path.read_bytes()[:5] == b"%PDF-" and path.stat().st_size < 200_000
     assert set(fixtures.expected_ids()) == set(fixtures.html_fixture_ids()) | set(fixtures.pdf_fixture_ids())
@@ -166,6 +174,8 @@ def test_pagination_with_link_header(client):
         else:
             assert "link" not in resp.headers
     assert pages == [10, 10, 10, 10, 7]
+    assert resp.headers["ratelimit-policy"] == '"fixed window";"api";q=500;w=300'
+    assert resp.headers["ratelimit"].startswith('"api";r=')
     assert seen == [i["paper"]["id"] for i in fixtures.listing(DAY)]
     assert client.get("/api/daily_papers", params={"date": DAY, "limit": 10, "p": 5}).json() == []
     assert client.get("/api/daily_papers", params={"date": DAY, "p": 100}).json() == []
@@ -291,6 +301,20 @@ def test_template_pages_are_filled_per_paper(client):
         assert len(tree.css("li.ltx_bibitem")) == 5
 
 
+def test_generated_pdfs_carry_the_listing_metadata(client):
+    items = {i["paper"]["id"]: i["paper"] for i in fixtures.listing(DAY)}
+    arxiv_id = next(i for i in fixtures.generated_pdf_ids() if i in items)
+    resp = client.get(f"/pdf/{arxiv_id}")
+    assert resp.status_code == 200 and resp.headers["content-type"] == "application/pdf"
+    pdf = pypdfium2.PdfDocument(resp.content)
+    text = " ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    flat = " ".join(text.split())
+    assert " ".join(items[arxiv_id]["title"].split()[:4]) in flat
+    assert " ".join(items[arxiv_id]["summary"].split()[:8]) in flat
+    assert "Introduction" in flat and "References" in flat
+    assert pdf.get_metadata_dict()["Title"] == items[arxiv_id]["title"]
+
+
 def test_pdf_only_papers(client):
     for arxiv_id in fixtures.pdf_only_ids():
         assert client.get(f"/html/{arxiv_id}").status_code == 404
@@ -310,6 +334,15 @@ def test_pdf_response(client):
     text = pypdfium2.PdfDocument(resp.content)[0].get_textpage().get_text_range()
     assert "Fast-SAM3D" in text
     assert client.get("/pdf/2602.05293v1").status_code == 200
+
+
+def test_pdf_range_requests(client):
+    full = client.get("/pdf/2602.05293").content
+    part = client.get("/pdf/2602.05293", headers={"Range": "bytes=0-99"})
+    assert part.status_code == 206 and part.content == full[:100]
+    assert part.headers["content-range"] == f"bytes 0-99/{len(full)}"
+    tail = client.get("/pdf/2602.05293", headers={"Range": "bytes=-10"})
+    assert tail.status_code == 206 and tail.content == full[-10:]
 
 
 def test_two_column_pdf(client):

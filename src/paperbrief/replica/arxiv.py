@@ -25,6 +25,7 @@ from email.utils import format_datetime
 from urllib.parse import parse_qs, quote
 
 from paperbrief.replica import fixtures
+from paperbrief.replica.pdfgen import make_pdf
 from paperbrief.replica.server import Replica, Request, Response
 
 HTML_TYPE = "text/html; charset=utf-8"
@@ -387,10 +388,13 @@ class ArxivService:
                     html_text = "template"
                 elif entry.get("html"):
                     html_text = fixtures.html_fixture(entry["html"])
-                pdf = fixtures.pdf_fixture(entry["pdf"]) if entry.get("pdf") else None
+                pdf: bytes | str | None = entry.get("pdf")
+                if pdf and pdf != "generated":
+                    pdf = fixtures.pdf_fixture(str(pdf))
+                title = html.unescape(re.sub(r"<[^>]+>", "", str(paper.get("title", ""))))
                 self.add_paper(
                     arxiv_id,
-                    title=" ".join(str(paper.get("title", "")).split()),
+                    title=" ".join(title.split()),
                     authors=[a.get("name", "") for a in paper.get("authors", []) if isinstance(a, dict)],
                     abstract=str(paper.get("summary", "")),
                     html=html_text,
@@ -418,14 +422,18 @@ class ArxivService:
         authors: list[str],
         abstract: str,
         html: str | None = None,
-        pdf: bytes | None = None,
+        pdf: bytes | str | None = None,
         version: int = 1,
         published: str = "2026-02-05T18:59:59Z",
         categories: list[str] | None = None,
         base_href: bool = True,
         comment: str | None = None,
     ) -> ArxivPaper:
-        """Add or replace a paper. `html="template"` fills the LaTeXML template from the metadata."""
+        """Add or replace a paper.
+
+        `html="template"` fills the LaTeXML template from the metadata; `pdf="generated"`
+        writes a small text PDF from it. Returns the stored paper.
+        """
         if split_id(arxiv_id) is None:
             raise ValueError(f"malformed arXiv id {arxiv_id!r}")
         paper = ArxivPaper(
@@ -434,13 +442,13 @@ class ArxivService:
             authors=list(authors),
             abstract=abstract,
             version=version,
-            pdf=pdf,
             published=published.replace(".000Z", "Z"),
             categories=list(categories or ["cs.LG"]),
             base_href=base_href,
             comment=comment,
         )
         paper.html = self._resolve_html(paper, html)
+        paper.pdf = self._resolve_pdf(paper, pdf)
         with self._lock:
             self.papers[arxiv_id] = paper
         return paper
@@ -455,8 +463,20 @@ class ArxivService:
         paper = self.papers[arxiv_id]
         paper.html = self._resolve_html(paper, html_text)
 
-    def set_pdf(self, arxiv_id: str, pdf: bytes | None) -> None:
-        self.papers[arxiv_id].pdf = pdf
+    def _resolve_pdf(self, paper: ArxivPaper, pdf: bytes | str | None) -> bytes | None:
+        if pdf == "generated":
+            parts = section_texts(paper)
+            sections = [("Introduction", parts["PBINTRO"]), ("Method", parts["PBMETHOD"]),
+                        ("Experiments", parts["PBEXPERIMENTS"]), ("Conclusion", parts["PBCONCLUSION"])]
+            return make_pdf(paper.title, paper.authors, paper.abstract, sections)
+        if isinstance(pdf, str):
+            raise ValueError('pdf must be bytes, "generated" or None')
+        return pdf
+
+    def set_pdf(self, arxiv_id: str, pdf: bytes | str | None) -> None:
+        """Give a paper new PDF bytes ("generated" writes one from the metadata), or None for 404."""
+        paper = self.papers[arxiv_id]
+        paper.pdf = self._resolve_pdf(paper, pdf)
 
     def remove_paper(self, arxiv_id: str) -> None:
         self.papers.pop(arxiv_id, None)
@@ -529,6 +549,18 @@ class ArxivService:
             "Accept-Ranges": "bytes",
             **self._validators(paper.pdf, paper),
         }
+        m = re.fullmatch(r"bytes=(\d*)-(\d*)", req.headers.get("range", "").strip())
+        if m and (m.group(1) or m.group(2)):
+            size = len(paper.pdf)
+            if m.group(1):
+                start, end = int(m.group(1)), int(m.group(2)) if m.group(2) else size - 1
+            else:  # a suffix: the last N bytes
+                start, end = max(0, size - int(m.group(2))), size - 1
+            end = min(end, size - 1)
+            if start > end:
+                return Response(416, b"", {"Content-Range": f"bytes */{size}"}, "application/pdf")
+            headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+            return Response(206, paper.pdf[start : end + 1], headers, "application/pdf")
         return Response(200, paper.pdf, headers, "application/pdf")
 
     def abs_html(self, req: Request) -> Response:

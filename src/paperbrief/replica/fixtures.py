@@ -3,7 +3,8 @@
 The files live in `replica/data/` and are made by `scripts/make_fixtures.py`:
 
     data/hf/<date>.json                 Daily Papers listing of a day (JSON array of items)
-    data/arxiv/manifest.json            arxiv id -> {"html": file|"template"|null, "pdf": file|null, "version": N, ...}
+    data/arxiv/manifest.json            arxiv id -> {"html": file|"template"|null, "pdf": file|"generated"|null,
+                                                     "version": N, "base_href": bool, "categories": [...]}
     data/arxiv/html/<id>.html           raw LaTeXML output (the replica adds arXiv's chrome)
     data/arxiv/html/template.html       LaTeXML page with placeholder tokens, filled per paper
     data/arxiv/pdf/<id>.pdf             pdflatex output
@@ -30,7 +31,7 @@ def _manifest() -> dict[str, dict]:
 
 
 def manifest() -> dict[str, dict]:
-    """arxiv id -> {"html": file | "template" | None, "pdf": file | None, "version": N, ...} (a copy)."""
+    """arxiv id -> {"html": file | "template" | None, "pdf": file | "generated" | None, "version": N, ...} (a copy)."""
     return {k: dict(v) for k, v in _manifest().items()}
 
 
@@ -45,8 +46,13 @@ def template_ids() -> list[str]:
 
 
 def pdf_fixture_ids() -> list[str]:
-    """Ids the replica serves a PDF for."""
-    return sorted(k for k, v in _manifest().items() if v.get("pdf"))
+    """Ids whose PDF is a committed pdflatex fixture file."""
+    return sorted(k for k, v in _manifest().items() if v.get("pdf") not in (None, "generated"))
+
+
+def generated_pdf_ids() -> list[str]:
+    """Ids whose PDF the replica writes from the listing metadata (replica/pdfgen.py)."""
+    return sorted(k for k, v in _manifest().items() if v.get("pdf") == "generated")
 
 
 def pdf_only_ids() -> list[str]:

@@ -32,6 +32,9 @@ def _json(status: int, data: object, headers: dict[str, str] | None = None) -> R
     return Response(status, body, headers or {}, JSON)
 
 
+RATE_QUOTA, RATE_WINDOW = 500, 300  # anonymous API bucket: 500 requests per 5-minute window (sources.md §1.6)
+
+
 def _error(status: int, message: str) -> Response:
     return _json(status, {"error": message})
 
@@ -52,6 +55,7 @@ class HFService:
     """State of the HF replica: the listings per day and the latest day that may be asked for."""
 
     def __init__(self, days: dict[str, list[dict]] | None = None, latest_date: str | None = None) -> None:
+        self.requests_served = 0  # drives the informational RateLimit header (no limit is enforced)
         if days is None:
             days = {d: fixtures.listing(d) for d in fixtures.listing_dates()}
         self.days: dict[str, list[dict]] = days
@@ -89,6 +93,22 @@ class HFService:
         return None
 
     # -- handlers -------------------------------------------------------------
+
+    def _rate_headers(self) -> dict[str, str]:
+        self.requests_served += 1
+        remaining = max(0, RATE_QUOTA - self.requests_served % RATE_QUOTA)
+        return {
+            "RateLimit": f'"api";r={remaining};t={RATE_WINDOW}',
+            "RateLimit-Policy": f'"fixed window";"api";q={RATE_QUOTA};w={RATE_WINDOW}',
+        }
+
+    def _with_rate(self, handler):
+        def wrapped(req: Request) -> Response:
+            resp = handler(req)
+            resp.headers.update(self._rate_headers())
+            return resp
+
+        return wrapped
 
     def daily_papers(self, req: Request) -> Response:
         raw_date = req.arg("date")
@@ -132,6 +152,6 @@ class HFService:
 
 def register(replica: Replica) -> HFService:
     service = HFService()
-    replica.route("GET", "/api/daily_papers", service.daily_papers)
-    replica.route("GET", "/api/papers/", service.paper_info)
+    replica.route("GET", "/api/daily_papers", service._with_rate(service.daily_papers))
+    replica.route("GET", "/api/papers/", service._with_rate(service.paper_info))
     return service
