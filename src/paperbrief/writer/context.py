@@ -61,15 +61,26 @@ class Context:
 _TABLE_LABEL = re.compile(r"^\s*(Table|Tab\.|表)\s*([A-Z]?\d+)", re.I)
 
 
-def _table_kind(caption: str, body_text: str, appendix_text: str) -> str:
-    """"table" for a table the main text cites (or one we cannot place), "appendix" for one only the appendix cites."""
+_CITE = re.compile(r"(?:\bTables?|\bTab\.|表)\s*~?([A-Z]?\d+)(?:\s*(?:,|and|&|–|-|to)\s*([A-Z]?\d+))*")
+
+
+def _cited(text: str) -> set[str]:
+    """The table labels a text cites ("Table 3", "Tables 2 and 4", "表 5")."""
+    labels: set[str] = set()
+    for m in _CITE.finditer(text):
+        labels.update(re.findall(r"[A-Z]?\d+", m.group(0)))
+    return labels
+
+
+def _table_kind(caption: str, body_cites: set[str], appendix_cites: set[str], has_appendix: bool) -> str:
+    """"tables" for a table the main text cites (or one we cannot place), "appendix" for one only the appendix cites."""
     m = _TABLE_LABEL.match(caption)
-    if not m or not appendix_text:
-        return "table"
-    cite = re.compile(rf"\b(?:Table|Tab\.|Tables)\s*{re.escape(m.group(2))}\b|表\s*{re.escape(m.group(2))}(?!\d)")
-    if cite.search(body_text):
-        return "table"
-    return "appendix" if cite.search(appendix_text) or m.group(2)[0].isalpha() else "table"
+    if not m or not has_appendix:
+        return "tables"
+    label = m.group(2)
+    if label in body_cites:
+        return "tables"
+    return "appendix" if label in appendix_cites or label[0].isalpha() else "tables"
 
 
 def _parts(doc: Document, known_links: Sequence[str]) -> list[Part]:
@@ -92,14 +103,13 @@ def _parts(doc: Document, known_links: Sequence[str]) -> list[Part]:
         text = f"{marks} {s.heading}\n{s.text}".strip()
         parts.append(Part(kind, text))
     if doc.tables:
-        body_text = "\n".join([doc.abstract] + [p.text for p in parts if p.kind == "body"])
-        appendix_text = "\n".join(p.text for p in parts if p.kind == "appendix")
+        body_cites = _cited("\n".join([doc.abstract] + [p.text for p in parts if p.kind == "body"]))
+        appendix = [p.text for p in parts if p.kind == "appendix"]
+        appendix_cites = _cited("\n".join(appendix))
         parts.append(Part("tables_head", "## Tables"))
         for t in doc.tables:
-            kind = _table_kind(t.caption, body_text, appendix_text)
+            kind = _table_kind(t.caption, body_cites, appendix_cites, bool(appendix))
             parts.append(Part(kind, f"[{t.caption.strip()}]\n{t.markdown.strip()}".strip()))
-            if kind == "table":
-                parts[-1].kind = "tables"
     captions = [f.caption.strip() for f in doc.figures if f.caption.strip()]
     if captions:
         parts.append(Part("figures", "## Figure captions\n" + "\n".join(f"- {c}" for c in captions)))
@@ -159,7 +169,7 @@ def build_context(doc: Document, budget: int, known_links: Sequence[str] = ()) -
         body = [p for p in parts if p.kind == "body"]
         room = budget - _total(fixed) - len(body)
         # Keep at least a little of every section; past that the tables give way too.
-        floor = 40 * len(body)
+        floor = min(40 * len(body), budget // 4)
         if room >= floor:
             trimmed = _water_fill(body, room)
         else:
