@@ -32,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,9 +178,12 @@ def keywords(title: str) -> list[str]:
 def make_item(arxiv_id: str, title: str, abstract: str, authors: list[str], rank: int, rng: random.Random,
               date: str = DAY) -> dict:
     """One /api/daily_papers item (sources.md §1.4)."""
-    day = int(date[-2:])
-    published = f"2026-02-{day - rng.choice([1, 2, 3]):02d}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}.000Z"
-    submitted = f"2026-02-{day - rng.choice([0, 0, 1, 2]):02d}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}.{rng.randint(0, 999):03d}Z"
+    last = datetime.fromisoformat(date + "T23:59:59+00:00")
+    sub_dt = last - timedelta(days=rng.choice([0, 0, 1, 2]), seconds=rng.randint(0, 80000))
+    # arXiv publication a few hours to a day before the Daily Papers submission, not before 2026-02-06
+    pub_dt = max(sub_dt - timedelta(seconds=rng.randint(7200, 86400)), last - timedelta(days=2, hours=23, minutes=59))
+    submitted = sub_dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{rng.randint(0, 999):03d}Z"
+    published = pub_dt.strftime("%Y-%m-%dT%H:%M:%S.000Z")
     submitter = user(rng.choice(["akhaliq", "taesiri", "ylecun-fan", "papers-bot", "mlreader"]),
                      rng.choice(["AK", "Tae Siri", "Paper Reader", "ML Reader"]), pro=rng.random() < 0.5)
     paper_authors = []

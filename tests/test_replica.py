@@ -315,6 +315,21 @@ def test_generated_pdfs_carry_the_listing_metadata(client):
     assert pdf.get_metadata_dict()["Title"] == items[arxiv_id]["title"]
 
 
+def test_inflated_pages_for_benchmarks(client, server):
+    from paperbrief.replica.arxiv import inflate_page
+
+    base = fixtures.html_fixture("2602.05293.html")
+    big = inflate_page(base, 500_000)
+    assert len(big.encode()) >= 500_000
+    server.services["arxiv"].add_paper("2699.00500", title="Big", authors=["A B"], abstract="Big page.", html=big)
+    page = client.get("/html/2699.00500").text
+    assert len(headings(page)) > 10 * len(headings(base))
+    tree = HTMLParser(page)
+    ids = [n.attributes["id"] for n in tree.css("section[id]")]
+    assert len(ids) == len(set(ids))
+    server.services["arxiv"].remove_paper("2699.00500")
+
+
 def test_pdf_only_papers(client):
     for arxiv_id in fixtures.pdf_only_ids():
         assert client.get(f"/html/{arxiv_id}").status_code == 404

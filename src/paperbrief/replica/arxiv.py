@@ -125,6 +125,29 @@ def fill_template(template: str, paper: ArxivPaper) -> str:
     return out
 
 
+def inflate_page(page: str, target_bytes: int) -> str:
+    """Repeat a LaTeXML page's numbered sections (with fresh ids) until it is at least `target_bytes` long.
+
+    For benchmarks and size tests: the 50 KB / 500 KB / 5 MB pages sources.md suggests.
+    """
+    start = page.find('<section id="S1"')
+    if start < 0:
+        raise ValueError("the page has no numbered section to repeat")
+    ends = [i for i in (page.find('<section id="A1"', start), page.find('<section id="bib"', start),
+                        page.find("</article>", start)) if i > 0]
+    end = min(ends)
+    block = page[start:end]
+    size = len(page.encode("utf-8"))
+    copies = []
+    k = 0
+    while size < target_bytes:
+        k += 1
+        copy = re.sub(r'(id|href)="(#?)S', lambda m: f'{m.group(1)}="{m.group(2)}R{k}S', block)
+        copies.append(copy)
+        size += len(copy.encode("utf-8"))
+    return page[:end] + "".join(copies) + page[end:]
+
+
 def _toc(page: str) -> str:
     items = []
     pattern = re.compile(
