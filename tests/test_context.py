@@ -39,21 +39,38 @@ DOC = Document(
 )
 
 
+# Reference counts measured once with the cl100k_base and o200k_base vocabularies (js-tiktoken).
+MEASURED = [
+    ("Large Language Models (LLMs) can learn sophisticated behaviors and policies, such as the ability to act as "
+     "helpful and harmless assistants. We finetune LLMs on datasets that exhibit particular behaviors, such as "
+     "making high-risk economic decisions.", 48, 48),
+    ("提出了一种无需训练的端到端加速框架，通过识别并利用三维生成过程中结构演化、纹理细化和网格解码三个阶段的内在异构性，"
+     "在保持高保真度的同时显著降低了推理延迟。", 90, 60),
+    ("| Method | F-Score | vIoU | Time (s) |\n|---|---|---|---|\n| SAM3D | 92.34 | 0.548 | 462 |\n"
+     "| Fast-SAM3D | 92.59 | 0.552 | 173 |", 63, 63),
+]
+
+
 def test_estimate_counts_cjk_words_digits_and_symbols():
     assert estimate_tokens("") == 0
     assert estimate_tokens("这是中文") == 4
     assert estimate_tokens("the cat sat") == 3
-    assert estimate_tokens("internationalization") == 5  # 20 letters: 1 + 19 // 4
+    assert estimate_tokens("internationalization") == 5  # 20 letters: 1 + 16 // 4
     assert estimate_tokens("1234567") == 3
     assert estimate_tokens("a, b!") == 4
-    english = "The quick brown fox jumps over the lazy dog while the researchers measure everything carefully."
-    assert 0.9 <= estimate_tokens(english) / (len(english) / 4) <= 1.3  # about 4 characters per token
+    assert estimate_tokens("|---|") == 3
+
+
+@pytest.mark.parametrize(("text", "cl100k", "o200k"), MEASURED)
+def test_estimate_is_near_real_tokenizers(text, cl100k, o200k):
+    est = estimate_tokens(text)
+    assert 0.8 * min(cl100k, o200k) <= est <= 1.35 * max(cl100k, o200k)
 
 
 def test_cut_to_tokens_stays_within_and_prefers_sentence_ends():
     text = "First sentence here. Second sentence follows now. Third one is the last of them."
-    cut = cut_to_tokens(text, 9)
-    assert estimate_tokens(cut) <= 9 and text.startswith(cut) and cut.endswith(".")
+    cut = cut_to_tokens(text, 12)
+    assert estimate_tokens(cut) <= 12 and text.startswith(cut) and cut.endswith(".")
     assert cut_to_tokens(text, 1000) == text and cut_to_tokens(text, 0) == ""
 
 

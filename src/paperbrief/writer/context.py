@@ -1,9 +1,11 @@
 """Build the text a language model reads about one paper, within a token budget.
 
 The context holds the title, authors, abstract, the sections in paper order, the
-tables, figure captions, the paper's links and the listing's links. When it does
-not fit, parts are dropped in this order: references (and acknowledgements), the
-appendix, related work, figure captions; then the longest remaining sections are
+tables, figure captions, the paper's links and the listing's links, and the
+references. When it does not fit, parts are dropped in this order, each kind from
+its end backwards (so the first pages of an appendix stay when they fit):
+references (and acknowledgements), the appendix (with the tables only the appendix
+cites), related work, figure captions; then the longest remaining sections are
 trimmed proportionally (a common cap on each section's length), and only after
 that the tables (results tables are what a report needs most).
 """
@@ -158,12 +160,16 @@ def build_context(doc: Document, budget: int, known_links: Sequence[str] = ()) -
     full = _total(parts)
     dropped: list[str] = []
     trimmed = False
+    total = _total(parts)
     for kind in ("refs", "appendix", "related", "figures"):
-        if _total(parts) <= budget:
-            break
-        if any(p.kind == kind for p in parts):
-            parts = [p for p in parts if p.kind != kind]
-            dropped.append(kind)
+        # Drop this kind's parts from the end backwards, so an appendix's first pages stay when they fit.
+        for part in reversed([p for p in parts if p.kind == kind]):
+            if total <= budget:
+                break
+            parts.remove(part)
+            total -= part.tokens + 1
+            if kind not in dropped:
+                dropped.append(kind)
     if _total(parts) > budget:
         fixed = [p for p in parts if p.kind in ("head", "links", "abstract", "tables", "tables_head")]
         body = [p for p in parts if p.kind == "body"]
