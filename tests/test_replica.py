@@ -504,3 +504,12 @@ def test_request_counting(server, client):
     assert server.count("/html/2602.05293") == 2
     assert server.count("/api/daily_papers") == 1
     assert server.count("/", method="GET") == 3
+
+
+def test_url_survives_stop_and_then_refuses_connections():
+    r = Replica(services=("hf",)).start()
+    url = r.url
+    r.stop()
+    assert r.url == url
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(url + "/api/daily_papers", timeout=2)

@@ -95,6 +95,7 @@ class Replica:
         self._lock = threading.Lock()
         self.requests: list[Request] = []
         self._server: ThreadingHTTPServer | None = None
+        self._last_url = ""
         self._thread: threading.Thread | None = None
         self.services: dict[str, object] = {}
         for name in services:
@@ -155,7 +156,10 @@ class Replica:
 
     @property
     def url(self) -> str:
-        assert self._server is not None, "replica not started"
+        """The base URL; after stop() it is kept, so clients can be pointed at a closed port."""
+        if self._server is None:
+            assert self._last_url, "replica not started"
+            return self._last_url
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
@@ -174,6 +178,7 @@ class Replica:
 
     def stop(self) -> None:
         if self._server:
+            self._last_url = self.url
             self._server.shutdown()
             self._server.server_close()
             self._server = None
