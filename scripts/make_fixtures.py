@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerate the replica's committed fixtures in src/paperbrief/replica/data/.
 
-    /work/venv/bin/python scripts/make_fixtures.py
+    /work/venv/bin/python scripts/make_fixtures.py [--out DIR]   (default: the package's data folder)
 
 Reads the example report (titles and ids of the 2026-02-08 Daily Papers, in order),
 the abstracts in scripts/fixture_abstracts.py and the LaTeX papers in fixtures/latex/,
@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from fixture_abstracts import ABSTRACTS  # noqa: E402
 
 LATEX = ROOT / "fixtures" / "latex"
-DATA = ROOT / "src" / "paperbrief" / "replica" / "data"
+DEFAULT_DATA = ROOT / "src" / "paperbrief" / "replica" / "data"
 EXAMPLE = Path(os.environ.get("PAPERBRIEF_EXAMPLE_REPORT", "/work/shared/reference/example-report-2026-02-08.md"))
 DAY = "2026-02-08"
 
@@ -445,7 +445,9 @@ def category(title: str) -> list[str]:
     return ["cs.LG", "cs.AI"]
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    DATA = Path(args[args.index("--out") + 1]).resolve() if "--out" in args else DEFAULT_DATA
     for tool in ("latexmlc", "pdflatex"):
         if not shutil.which(tool):
             raise SystemExit(f"{tool} is not installed (Debian: apt-get install latexml texlive-latex-extra)")

@@ -4,6 +4,9 @@ the committed fixtures and their expected files, and every scripted fault as a c
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -215,6 +218,15 @@ def test_weekend_and_missing_days_are_empty(client):
     assert client.get("/api/daily_papers", params={"date": "2025-12-25"}).json() == []
     full = client.get("/api/daily_papers", params={"date": "2026-02-08T00:00:00.000Z"})
     assert len(full.json()) == 47
+
+
+def test_week_and_month(client):
+    week = client.get("/api/daily_papers", params={"week": "2026-W06", "limit": 100}).json()
+    assert len(week) == 47  # Monday 2026-02-02 to Sunday 2026-02-08
+    month = client.get("/api/daily_papers", params={"month": "2026-02", "limit": 100}).json()
+    assert len(month) == 47 + len(fixtures.listing("2026-02-09"))
+    assert client.get("/api/daily_papers", params={"month": "2026-2"}).status_code == 400
+    assert client.get("/api/daily_papers", params={"week": "2026-06"}).status_code == 400
 
 
 def test_set_day_replaces_a_listing(server, client):
@@ -513,3 +525,18 @@ def test_url_survives_stop_and_then_refuses_connections():
     assert r.url == url
     with pytest.raises(httpx.ConnectError):
         httpx.get(url + "/api/daily_papers", timeout=2)
+
+
+@pytest.mark.skipif(not (shutil.which("latexmlc") and shutil.which("pdflatex") and EXAMPLE.exists()),
+                    reason="needs latexmlc, pdflatex and the example report")
+def test_committed_fixtures_are_what_the_script_makes(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    tmp_path = tmp_path / "data"
+    proc = subprocess.run([sys.executable, str(root / "scripts" / "make_fixtures.py"), "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    committed = sorted(p.relative_to(fixtures.DATA_DIR) for p in fixtures.DATA_DIR.rglob("*") if p.is_file())
+    assert made == committed
+    changed = [str(p) for p in made if (tmp_path / p).read_bytes() != (fixtures.DATA_DIR / p).read_bytes()]
+    assert not changed, f"rerun scripts/make_fixtures.py and commit: {changed}"

@@ -1,6 +1,6 @@
 """The Hugging Face replica: `/api/daily_papers` and `/api/papers/{id}` as sources.md §1 describes.
 
-    GET /api/daily_papers?date=YYYY-MM-DD&limit=50&p=0
+    GET /api/daily_papers?date=YYYY-MM-DD&limit=50&p=0   (or week=YYYY-Www / month=YYYY-MM)
         JSON array of items; `Link: <...&p=N+1>; rel="next"` while more pages exist;
         past the end []; malformed date -> 400 {"error": ...}; a date after
         `latest_date` -> 400 naming the latest allowed date; a day with no data -> [].
@@ -16,7 +16,7 @@ import copy
 import json
 import re
 from datetime import date as Date
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from paperbrief.replica import fixtures
@@ -110,9 +110,36 @@ class HFService:
 
         return wrapped
 
+    def _span(self, req: Request) -> tuple[list[str] | None, Response | None]:
+        """The days asked for with `week=YYYY-Www` or `month=YYYY-MM` (None when neither is given)."""
+        week, month = req.arg("week"), req.arg("month")
+        try:
+            if week is not None:
+                if not re.fullmatch(r"\d{4}-W\d{2}", week):
+                    raise ValueError
+                monday = Date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
+                return [(monday + timedelta(days=i)).isoformat() for i in range(7)], None
+            if month is not None:
+                if not re.fullmatch(r"\d{4}-\d{2}", month):
+                    raise ValueError
+                first = Date(int(month[:4]), int(month[5:]), 1)
+                days = []
+                while first.month == int(month[5:]):
+                    days.append(first.isoformat())
+                    first += timedelta(days=1)
+                return days, None
+        except ValueError:
+            return None, _error(400, f"Invalid week or month {week or month!r}: expected YYYY-Www or YYYY-MM")
+        return None, None
+
     def daily_papers(self, req: Request) -> Response:
         raw_date = req.arg("date")
-        if raw_date is None:
+        span, error = self._span(req) if raw_date is None else (None, None)
+        if error is not None:
+            return error
+        if span is not None:
+            day = ""
+        elif raw_date is None:
             day = self.latest_date
         else:
             day = parse_day(raw_date)
@@ -130,7 +157,7 @@ class HFService:
             return _error(400, "limit and p must be integers")
         if limit < 1 or page < 0:
             return _error(400, "limit must be >= 1 and p must be >= 0")
-        items = self.days.get(day, [])
+        items = [i for d in span for i in self.days.get(d, [])] if span is not None else self.days.get(day, [])
         chunk = items[page * limit : (page + 1) * limit]
         headers: dict[str, str] = {}
         if (page + 1) * limit < len(items):
