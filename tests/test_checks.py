@@ -129,3 +129,18 @@ def test_copies_needs_enough_text():
 def test_failed_report_passes_through():
     written = WrittenReport(error="LLM refused: no")
     assert check_report(written, PAPER) == written
+
+
+def test_extract_with_chinese_labels_and_abstract_sentences_is_not_flagged():
+    report = Report(
+        domain="自然语言处理 (Natural Language Processing)（据标题与摘要关键词推断）",
+        contribution="We propose Fast-SAM3D, a training-free framework that achieves up to $2.67\\times$ end-to-end speedup.",
+        usage=[LabeledText(label="开源状态", text="论文未提供")],
+        innovations=[Innovation(name="贡献 1", detail="论文未给出")],
+        results=[LabeledText(label="结果 1", text="We propose Fast-SAM3D, a training-free framework that achieves up to 2.67× end-to-end speedup.")],
+    )
+    written = WrittenReport(report=report, lang="zh", writer="extractive")
+    assert check_report(written, PAPER).flags == []
+    # the same text from a language model is flagged (and its Chinese fixed phrases make it mostly Chinese)
+    flags = check_report(written.model_copy(update={"writer": "llm", "lang": "en"}), PAPER).flags
+    assert flags == ["wrong_language:zh", "copies_abstract:results[0]"]

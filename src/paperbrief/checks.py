@@ -17,9 +17,10 @@ that are part of a name (`GPT-4o`, `ResNet-18`, `Qwen2.5`, `ImageNet-1K`, `3D`),
 and references to parts of the paper (`Table 3`, `Section 4.2`, `Fig. 5`, `Eq. 2`).
 
 Flags (short codes, `code:detail`): `empty:<field>` for an empty field,
-`wrong_language:<lang>` when the report is mostly in another language than
-expected, `copies_abstract:<field>` for innovations or results that are copies
-of the abstract (most of their word 5-grams, or CJK 8-grams, occur in it).
+`wrong_language:<lang>` when the report's text (labels aside) is mostly in another
+language than expected (for an extract: the paper's language), `copies_abstract:<field>`
+for innovations or results that are copies of the abstract (most of their word 5-grams,
+or CJK 8-grams, occur in it); extracts quote the paper by design and are not flagged so.
 """
 
 from __future__ import annotations
@@ -205,15 +206,20 @@ def copies(text: str, source: str, threshold: float = 0.6) -> bool:
     return len(grams & src) / len(grams) >= threshold
 
 
-def report_flags(report: Report, doc: Document, expected_lang: str) -> list[str]:
+def report_flags(report: Report, doc: Document, expected_lang: str, *, extract: bool = False) -> list[str]:
+    """The flags of a report; an extract (the paper's own sentences) is not flagged for copying the abstract."""
     flags: list[str] = []
     for path, text in report_texts(report):
         if not text.strip():
             flags.append(f"empty:{path}")
-    whole = "\n".join(t for _, t in report_texts(report))
-    if not report_language_ok(whole, expected_lang):
+    # Language is judged on the written text, not on labels, nor (for an extract) its fixed phrases.
+    texts = [t for path, t in report_texts(report) if not path.endswith("label")]
+    if extract:
+        texts = [t for path, t in report_texts(report)
+                 if not path.endswith((".label", ".name")) and path != "domain" and not _CJK_RE.search(t)]
+    if texts and not report_language_ok("\n".join(texts), expected_lang):
         flags.append(f"wrong_language:{'en' if expected_lang == 'zh' else 'zh'}")
-    if doc.abstract:
+    if doc.abstract and not extract:
         for i, n in enumerate(report.innovations):
             if copies(n.detail, doc.abstract):
                 flags.append(f"copies_abstract:innovations[{i}]")
@@ -234,6 +240,6 @@ def check_report(written: WrittenReport, doc: Document) -> WrittenReport:
     return written.model_copy(
         update={
             "ungrounded_numbers": ungrounded_numbers(written.report, paper),
-            "flags": report_flags(written.report, doc, expected),
+            "flags": report_flags(written.report, doc, expected, extract=written.writer == "extractive"),
         }
     )
