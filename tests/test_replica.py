@@ -293,6 +293,7 @@ def test_html_errors(client):
     assert "No document for '2602.05842v9'" in client.get("/html/2602.05842v9").text
     unknown = client.get("/html/2612.99999")
     assert unknown.status_code == 404 and "No document for '2612.99999'" in unknown.text
+    assert client.get("/html/2602.05293v1/x1.png").status_code == 404
     bad = client.get("/html/not-an-id")
     assert bad.status_code == 404 and "No article for 'not-an-id'" in bad.text
 

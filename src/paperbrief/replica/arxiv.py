@@ -513,15 +513,16 @@ class ArxivService:
 
     # -- handlers ----------------------------------------------------------------
 
-    def _lookup(self, raw: str) -> tuple[ArxivPaper | None, Response | None]:
+    def _lookup(self, raw: str) -> tuple[ArxivPaper, int | None] | Response:
+        """The paper and requested version of `<id>[vN]`, or the 404 page arXiv would send."""
         parsed = split_id(raw)
         if parsed is None:
-            return None, Response(404, bad_id_page(raw), content_type=HTML_TYPE)
+            return Response(404, bad_id_page(raw), content_type=HTML_TYPE)
         arxiv_id, version = parsed
         paper = self.papers.get(arxiv_id)
         if paper is None or (version is not None and not 1 <= version <= paper.version):
-            return None, Response(404, not_found_page(raw), content_type=HTML_TYPE)
-        return paper, None
+            return Response(404, not_found_page(raw), content_type=HTML_TYPE)
+        return paper, version
 
     def _validators(self, body: bytes, paper: ArxivPaper) -> dict[str, str]:
         return {
@@ -531,14 +532,13 @@ class ArxivService:
 
     def html_page(self, req: Request) -> Response:
         raw = req.path.removeprefix("/html/").strip("/")
-        paper, error = self._lookup(raw)
-        if error is None and paper is None:  # pragma: no cover - _lookup returns one of them
-            error = Response(404, not_found_page(raw), content_type=HTML_TYPE)
-        if error is not None:
-            # assets under a versioned path (`/html/<idv>/x1.png`) are not replicated
-            return error
-        assert paper is not None
-        version = split_id(raw)[1]  # type: ignore[index]
+        head, _, asset = raw.partition("/")
+        if asset and _NEW_ID.match(head):  # `/html/<idv>/x1.png`: assets are not replicated
+            return Response(404, "Not Found")
+        found = self._lookup(raw)
+        if isinstance(found, Response):
+            return found
+        paper, version = found
         page = self.page(paper.arxiv_id, version)
         if page is None:
             return Response(404, no_html_page(raw if version else paper.idv), content_type=HTML_TYPE)
@@ -559,13 +559,13 @@ class ArxivService:
             return Response(301, b"", {"Location": f"/pdf/{raw.removesuffix('.pdf')}"}, HTML_TYPE)
         if req.query:
             return Response(301, b"", {"Location": f"/pdf/{raw}"}, HTML_TYPE)
-        paper, error = self._lookup(raw)
-        if error is not None:
-            return error
-        assert paper is not None
+        found = self._lookup(raw)
+        if isinstance(found, Response):
+            return found
+        paper, version = found
         if paper.pdf is None:
             return Response(404, not_found_page(raw), content_type=HTML_TYPE)
-        version = split_id(raw)[1] or paper.version  # type: ignore[index]
+        version = version or paper.version
         headers = {
             "Content-Disposition": f'inline; filename="{paper.arxiv_id}v{version}.pdf"',
             "Link": f"<https://arxiv.org/pdf/{paper.arxiv_id}>; rel='canonical'",
@@ -588,47 +588,42 @@ class ArxivService:
 
     def abs_html(self, req: Request) -> Response:
         raw = req.path.removeprefix("/abs/").strip("/")
-        paper, error = self._lookup(raw)
-        if error is not None:
-            return error
-        assert paper is not None
-        return Response(200, abs_page(paper), content_type=HTML_TYPE)
+        found = self._lookup(raw)
+        if isinstance(found, Response):
+            return found
+        return Response(200, abs_page(found[0]), content_type=HTML_TYPE)
 
     def query(self, req: Request) -> Response:
+        """The export API: an Atom feed of the `id_list` papers, or arXiv's error feed (HTTP 400)."""
         if req.method == "POST" and req.body:
             form = parse_qs(req.body.decode("utf-8", "replace"), keep_blank_values=True)
             req = Request(req.method, req.path, {**req.query, **form}, req.headers, req.body, req.at)
         id_list = req.arg("id_list", "") or ""
-        search = req.arg("search_query", "") or ""
         start_raw = req.arg("start", "0") or "0"
         max_raw = req.arg("max_results", "10") or "10"
-        query = f"search_query={search}&id_list={id_list}&start={start_raw}&max_results={max_raw}"
-        if not start_raw.lstrip("-").isdigit():
-            return Response(400, atom_error(query, "start must be an integer", "start_must_be_an_integer"), content_type=ATOM_TYPE)
-        if not max_raw.lstrip("-").isdigit():
-            return Response(400, atom_error(query, "max_results must be an integer", "max_results_must_be_an_integer"), content_type=ATOM_TYPE)
+        query = f"search_query={req.arg('search_query', '')}&id_list={id_list}&start={start_raw}&max_results={max_raw}"
+
+        def error(message: str) -> Response:
+            err_id = re.sub(r"[^\w.]+", "_", message.replace(">= 0", "non negative").replace("<=", "at most"))
+            return Response(400, atom_error(query, message, err_id), content_type=ATOM_TYPE)
+
+        for name, value in (("start", start_raw), ("max_results", max_raw)):
+            if not value.lstrip("-").isdigit():
+                return error(f"{name} must be an integer")
+            if int(value) < 0:
+                return error(f"{name} must be >= 0")
         start, max_results = int(start_raw), int(max_raw)
-        if start < 0:
-            return Response(400, atom_error(query, "start must be >= 0", "start_must_be_non_negative"), content_type=ATOM_TYPE)
-        if max_results < 0:
-            return Response(400, atom_error(query, "max_results must be >= 0", "max_results_must_be_non_negative"), content_type=ATOM_TYPE)
         if max_results > 30000:
-            return Response(
-                400, atom_error(query, "max_results must be <= 30000", "max_results_too_large"), content_type=ATOM_TYPE
-            )
-        ids = [i.strip() for i in id_list.split(",") if i.strip()]
+            return error("max_results must be <= 30000")
         found: list[tuple[ArxivPaper, int]] = []
-        for raw in ids:
+        for raw in (i.strip() for i in id_list.split(",") if i.strip()):
             parsed = split_id(raw)
             if parsed is None:
-                msg = f"incorrect id format for {raw}"
-                return Response(400, atom_error(query, msg, "incorrect_id_format_for_" + raw), content_type=ATOM_TYPE)
-            arxiv_id, version = parsed
-            paper = self.papers.get(arxiv_id)
-            if paper is not None and (version is None or 1 <= version <= paper.version):
-                found.append((paper, version or paper.version))
-        page = found[start : start + max_results]
-        entries = [atom_entry(p, v) for p, v in page]
+                return error(f"incorrect id format for {raw}")
+            paper = self.papers.get(parsed[0])
+            if paper is not None and (parsed[1] is None or 1 <= parsed[1] <= paper.version):
+                found.append((paper, parsed[1] or paper.version))
+        entries = [atom_entry(p, v) for p, v in found[start : start + max_results]]
         return Response(200, atom_feed(query, entries, len(found), start, max_results), content_type=ATOM_TYPE)
 
 
