@@ -134,15 +134,16 @@ def test_full_day_against_the_replicas(replica, tmp_path):
     assert "47 reused" in proc2.stderr
 
     # render rebuilds identical files from the store with no network at all
+    env = cli_env(replica, home)
     replica.stop()
     out2 = tmp_path / "out2"
-    proc3 = paperbrief(["render", "--date", DATE, "--out", str(out2)], cli_env(replica, home))
+    proc3 = paperbrief(["render", "--date", DATE, "--out", str(out2)], env)
     assert proc3.returncode == 0, proc3.stderr
     assert (out2 / f"{DATE}.md").read_text(encoding="utf-8") == before_md
     assert strip_timings(json.loads((out2 / f"{DATE}.json").read_text("utf-8"))) == strip_timings(day)
 
     # runs lists both runs with their figures
-    proc4 = paperbrief(["runs", "--json"], cli_env(replica, home))
+    proc4 = paperbrief(["runs", "--json"], env)
     runs = json.loads(proc4.stdout)
     assert [r["status"] for r in runs] == ["ok", "ok"]
     assert runs[1]["stats"]["written"] == 47 and runs[0]["stats"]["reused"] == 47

@@ -122,34 +122,36 @@ def run_day(
     store: Store | None = None,
 ) -> RunResult:
     """Run one day end to end and write its files. Raises RunError when it cannot start."""
-    from paperbrief.http import Fetcher
-    from paperbrief.sources import SourceError, list_day
     from paperbrief.writer import prompt_version
 
     reporter = reporter or Reporter()
     lang = lang or settings.lang
     out = out or settings.out
     model = settings.model if settings.llm_configured else "extractive"
-    pv = prompt_version(lang)
+    pv = prompt_version(lang, "llm" if settings.llm_configured else "extractive")
     own_store = store is None
     store = store or Store(settings.db_path)
-    fetcher = Fetcher(settings)
+    fetcher = _LazyFetcher(settings)  # a rerun served from the store never opens a connection
     try:
         # 1. which papers
         listing: DayListing | None = None
+        fresh = True
         if date is None:
-            listing = find_latest_day(settings, fetcher)
+            listing = find_latest_day(settings, fetcher())
             date = listing.date
         elif not force and _listing_is_final(store, date):
             listing = store.get_listing(date)
+            fresh = False
         if listing is None:
+            from paperbrief.sources import SourceError, list_day
+
             try:
-                listing = list_day(date, settings, fetcher)
+                listing = list_day(date, settings, fetcher())
             except SourceError as e:
                 raise RunError(str(e)) from None
         for w in listing.warnings:
             reporter.message(w)
-        if listing.papers or store.get_listing(listing.date) is None:
+        if fresh and (listing.papers or store.get_listing(listing.date) is None):
             store.save_listing(listing)
         papers = list(listing.papers)
         if ids:
@@ -185,10 +187,29 @@ def run_day(
             store.close()
 
 
+class _LazyFetcher:
+    """Creates the HTTP client on first use; calling it returns the client."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._fetcher: Any = None
+
+    def __call__(self) -> Any:
+        if self._fetcher is None:
+            from paperbrief.http import Fetcher
+
+            self._fetcher = Fetcher(self.settings)
+        return self._fetcher
+
+    def close(self) -> None:
+        if self._fetcher is not None:
+            self._fetcher.close()
+
+
 class _DayRunner:
     """Reads papers one at a time in this thread and writes them in a pool of `jobs` threads."""
 
-    def __init__(self, settings: Settings, store: Store, fetcher: Any, reporter: Reporter, run_id: int,
+    def __init__(self, settings: Settings, store: Store, fetcher: _LazyFetcher, reporter: Reporter, run_id: int,
                  lang: str, model: str, pv: str, force: bool) -> None:
         self.settings, self.store, self.fetcher, self.reporter = settings, store, fetcher, reporter
         self.run_id, self.lang, self.model, self.pv, self.force = run_id, lang, model, pv, force
@@ -200,10 +221,13 @@ class _DayRunner:
 
     def run(self, papers: list[ListedPaper]) -> list[PaperOutcome]:
         futures: list[Future[PaperOutcome]] = []
+        reusable = {p.arxiv_id: self._reuse(p) for p in papers}
+        if self.settings.llm_configured and any(r is None for r in reusable.values()):
+            self._warm_up_llm()
         pool = ThreadPoolExecutor(max_workers=self.settings.jobs, thread_name_prefix="writer")
         try:
             for paper in papers:
-                reused = self._reuse(paper)
+                reused = reusable[paper.arxiv_id]
                 if reused is not None:
                     self._done(reused)
                     continue
@@ -219,6 +243,19 @@ class _DayRunner:
             raise
         pool.shutdown(wait=True)
         return [self.outcomes[p.arxiv_id] for p in papers]
+
+    def _warm_up_llm(self) -> None:
+        """Load the LLM SDK and its client in the background while the first papers are read."""
+
+        def warm() -> None:
+            try:
+                from paperbrief.writer.llm import client_for
+
+                client_for(self.settings)
+            except Exception:  # the writer reports any real problem per paper
+                pass
+
+        threading.Thread(target=warm, name="llm-warm-up", daemon=True).start()
 
     # -- stages ----------------------------------------------------------------
 
@@ -251,7 +288,7 @@ class _DayRunner:
         error: str | None = None
         if self.arxiv_blocked is None:
             try:
-                doc = read(paper.arxiv_id, self.settings, self.fetcher, listed=paper)
+                doc = read(paper.arxiv_id, self.settings, self.fetcher(), listed=paper)
             except ArxivBlocked as e:
                 self.arxiv_blocked = str(e)
                 self.reporter.message(f"{e} — the remaining papers are written from their Hugging Face abstracts")

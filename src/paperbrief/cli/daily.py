@@ -59,7 +59,6 @@ def run(
     2 the run could not start (bad date, bad configuration, listing unavailable).
     """
     from paperbrief.cli.progress import LiveReporter, LogReporter, summary_table
-    from paperbrief.http import ArxivBlocked
     from paperbrief.pipeline import RunError, run_day
 
     day = _check_date(date)
@@ -82,8 +81,6 @@ def run(
         else:
             result = run_day(settings, day, force=force, ids=id_list, limit=limit, reporter=reporter)
     except RunError as e:
-        fail(str(e))
-    except ArxivBlocked as e:
         fail(str(e))
     except KeyboardInterrupt:
         err_console.print("Interrupted. Finished papers are stored; run the same command again to complete the day.")
