@@ -285,3 +285,26 @@ def test_many_threads_share_one_client(llm_replica, llm):
     assert all(w.error is None for w in results)
     for doc, w in zip(docs, results):
         assert llm.calls_for(doc.title) == 1 and doc.title in w.report.contribution
+
+
+def test_one_scripted_response_format_rejection(llm_replica, llm):
+    llm.script(Answer.reject_response_format())
+    written = write_report(make_doc(), settings_for(llm_replica))
+    assert written.error is None
+    assert [b.get("response_format", {}).get("type") for b in bodies(llm)] == ["json_schema", "json_object"]
+
+
+def test_real_page_within_the_budget(llm_replica, llm):
+    from writer_docs import real_page_document
+
+    from paperbrief.writer.tokens import estimate_tokens
+
+    doc = real_page_document()
+    if doc is None:
+        pytest.skip("real arXiv page not present")
+    written = write_report(doc, settings_for(llm_replica, token_budget=8000))
+    assert written.error is None and written.ungrounded_numbers == [] and written.flags == []
+    [body] = bodies(llm)
+    prompt = sum(estimate_tokens(m["content"]) for m in body["messages"])
+    assert 6000 < prompt <= 8000
+    assert doc.title in body["messages"][1]["content"]
