@@ -308,3 +308,14 @@ def test_real_page_within_the_budget(llm_replica, llm):
     prompt = sum(estimate_tokens(m["content"]) for m in body["messages"])
     assert 6000 < prompt <= 8000
     assert doc.title in body["messages"][1]["content"]
+
+
+def test_find_json_object_prefers_the_report():
+    from paperbrief.writer.llm import find_json_object
+
+    assert find_json_object('An example {"a": 1}, then:\n```json\n{"domain": "x", "u": {"b": 2}}\n```') == {
+        "domain": "x", "u": {"b": 2}}
+    assert find_json_object('{"report": {"domain": "y"}}') == {"domain": "y"}
+    assert find_json_object('{broken {"domain": "z"} trailing') == {"domain": "z"}
+    assert find_json_object('{"a": {"b": 1}}') == {"a": {"b": 1}}
+    assert find_json_object("no json here") is None

@@ -132,22 +132,30 @@ _REFUSAL_RE = re.compile(
 
 
 def find_json_object(text: str) -> dict[str, Any] | None:
-    """The outermost JSON object in `text` (code fences and prose around it are ignored)."""
+    """The report's JSON object in `text` (code fences and prose around it are ignored).
+
+    The first outermost object that has a "domain" key (or wraps one, as {"report": {...}})
+    wins; else the first outermost object, so validation can say what is missing.
+    """
     candidates = [m.group(1) for m in _FENCE_RE.finditer(text)] + [text]
     decoder = json.JSONDecoder()
+    first: dict[str, Any] | None = None
     for chunk in candidates:
-        for m in re.finditer(r"\{", chunk):
+        pos = chunk.find("{")
+        while pos != -1:
             try:
-                obj, _ = decoder.raw_decode(chunk, m.start())
+                obj, end = decoder.raw_decode(chunk, pos)
             except json.JSONDecodeError:
+                pos = chunk.find("{", pos + 1)
                 continue
             if isinstance(obj, dict):
-                if "domain" not in obj and len(obj) == 1:
-                    inner = next(iter(obj.values()))
-                    if isinstance(inner, dict) and "domain" in inner:
-                        return inner  # {"report": {...}}
-                return obj
-    return None
+                if "domain" in obj:
+                    return obj
+                if len(obj) == 1 and isinstance(inner := next(iter(obj.values())), dict) and "domain" in inner:
+                    return inner
+                first = first or obj
+            pos = chunk.find("{", end)
+    return first
 
 
 def _validation_reason(e: ValidationError) -> str:
