@@ -29,6 +29,8 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 _QUERY_PART = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W_{_CJK}]+)")
 _LATIN_WORD = re.compile(rf"[^\W_{_CJK}]+")
+_CJK_BIGRAM = re.compile(f"(?=([{_CJK}]{{2}}))")
+_CJK_SINGLE = re.compile(f"(?<![{_CJK}])[{_CJK}](?![{_CJK}])")
 
 # FTS columns, in table order, and their bm25 weights (a hit in the title counts most).
 COLUMNS = ("title", "authors", "abstract", "domain", "contribution", "usage", "innovations", "results")
@@ -95,17 +97,13 @@ def index_text(text: str) -> str:
 def site_tokens(text: str) -> set[str]:
     """The tokens the static site's search index uses: lowercase latin words, CJK bigrams.
 
-    Mirrored by `tokens()` in static/search.js; keep the two in step.
+    A CJK run of one character is its own token. Mirrored by `parse()` in static/search.js;
+    keep the two in step.
     """
-    out: set[str] = set()
-    for m in _QUERY_PART.finditer(text.lower()):
-        run = m.group("cjk")
-        if run and len(run) > 1:
-            out.update(run[i : i + 2] for i in range(len(run) - 1))
-        elif run:
-            out.add(run)
-        else:
-            out.add(m.group("word"))
+    text = text.lower()
+    out = set(_CJK_BIGRAM.findall(text))
+    out.update(_CJK_SINGLE.findall(text))
+    out.update(_LATIN_WORD.findall(text))
     return out
 
 
@@ -297,28 +295,32 @@ def search(
     parsed = parse_query(query)
     if not parsed.fts or limit <= 0:
         return []
-    sql = [
-        "SELECT d.id, d.arxiv_id, d.lang, d.date, d.domain, d.report_key, ",
-        f"bm25(search_fts, {', '.join(str(w) for w in WEIGHTS)}) AS rank ",
-        "FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid WHERE search_fts MATCH ?",
-    ]
+    bm25 = f"bm25(search_fts, {', '.join(str(w) for w in WEIGHTS)})"
+    filters: list[str] = []
     params: list[Any] = [parsed.fts]
     if date_from:
-        sql.append(" AND d.date >= ?")
+        filters.append("d.date >= ?")
         params.append(str(date_from))
     if date_to:
-        sql.append(" AND d.date <= ?")
+        filters.append("d.date <= ?")
         params.append(str(date_to))
     if domain:
-        sql.append(" AND instr(lower(d.domain), lower(?)) > 0")
+        filters.append("instr(lower(d.domain), lower(?)) > 0")
         params.append(domain.strip())
     if lang:
-        sql.append(" AND d.lang = ?")
+        filters.append("d.lang = ?")
         params.append(lang)
     # A paper has at most one document per language (zh, en) or one with no report: 2x covers dedup.
-    sql.append(" ORDER BY rank LIMIT ?")
     params.append(limit * 2)
-    rows = store.query("".join(sql), params)
+    columns = "d.id, d.arxiv_id, d.lang, d.date, d.domain, d.report_key"
+    if filters:
+        sql = (f"SELECT {columns}, {bm25} AS rank FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid "
+               f"WHERE search_fts MATCH ? AND {' AND '.join(filters)} ORDER BY rank LIMIT ?")
+    else:
+        # Rank inside FTS5 first and join only the top rows: about twice as fast on common words.
+        sql = (f"SELECT {columns}, f.rank FROM (SELECT rowid, {bm25} AS rank FROM search_fts "
+               "WHERE search_fts MATCH ? ORDER BY rank LIMIT ?) f JOIN search_docs d ON d.id = f.rowid ORDER BY f.rank")
+    rows = store.query(sql, params)
 
     best: dict[str, sqlite3.Row] = {}
     for r in rows:

@@ -15,6 +15,7 @@ papers stays cheap to search on any static host.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 
 from paperbrief.search import site_tokens
@@ -57,16 +58,16 @@ def _dump(data: object) -> bytes:
 
 def build_index(docs: list[IndexDoc]) -> dict[str, bytes]:
     """Every file of the index, by path relative to the site root. Documents keep list order."""
-    title_post: dict[str, list[int]] = {}
-    body_post: dict[str, list[int]] = {}
+    title_post: defaultdict[str, list[int]] = defaultdict(list)
+    body_post: defaultdict[str, list[int]] = defaultdict(list)
     total = 0
     for n, doc in enumerate(docs):
         title = site_tokens(doc.title)
         for tok in title:
-            title_post.setdefault(tok, []).append(n)
+            title_post[tok].append(n)
         body = site_tokens(doc.body) - title
         for tok in body:
-            body_post.setdefault(tok, []).append(n)
+            body_post[tok].append(n)
         total += len(title) + len(body)
 
     shards = shard_count(total)

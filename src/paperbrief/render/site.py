@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import time
 from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -29,7 +31,7 @@ from markupsafe import Markup, escape
 from paperbrief.render.chart import domain_series, svg_chart
 from paperbrief.render.feeds import FeedDay, FeedPaper, atom_feed
 from paperbrief.render.search_index import IndexDoc, build_index
-from paperbrief.search import report_fields, top_domain
+from paperbrief.search import top_domain
 from paperbrief.store import Store
 
 FORMAT = 1  # bump when the page layout changes in a way templates alone do not show
@@ -37,6 +39,7 @@ MANIFEST = ".paperbrief-site.json"
 FEED_DAYS = 30
 TOP_DOMAINS = 8
 AUTHORS_SHOWN = 8
+PARALLEL_FROM = 2000  # pages to render before worker processes are worth starting
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
@@ -281,12 +284,34 @@ def _load_papers(store: Store) -> tuple[dict[str, PaperData], dict[str, list[str
     return papers, day_papers, fetched
 
 
+# The report each paper's pages show: successful first, then in the site's language, newest.
+# With `extract`, also the few fields the home page, feed and search index need (parsed by
+# SQLite, so a large archive's report bodies are not all parsed in Python).
 _BEST_REPORT = (
-    "SELECT arxiv_id, key, lang, failed, created_at{body} FROM ("
-    " SELECT arxiv_id, key, lang, failed, created_at{body}, row_number() OVER ("
+    "SELECT r.arxiv_id, r.key, r.lang, r.failed, r.created_at{extract} FROM ("
+    " SELECT rowid AS rid, row_number() OVER ("
     "  PARTITION BY arxiv_id ORDER BY failed ASC, (lang = ?) DESC, created_at DESC, rowid DESC) AS rn"
-    " FROM reports) WHERE rn = 1"
+    " FROM reports) w JOIN reports r ON r.rowid = w.rid WHERE w.rn = 1"
 )
+_EXTRACT = (
+    ", json_extract(r.body, '$.report.domain') AS domain"
+    ", json_extract(r.body, '$.report.contribution') AS contribution"
+    ", (SELECT group_concat(json_extract(value, '$.name'), ' ')"
+    "   FROM json_each(r.body, '$.report.innovations')) AS innovations"
+    ", (SELECT group_concat(json_extract(value, '$.label') || ' ' || json_extract(value, '$.text'), ' ')"
+    "   FROM json_each(r.body, '$.report.results')) AS results"
+)
+INFO_FIELDS = ("domain", "contribution", "innovations", "results")
+
+
+def _load_bodies(store: Store, papers: list[PaperData]) -> None:
+    """Parse the chosen report of each of these papers into `PaperData.body`."""
+    by_key = {p.report_meta[0]: p for p in papers if p.report_meta}
+    keys = list(by_key)
+    for i in range(0, len(keys), 500):
+        batch = keys[i : i + 500]
+        for r in store.query(f"SELECT key, body FROM reports WHERE key IN ({','.join('?' * len(batch))})", batch):
+            by_key[r["key"]].body = json.loads(r["body"])
 
 
 def _hash(*parts: Any) -> str:
@@ -310,8 +335,13 @@ def site_is_stale(store: Store, out: Path) -> bool:
 
 
 def build_site(store: Store, out: Path | str, *, lang: str = "zh", base_url: str = "",
-               feed_days: int = FEED_DAYS, top_domains: int = TOP_DOMAINS) -> BuildReport:
-    """Build (or update) the static site in `out` from the store. See the module docstring."""
+               feed_days: int = FEED_DAYS, top_domains: int = TOP_DOMAINS, workers: int | None = None) -> BuildReport:
+    """Build (or update) the static site in `out` from the store. See the module docstring.
+
+    With many pages to render (a first build of a large archive), `workers` forked
+    processes render them (default: up to 4, one per core); `workers=1` renders in-process.
+    """
+    global _JOB
     started = time.perf_counter()
     if lang not in LABELS:
         raise ValueError(f"site language must be zh or en, not {lang!r}")
@@ -327,10 +357,11 @@ def build_site(store: Store, out: Path | str, *, lang: str = "zh", base_url: str
     new_pages: dict[str, str] = {}
 
     papers, day_papers, fetched = _load_papers(store)
-    for r in store.query(_BEST_REPORT.format(body=""), (lang,)):
+    common = (FORMAT, version, lang, base_url)
+    rows = store.query(_BEST_REPORT.format(extract=""), (lang,))
+    for r in rows:
         if r["arxiv_id"] in papers:
             papers[r["arxiv_id"]].report_meta = (r["key"], r["lang"], r["failed"], r["created_at"])
-    common = (FORMAT, version, lang, base_url)
     for p in papers.values():
         p.hash = _hash(common, p.row, p.dates, p.upvotes, p.report_meta)
 
@@ -341,66 +372,67 @@ def build_site(store: Store, out: Path | str, *, lang: str = "zh", base_url: str
     need_body = set(todo_papers)
     for d in todo_days:
         need_body.update(day_papers[d])
+    _load_bodies(store, [papers[pid] for pid in need_body if papers[pid].report_meta])
 
-    # One pass over the chosen reports: what the chart, feed and search index need for every
-    # paper, and the full report for the papers whose pages are rendered.
+    # Home page, feed and search index depend on every paper: when no page hash (nor a
+    # day's fetch time, nor a setting) changed, they are kept as they are.
+    site_hash = _hash(common, feed_days, top_domains, sorted(fetched.items()), sorted(day_hash.items()))
+    whole = site_hash != old.get("site_hash") or any(
+        not (out / path).exists() for path in old_pages if not path.startswith(("days/", "papers/"))
+    )
     info: dict[str, dict[str, str]] = {}
-    for r in store.query(_BEST_REPORT.format(body=", body"), (lang,)):
-        p = papers.get(r["arxiv_id"])
-        if p is None:
-            continue
-        body = json.loads(r["body"])
-        fields = report_fields(body.get("report"))
-        info[p.arxiv_id] = fields
-        if p.arxiv_id in need_body:
-            p.body = body
-
-    # Paper bodies are rendered once and shared by the day page and the paper page.
-    paper_macro = env.get_template("_paper.html").module.paper_body  # type: ignore[attr-defined]
-    bodies: dict[str, Markup] = {}
-    views: dict[str, dict[str, Any]] = {}
-    for pid in need_body:
-        views[pid] = _view(papers[pid], L, lang)
-        bodies[pid] = Markup(paper_macro(views[pid], L))
-
-    for pid in sorted(papers):
-        path = f"papers/{pid}.html"
-        new_pages[path] = papers[pid].hash
-        if pid in todo_papers:
-            html = env.get_template("paper.html").render(
-                L=L, root="../", p=views[pid], body=bodies[pid],
-                canonical=f"{base_url}{path}" if base_url else None,
-            )
-            _write(out / path, html.encode("utf-8"))
-            report.written.append(path)
-        else:
-            report.skipped += 1
+    if whole:
+        for r in store.query(_BEST_REPORT.format(extract=_EXTRACT), (lang,)):
+            if r["arxiv_id"] in papers:
+                info[r["arxiv_id"]] = {k: r[k] or "" for k in INFO_FIELDS}
 
     counts: dict[str, tuple[int, int]] = {}
     for d, ids in day_papers.items():
-        written = sum(1 for pid in ids if papers[pid].report_meta and not papers[pid].report_meta[2])
-        failed = sum(1 for pid in ids if papers[pid].report_meta and papers[pid].report_meta[2])
-        counts[d] = (written, failed)
-        path = f"days/{d}.html"
-        new_pages[path] = day_hash[d]
-        if d in todo_days:
-            html = env.get_template("day.html").render(
-                L=L, root="../", date=d, papers=[views[pid] for pid in ids], bodies=bodies,
-                written=written, failed=failed, canonical=f"{base_url}{path}" if base_url else None,
-            )
-            _write(out / path, html.encode("utf-8"))
-            report.written.append(path)
-        else:
-            report.skipped += 1
+        metas = [papers[pid].report_meta for pid in ids]
+        counts[d] = (sum(1 for m in metas if m and not m[2]), sum(1 for m in metas if m and m[2]))
+    for pid in papers:
+        new_pages[f"papers/{pid}.html"] = papers[pid].hash
+    for d in day_papers:
+        new_pages[f"days/{d}.html"] = day_hash[d]
+    job = _Job(out, L, lang, base_url, papers, day_papers, todo_papers, todo_days, counts)
+    work_days = sorted({d for d in todo_days} | {papers[pid].dates[0] for pid in todo_papers})
+    (out / "days").mkdir(parents=True, exist_ok=True)
+    (out / "papers").mkdir(parents=True, exist_ok=True)
+    pages_to_render = len(todo_papers) + sum(len(day_papers[d]) for d in todo_days)
+    workers = workers if workers is not None else min(4, os.cpu_count() or 1)
+    pool = None
+    if workers > 1 and pages_to_render >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+        # Pages are rendered and written by forked workers (they see `job` without pickling it)
+        # while this process builds the search index.
+        chunks = _split(work_days, day_papers, workers * 4)
+        _JOB = (job, chunks)
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        futures = [pool.submit(_render_chunk, i) for i in range(len(chunks))]
+    else:
+        report.written += _render_days(job, work_days)
 
-    # Whole-site files: rebuilt every time, written when their bytes change.
+    # Whole-site files: rebuilt when anything changed, written when their bytes change.
     files: dict[str, bytes] = {}
-    files["index.html"] = _home(env, L, lang, base_url, papers, day_papers, counts, info, top_domains)
-    files["search.html"] = env.get_template("search.html").render(L=L, root="", canonical=None).encode("utf-8")
-    files["feed.xml"] = _feed(L, lang, base_url, papers, day_papers, fetched, info, feed_days)
-    files.update(build_index(_index_docs(papers, info)))
-    for name in ("site.css", "search.js"):
-        files[f"static/{name}"] = resources.files("paperbrief").joinpath("static", name).read_bytes()
+    if whole:
+        files["index.html"] = _home(env, L, lang, base_url, papers, day_papers, counts, info, top_domains)
+        files["search.html"] = env.get_template("search.html").render(L=L, root="", canonical=None).encode("utf-8")
+        files["feed.xml"] = _feed(L, lang, base_url, papers, day_papers, fetched, info, feed_days)
+        files.update(build_index(_index_docs(papers, info)))
+        for name in ("site.css", "search.js"):
+            files[f"static/{name}"] = resources.files("paperbrief").joinpath("static", name).read_bytes()
+    else:
+        for path, digest in old_pages.items():
+            if not path.startswith(("days/", "papers/")):
+                new_pages[path] = digest
+                report.skipped += 1
+    if pool is not None:
+        try:
+            for f in futures:
+                report.written += f.result()
+        finally:
+            pool.shutdown()
+            _JOB = None
+    report.skipped += len(papers) + len(day_papers) - len(report.written)
     for path, data in files.items():
         digest = hashlib.sha1(data).hexdigest()[:20]
         new_pages[path] = digest
@@ -418,21 +450,111 @@ def build_site(store: Store, out: Path | str, *, lang: str = "zh", base_url: str
             pass
 
     manifest = {"format": FORMAT, "lang": lang, "base_url": base_url, "data_version": data_version,
-                "built_at": time.time(), "pages": new_pages}
+                "built_at": time.time(), "site_hash": site_hash, "pages": new_pages}
     _write(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     report.days, report.papers = len(day_papers), len(papers)
     report.seconds = time.perf_counter() - started
     return report
 
 
+@dataclass
+class _Job:
+    """What rendering the day and paper pages needs (shared with forked workers)."""
+
+    out: Path
+    L: dict[str, str]
+    lang: str
+    base_url: str
+    papers: dict[str, PaperData]
+    day_papers: dict[str, list[str]]
+    todo_papers: set[str]
+    todo_days: set[str]
+    counts: dict[str, tuple[int, int]]
+
+
+_JOB: tuple[_Job, list[list[str]]] | None = None
+
+
+def _render_chunk(i: int) -> list[str]:
+    """In a forked worker: render chunk i of the days prepared by build_site."""
+    assert _JOB is not None
+    job, chunks = _JOB
+    return _render_days(job, chunks[i])
+
+
+def _split(days: list[str], day_papers: dict[str, list[str]], n: int) -> list[list[str]]:
+    """Days cut into up to n runs of about equal paper counts."""
+    total = sum(len(day_papers[d]) + 1 for d in days)
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for d in days:
+        if size >= total / n and chunks[-1]:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(d)
+        size += len(day_papers[d]) + 1
+    return chunks
+
+
+def _render_days(job: _Job, days: list[str]) -> list[str]:
+    """Render and write the pages of these days that need it, and of the papers first listed on them."""
+    env = _environment()
+    paper_macro = env.get_template("_paper.html").module.paper_body  # type: ignore[attr-defined]
+    paper_page, day_page = env.get_template("paper.html"), env.get_template("day.html")
+    views: dict[str, dict[str, Any]] = {}
+    bodies: dict[str, Markup] = {}
+
+    def body(pid: str) -> Markup:
+        # A paper's body is rendered once and shared by its day page and its own page.
+        if pid not in bodies:
+            views[pid] = _view(job.papers[pid], job.L, job.lang)
+            bodies[pid] = Markup(paper_macro(views[pid], job.L))
+        return bodies[pid]
+
+    written = []
+    for d in days:
+        ids = job.day_papers[d]
+        for pid in ids:
+            if pid in job.todo_papers and job.papers[pid].dates[0] == d:
+                path = f"papers/{pid}.html"
+                html = paper_page.render(L=job.L, root="../", body=body(pid), p=views[pid],
+                                         canonical=f"{job.base_url}{path}" if job.base_url else None)
+                _write(job.out / path, html.encode("utf-8"), fresh=None)
+                written.append(path)
+        if d in job.todo_days:
+            path = f"days/{d}.html"
+            for pid in ids:
+                body(pid)
+            written_n, failed_n = job.counts[d]
+            html = day_page.render(L=job.L, root="../", date=d, papers=[views[pid] for pid in ids], bodies=bodies,
+                                   written=written_n, failed=failed_n,
+                                   canonical=f"{job.base_url}{path}" if job.base_url else None)
+            _write(job.out / path, html.encode("utf-8"), fresh=None)
+            written.append(path)
+    return written
+
+
 def _needs(out: Path, path: str, digest: str, old_pages: dict[str, str]) -> bool:
     return old_pages.get(path) != digest or not (out / path).exists()
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write(path: Path, data: bytes, fresh: bool | None = None) -> None:
+    """Write a file; one that exists is replaced atomically (a server may be reading it)."""
+    if fresh is None:
+        fresh = not os.path.exists(path)
+    if fresh:
+        try:
+            with open(path, "wb") as f:
+                f.write(data)
+            return
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "wb") as f:
+                f.write(data)
+            return
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
+    with open(tmp, "wb") as f:
+        f.write(data)
     os.replace(tmp, path)
 
 
@@ -528,13 +650,14 @@ def _feed(L: dict[str, str], lang: str, base_url: str, papers: dict[str, PaperDa
 
 
 def _index_docs(papers: dict[str, PaperData], info: dict[str, dict[str, str]]) -> list[IndexDoc]:
+    """One search document per paper, oldest day first (so a new day's papers come last)."""
     docs = []
     for p in sorted(papers.values(), key=lambda p: (p.dates[0], p.arxiv_id)):
         f = info.get(p.arxiv_id)
         ok = bool(f and f["contribution"]) and p.report_meta is not None and not p.report_meta[2]
         authors = " ".join(json.loads(p.row["authors"] or "[]"))
-        if ok:
-            body = "\n".join((authors, f["domain"], f["contribution"], f["usage"], f["innovations"], f["results"]))
+        if f and ok:
+            body = "\n".join((authors, f["domain"], f["contribution"], f["innovations"], f["results"]))
             summary, domain = f["contribution"], top_domain(f["domain"])
         else:
             body, summary, domain = authors + "\n" + p.row["abstract"], p.row["abstract"], ""
