@@ -11,6 +11,7 @@ import json
 import re
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urljoin
 
 from paperbrief.config import Settings
 from paperbrief.dates import BadDate, parse_day, today_utc
@@ -139,7 +140,7 @@ def list_day(day: date | str, settings: Settings, fetcher: Fetcher) -> DayListin
         if not items or new == 0 and not link:
             break
         if link:
-            next_url = link
+            next_url = urljoin(fetched.url, link)  # HF may send a relative Link
         elif len(items) < PAGE_SIZE:
             break
         else:

@@ -181,6 +181,12 @@ class _Emitter:
                         self.c.footnotes.append(note)
             return
         if tag == "figure":
+            if "ltx_float" in classes and "ltx_figure" not in classes and "ltx_table" not in classes:
+                # algorithm and listing floats: their lines are part of the paper's text
+                out.append(brk)
+                self._children(node, out, skip_ids=skip_ids, item_depth=item_depth)
+                out.append(brk)
+                return
             self._figure(node, classes)
             return
         if tag == "table":
