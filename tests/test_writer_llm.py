@@ -319,3 +319,15 @@ def test_find_json_object_prefers_the_report():
     assert find_json_object('{broken {"domain": "z"} trailing') == {"domain": "z"}
     assert find_json_object('{"a": {"b": 1}}') == {"a": {"b": 1}}
     assert find_json_object("no json here") is None
+
+
+def test_stream_stalling_midway_times_out_and_is_retried(llm_replica, llm):
+    llm.script(Answer(content=valid(), stall=2.0))
+    written = write_report(make_doc(), settings_for(llm_replica, llm_timeout=0.5), stream=True)
+    assert written.error is None and [c.outcome for c in written.calls] == ["timeout", "ok"]
+
+
+def test_stream_stalling_twice_fails(llm_replica, llm):
+    llm.script(Answer(content=valid(), stall=2.0), Answer(content=valid(), stall=2.0))
+    written = write_report(make_doc(), settings_for(llm_replica, llm_timeout=0.5), stream=True)
+    assert written.failed and "timed out" in written.error

@@ -43,6 +43,7 @@ class Answer:
     delay: float = 0.0
     finish_reason: str = "stop"
     usage: bool = True
+    stall: float = 0.0  # streaming only: seconds of silence after the first half of the content
 
     @classmethod
     def text(cls, content: str, **kw: Any) -> Answer:
@@ -146,7 +147,8 @@ class LLMService:
         created = int(time.time())
         if body.get("stream"):
             include_usage = bool((body.get("stream_options") or {}).get("include_usage")) and usage is not None
-            stream = _sse(cid, created, model, content, answer.refusal, answer.finish_reason, usage if include_usage else None)
+            stream = _sse(cid, created, model, content, answer.refusal, answer.finish_reason,
+                          usage if include_usage else None, answer.stall)
             return Response(200, headers={"Cache-Control": "no-cache"}, content_type="text/event-stream",
                             stream=stream, delay=delay)
         message: dict[str, Any] = {"role": "assistant", "content": content, "refusal": answer.refusal}
@@ -186,7 +188,7 @@ def _error(status: int, message: str, kind: str, param: str | None = None) -> Re
 
 
 def _sse(cid: str, created: int, model: str, content: str | None, refusal: str | None,
-         finish: str, usage: dict[str, int] | None) -> Iterator[bytes]:
+         finish: str, usage: dict[str, int] | None, stall: float = 0.0) -> Iterator[bytes]:
     def event(choices: list[dict[str, Any]], extra: dict[str, Any] | None = None) -> bytes:
         chunk = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": model, "choices": choices}
         if extra:
@@ -198,6 +200,8 @@ def _sse(cid: str, created: int, model: str, content: str | None, refusal: str |
         yield event([{"index": 0, "delta": {"refusal": refusal}, "finish_reason": None}])
     text = content or ""
     for i in range(0, len(text), 24):
+        if stall and i >= len(text) // 2 > i - 24:
+            time.sleep(stall)
         yield event([{"index": 0, "delta": {"content": text[i : i + 24]}, "finish_reason": None}])
     yield event([{"index": 0, "delta": {}, "finish_reason": finish}])
     if usage is not None:

@@ -42,6 +42,14 @@ class PaperFailed(Exception):
     """This paper cannot be written; the message is the one-line reason."""
 
 
+class _StreamBroken(Exception):
+    """A streamed answer stopped in the middle (a read timeout or a dropped connection)."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(f"{type(error).__name__}: {error}")
+        self.timeout = "timeout" in type(error).__name__.lower()
+
+
 @dataclass
 class _EndpointState:
     """What we learned about an endpoint: which response_format and parameters it accepts."""
@@ -247,18 +255,23 @@ class _Caller:
         finish = None
         tin = tout = None
         with self.client.chat.completions.create(**params) as chunks:
-            for chunk in chunks:
-                if chunk.usage:
-                    tin, tout = chunk.usage.prompt_tokens, chunk.usage.completion_tokens
-                for choice in chunk.choices or ():
-                    delta = choice.delta
-                    if delta is not None:
-                        if delta.content:
-                            content.append(delta.content)
-                        if getattr(delta, "refusal", None):
-                            refusal.append(delta.refusal)
-                    if choice.finish_reason:
-                        finish = choice.finish_reason
+            try:
+                for chunk in chunks:
+                    if chunk.usage:
+                        tin, tout = chunk.usage.prompt_tokens, chunk.usage.completion_tokens
+                    for choice in chunk.choices or ():
+                        delta = choice.delta
+                        if delta is not None:
+                            if delta.content:
+                                content.append(delta.content)
+                            if getattr(delta, "refusal", None):
+                                refusal.append(delta.refusal)
+                        if choice.finish_reason:
+                            finish = choice.finish_reason
+            except openai.APIError:
+                raise
+            except Exception as e:  # the transport's own errors surface raw while iterating
+                raise _StreamBroken(e) from e
         return _Answer("".join(content), "".join(refusal) or None, finish), tin, tout
 
     def complete(self, messages: list[dict[str, str]]) -> _Answer:
@@ -273,7 +286,16 @@ class _Caller:
             wait: float | None = None
             try:
                 answer, tin, tout = self._send(messages)
-            except openai.APITimeoutError:
+            except (openai.APITimeoutError, _StreamBroken) as e:
+                if isinstance(e, _StreamBroken) and not e.timeout:
+                    call.outcome, call.error = "error", scrub(f"the streamed answer broke off: {e}", s)
+                    if attempts >= s.llm_retries:
+                        self._record(call, started, messages)
+                        raise PaperFailed(f"LLM answer broke off: {call.error}") from None
+                    self._record(call, started, messages)
+                    attempts += 1
+                    time.sleep(min(0.5 * 2 ** (attempts - 1), 30.0))
+                    continue
                 call.outcome, call.error = "timeout", f"no answer within {s.llm_timeout:g} s"
                 timeouts += 1
                 if timeouts > 1 or attempts >= s.llm_retries:
@@ -303,6 +325,11 @@ class _Caller:
                 if attempts >= s.llm_retries:
                     self._record(call, started, messages)
                     raise PaperFailed(f"cannot reach the LLM endpoint {s.openai_base_url}: {call.error}") from None
+            except openai.APIError as e:  # e.g. an error event inside a stream
+                call.outcome, call.error = "error", scrub(str(e), s)
+                if attempts >= s.llm_retries:
+                    self._record(call, started, messages)
+                    raise PaperFailed(f"LLM endpoint error: {call.error}") from None
             else:
                 call.tokens_in = tin if tin is not None else -1
                 call.tokens_out = tout if tout is not None else estimate_tokens(answer.content + (answer.refusal or ""))
