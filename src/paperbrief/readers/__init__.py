@@ -89,8 +89,7 @@ def _read_arxiv(aid: ArxivId, settings: Settings, fetcher: Fetcher, listed: List
     url = f"{base}/html/{aid.versioned}"
     try:
         page = fetcher.get(url, accept=HTML_TYPES)
-        doc = parse_html(page.content, arxiv_id=aid.id)
-        return doc
+        return _parse(parse_html, page.content, aid)
     except ArxivBlocked:
         raise
     except NotFound:
@@ -105,7 +104,7 @@ def _read_arxiv(aid: ArxivId, settings: Settings, fetcher: Fetcher, listed: List
     url = f"{base}/pdf/{aid.versioned}"
     try:
         pdf = fetcher.get(url, accept=PDF_TYPES)
-        doc = parse_pdf(pdf.content, arxiv_id=aid.id)
+        doc = _parse(parse_pdf, pdf.content, aid)
         if listed is not None:  # the listing's title and authors are exact; the PDF's are guesses
             doc.title = listed.title or doc.title
             doc.authors = list(listed.authors) or doc.authors
@@ -145,6 +144,17 @@ def _read_arxiv(aid: ArxivId, settings: Settings, fetcher: Fetcher, listed: List
         except NotAPaper as e:
             reasons.append(f"listing: {e}")
     raise ReadError(f"cannot read {aid}: " + "; ".join(reasons))
+
+
+def _parse(parser, content: bytes, aid: ArxivId) -> Document:
+    """Run a parser; a crash on one odd file becomes NotAPaper (logged) so the next source is tried."""
+    try:
+        return parser(content, arxiv_id=aid.id)
+    except NotAPaper:
+        raise
+    except Exception as e:  # a reader bug on one paper must not hide the paper's other sources
+        log.warning("%s: %s failed on the download", aid, parser.__name__, exc_info=True)
+        raise NotAPaper(f"the reader failed: {type(e).__name__}: {e}") from e
 
 
 def _atom_error(error: FetchError) -> str | None:

@@ -327,6 +327,8 @@ def parse_pdf(data: bytes, *, arxiv_id: str | None = None) -> Document:
     try:
         pages = [_page_lines(pdf[i], i) for i in range(len(pdf))]
         meta_title = clean((pdf.get_metadata_dict() or {}).get("Title", "") or "")
+        if len(meta_title) < 8 or re.search(r"\.(pdf|dvi|docx?|tex)$|^untitled|^microsoft word|^arxiv:", meta_title, re.I):
+            meta_title = ""  # a file name or a tool's placeholder, not the paper's title
         return _build(pages, meta_title, arxiv_id)
     finally:
         pdf.close()
