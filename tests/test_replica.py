@@ -260,6 +260,9 @@ def test_html_page_has_arxiv_chrome(client):
     assert resp.headers["content-type"] == "text/html; charset=utf-8"
     assert resp.headers["link"] == "<https://arxiv.org/html/2602.05293>; rel='canonical'"
     assert resp.headers["etag"] and resp.headers["last-modified"].endswith("GMT")
+    assert resp.headers["transfer-encoding"] == "chunked" and "content-length" not in resp.headers
+    head = client.head("/html/2602.05293")
+    assert head.status_code == 200 and int(head.headers["content-length"]) == len(resp.content)
     page = resp.text
     assert '<base href="/html/2602.05293v1/"/>' in page
     assert '<header class="arxiv-html-header">' in page and "Back to Abstract" in page and "Download PDF" in page
@@ -490,6 +493,15 @@ def test_fault_drop_raises(server):
     server.fault("/html/2602.05293", Fault.drop())
     with pytest.raises(httpx.TransportError):
         httpx.get(server.url + "/html/2602.05293", timeout=5)
+
+
+def test_fault_truncate_on_a_streamed_page(server):
+    server.fault("/html/2602.05293", Fault.truncate())
+    try:
+        resp = httpx.get(server.url + "/html/2602.05293", timeout=5)
+    except httpx.TransportError:
+        return
+    assert "</html>" not in resp.text
 
 
 def test_fault_truncate_raises_or_is_short(server):

@@ -551,6 +551,9 @@ class ArxivService:
         }
         if req.headers.get("if-none-match") == headers["ETag"]:
             return Response(304, b"", headers, HTML_TYPE)
+        if req.method == "GET":  # arxiv.org streams pages: chunked, no Content-Length
+            chunks = (body[i : i + 16384] for i in range(0, len(body), 16384))
+            return Response(200, body, headers, HTML_TYPE, stream=chunks)
         return Response(200, body, headers, HTML_TYPE)
 
     def pdf_file(self, req: Request) -> Response:
