@@ -145,6 +145,9 @@ def run_day(
         if listing is None:
             from paperbrief.sources import SourceError, list_day
 
+            if settings.llm_configured:  # a day not yet listed will need writing
+                warm_up_llm(settings)
+
             try:
                 listing = list_day(date, settings, fetcher())
             except SourceError as e:
@@ -187,6 +190,21 @@ def run_day(
             store.close()
 
 
+def warm_up_llm(settings: Settings) -> None:
+    """Load the LLM SDK (over a second of imports) and its client in the background,
+    so that it overlaps with listing and reading instead of delaying the first write."""
+
+    def warm() -> None:
+        try:
+            from paperbrief.writer.llm import client_for
+
+            client_for(settings)
+        except Exception:  # the writer reports any real problem per paper
+            pass
+
+    threading.Thread(target=warm, name="llm-warm-up", daemon=True).start()
+
+
 class _LazyFetcher:
     """Creates the HTTP client on first use; calling it returns the client."""
 
@@ -223,7 +241,7 @@ class _DayRunner:
         futures: list[Future[PaperOutcome]] = []
         reusable = {p.arxiv_id: self._reuse(p) for p in papers}
         if self.settings.llm_configured and any(r is None for r in reusable.values()):
-            self._warm_up_llm()
+            warm_up_llm(self.settings)
         pool = ThreadPoolExecutor(max_workers=self.settings.jobs, thread_name_prefix="writer")
         try:
             for paper in papers:
@@ -243,19 +261,6 @@ class _DayRunner:
             raise
         pool.shutdown(wait=True)
         return [self.outcomes[p.arxiv_id] for p in papers]
-
-    def _warm_up_llm(self) -> None:
-        """Load the LLM SDK and its client in the background while the first papers are read."""
-
-        def warm() -> None:
-            try:
-                from paperbrief.writer.llm import client_for
-
-                client_for(self.settings)
-            except Exception:  # the writer reports any real problem per paper
-                pass
-
-        threading.Thread(target=warm, name="llm-warm-up", daemon=True).start()
 
     # -- stages ----------------------------------------------------------------
 
