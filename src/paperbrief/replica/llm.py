@@ -244,7 +244,7 @@ def default_report(body: dict[str, Any]) -> str:
             break
     urls = [u for u in _URL.findall(paper) if "github" in u or "huggingface" in u]
     if zh:
-        nums = "、".join(numbers) if numbers else "论文未给出"
+        nums_text = f"论文报告的关键数字包括 {'、'.join(numbers)}。" if numbers else "论文未给出具体数字。"
         report = {
             "domain": "机器学习 (Machine Learning)",
             "contribution": f"论文《{title}》提出了一种新方法，并通过实验验证了它的有效性。",
@@ -259,10 +259,10 @@ def default_report(body: dict[str, Any]) -> str:
                 {"name": "核心方法（Proposed Method）", "detail": "论文提出的主要方法，细节见方法部分。"},
                 {"name": "实验验证（Empirical Validation）", "detail": "在多个基准上系统地评估了该方法。"},
             ],
-            "results": [{"label": "主要结果", "text": f"论文报告的关键数字包括 {nums}。"}],
+            "results": [{"label": "主要结果", "text": nums_text}],
         }
     else:
-        nums = ", ".join(numbers) if numbers else "not stated in the paper"
+        nums_text = f"Key numbers reported by the paper: {', '.join(numbers)}." if numbers else "The paper gives no numbers."
         report = {
             "domain": "Machine Learning",
             "contribution": f"The paper \"{title}\" proposes a new method and validates it in experiments.",
@@ -277,7 +277,7 @@ def default_report(body: dict[str, Any]) -> str:
                 {"name": "Proposed Method", "detail": "The main method of the paper, detailed in its method section."},
                 {"name": "Empirical Validation", "detail": "A systematic evaluation on several benchmarks."},
             ],
-            "results": [{"label": "Main results", "text": f"Key numbers reported by the paper: {nums}."}],
+            "results": [{"label": "Main results", "text": nums_text}],
         }
     return json.dumps(report, ensure_ascii=False)
 
