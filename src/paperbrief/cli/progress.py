@@ -15,6 +15,7 @@ from rich.table import Table
 from paperbrief.config import Settings
 from paperbrief.models import ListedPaper
 from paperbrief.pipeline import PaperOutcome, Reporter, RunResult
+from paperbrief.render.day import cost_usd
 
 
 class LogReporter(Reporter):
@@ -77,6 +78,7 @@ class LiveReporter(Reporter):
         self.write_task = self.progress.add_task("撰写 write", total=None, extra="")
         self.read_n = self.written_n = self.failed = self.reused = 0
         self.tokens_in = self.tokens_out = 0
+        self.cost: float | None = 0.0
         self._lock = threading.Lock()
 
     def __enter__(self) -> LiveReporter:
@@ -110,8 +112,11 @@ class LiveReporter(Reporter):
             if not outcome.reused:
                 self.tokens_in += w.tokens_in
                 self.tokens_out += w.tokens_out
+                c = cost_usd(self.settings.prices, w.model, w.tokens_in, w.tokens_out)
+                self.cost = None if (self.cost is None or c is None) else self.cost + c
+            cost = "" if self.cost is None else f"  ${self.cost:.4f}"
             extra = (f"ok {self.written_n}  reused {self.reused}  failed {self.failed}  "
-                     f"tokens {self.tokens_in:,}/{self.tokens_out:,}")
+                     f"tokens {self.tokens_in:,}/{self.tokens_out:,}{cost}")
         self.progress.update(self.write_task, advance=1, extra=extra)
         if w.failed:
             self.progress.console.print(f"[red]failed[/] {outcome.paper.arxiv_id}: {w.error}", markup=True)
