@@ -85,3 +85,9 @@ def test_paper_block_header():
 def test_multiline_text_stays_inside_its_bullet():
     report = REPORT.model_copy(update={"results": [LabeledText(label="结果", text="第一行\n第二行")]})
     assert "   *   **结果**：第一行 第二行\n" in paper_body_markdown(WrittenReport(report=report), "zh")
+
+
+def test_link_drops_the_version_and_a_local_file_has_none():
+    md = paper_markdown("T", "2501.11120v1", "HTML", WrittenReport(report=REPORT))
+    assert "- **链接**: https://huggingface.co/papers/2501.11120\n" in md
+    assert "链接" not in paper_markdown("T", "", "HTML", WrittenReport(report=REPORT))

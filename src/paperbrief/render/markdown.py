@@ -94,7 +94,8 @@ def paper_markdown(title: str, arxiv_id: str, source: str, written: WrittenRepor
     """One paper's block of the daily file: title, link, reading source, body."""
     lang = _lang(lang)
     t = TEXT[lang]
-    link = f"- **{t['link']}**: {HF_PAPERS}/{arxiv_id}\n" if arxiv_id else ""  # a local file has no page
+    page_id = re.sub(r"v\d+$", "", arxiv_id.strip())  # Hugging Face pages have no version suffix
+    link = f"- **{t['link']}**: {HF_PAPERS}/{page_id}\n" if page_id else ""  # a local file has no page
     return (
         f"## 📄 {_one_line(title)}\n\n"
         f"{link}"
