@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
 
 from paperbrief.cli.app import EXIT_CANNOT_START, EXIT_PAPERS_FAILED, app, fail, print_json, settings_from
+from paperbrief.models import Document, WrittenReport
 
 
-def written_json(written, doc) -> dict:  # type: ignore[no-untyped-def]
+def written_json(written: WrittenReport, doc: Document) -> dict[str, Any]:
     """The --json object of one written paper."""
     return {
         "arxiv_id": written.arxiv_id or doc.arxiv_id,
