@@ -277,3 +277,17 @@ def test_chart_groups_long_ranges_by_week_and_folds_small_domains():
     svg = svg_chart(series, title="<t>")
     ET.fromstring(svg)  # well-formed XML
     assert "&lt;t&gt;" in svg
+
+
+def test_forked_workers_write_the_same_pages(store, tmp_path, monkeypatch):
+    import paperbrief.render.site as site_mod
+
+    serial = tmp_path / "serial"
+    build_site(store, serial, workers=1)
+    monkeypatch.setattr(site_mod, "PARALLEL_FROM", 1)
+    parallel = tmp_path / "parallel"
+    report = build_site(store, parallel, workers=2)
+    assert len(report.written) == len(build_site(store, tmp_path / "again", workers=1).written)
+    files = sorted(p.relative_to(serial) for p in serial.rglob("*") if p.is_file() and p.name != MANIFEST)
+    assert files == sorted(p.relative_to(parallel) for p in parallel.rglob("*") if p.is_file() and p.name != MANIFEST)
+    assert all((serial / f).read_bytes() == (parallel / f).read_bytes() for f in files)
