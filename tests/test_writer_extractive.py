@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from writer_docs import fixture_documents, real_page_document
+from writer_docs import fixture_documents, pdf_documents, real_page_document
 
 from paperbrief.config import Settings
 from paperbrief.models import Document, Report, Section
@@ -38,6 +38,7 @@ def assert_verbatim(report: Report, doc: Document, lang: str) -> None:
 
 def documents() -> list[tuple[str, Document]]:
     docs = [(d.arxiv_id or "?", d) for d in fixture_documents()]
+    docs += [(f"pdf-{d.arxiv_id}", d) for d in pdf_documents()]
     real = real_page_document()
     if real is not None:
         docs.append(("real-2501.11120", real))
@@ -50,7 +51,7 @@ DOCS = documents()
 @pytest.mark.skipif(not DOCS, reason="no HTML fixtures and no real page")
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize(("name", "doc"), DOCS, ids=[n for n, _ in DOCS])
-def test_extract_of_every_html_paper_is_verbatim(name, doc, lang):
+def test_extract_of_every_fixture_paper_is_verbatim(name, doc, lang):
     written = write_report(doc, Settings(), lang=lang)
     assert written.writer == "extractive" and written.model == "extractive" and written.error is None
     report = Report.model_validate(written.report.model_dump())

@@ -35,3 +35,22 @@ def real_page_document() -> Document | None:
     from paperbrief.readers.html import parse_html
 
     return parse_html(REAL_PAGE.read_bytes(), arxiv_id="2501.11120v1")
+
+
+def pdf_documents() -> list[Document]:
+    """Every PDF fixture parsed by the PDF reader; [] when the fixtures are not there."""
+    try:
+        from paperbrief.readers.pdf import parse_pdf
+        from paperbrief.replica import fixtures
+
+        manifest = fixtures.manifest()
+    except (ImportError, FileNotFoundError):
+        return []
+    docs = []
+    for arxiv_id in fixtures.pdf_fixture_ids():
+        try:
+            data = fixtures.pdf_fixture(manifest[arxiv_id]["pdf"])
+        except FileNotFoundError:
+            continue
+        docs.append(parse_pdf(data, arxiv_id=arxiv_id))
+    return docs
