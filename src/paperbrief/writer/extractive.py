@@ -40,6 +40,8 @@ _DOMAINS: list[tuple[str, str, str]] = [
     (r"\b(reinforcement learning|rl|rlhf|reward)\b", "强化学习", "Reinforcement Learning"),
     (r"\b(language models?|llms?|nlp|text|reasoning|translation)\b", "自然语言处理", "Natural Language Processing"),
     (r"\b(graph|gnn)\b", "图学习", "Graph Learning"),
+    (r"\b(optimi[sz]ers?|precondition\w*|shampoo|adam\w*|sgd|learning rates?|convergence|distributed training|"
+     r"kernels?|quantization|inference efficiency|throughput)\b", "机器学习 - 优化与系统", "Machine Learning - Optimisation and Systems"),
     (r"\b(protein|molecul\w*|genom\w*|drug|cell)\b", "AI for Science", "AI for Science"),
 ]
 
@@ -108,11 +110,16 @@ def _list_items(text: str) -> list[str]:
 
 
 def _domain(doc: Document, lang: str) -> str:
-    hits = [(zh, en) for pattern, zh, en in _DOMAINS if re.search(pattern, doc.title.lower())]
-    hits += [(zh, en) for pattern, zh, en in _DOMAINS if re.search(pattern, doc.abstract.lower())]
-    if not hits:
+    """A fixed field label: the one whose keywords occur most (title words count three times)."""
+    title, abstract = doc.title.lower(), doc.abstract.lower()
+    best, best_score = None, 0
+    for pattern, zh, en in _DOMAINS:
+        score = 3 * len(re.findall(pattern, title)) + len(re.findall(pattern, abstract))
+        if score > best_score:
+            best, best_score = (zh, en), score
+    if best is None:
         return "未标注（论文未给出关键词）" if lang == "zh" else "not labelled (the paper gives no keywords)"
-    zh, en = hits[0]
+    zh, en = best
     if lang == "zh":
         return f"{zh} ({en})（据标题与摘要关键词推断）"
     return f"{en} (inferred from keywords of the title and abstract)"
