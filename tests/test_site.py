@@ -247,7 +247,8 @@ def test_search_index_holds_tokens_in_their_shards(store, tmp_path):
     meta = json.loads((out / "search/meta.json").read_text(encoding="utf-8"))
     docs = json.loads((out / "search/d/0.json").read_text(encoding="utf-8"))
     assert meta["docs"] == len(docs) == 7
-    for token, arxiv_id in (("投机", "2602.00001"), ("speculative", "2602.00001"), ("registers", "2602.05555")):
+    for token, arxiv_id in (("投机", "2602.00001"), ("speculative", "2602.00001"), ("registers", "2602.05555"),
+                            ("diffusion", "2602.05293")):  # from the abstract of a Chinese report
         shard = json.loads((out / f"search/t/{shard_of(token, meta['shards'])}.json").read_text(encoding="utf-8"))
         title, body = shard[token]
         found = {docs[n][0] for postings in (title, body) for n in _undelta(postings)}

@@ -39,6 +39,7 @@ MANIFEST = ".paperbrief-site.json"
 FEED_DAYS = 30
 TOP_DOMAINS = 8
 AUTHORS_SHOWN = 8
+ABSTRACT_INDEXED = 600  # characters of the abstract in the site's search index
 PARALLEL_FROM = 2000  # pages to render before worker processes are worth starting
 
 LABELS: dict[str, dict[str, str]] = {
@@ -160,7 +161,7 @@ LABELS: dict[str, dict[str, str]] = {
         "needs_js": "Search on this site needs JavaScript; on the command line, use paperbrief search.",
         "searching": "Searching…",
         "no_results": "No papers found.",
-        "result_count": "{count} papers found.",
+        "result_count": "Papers found: {count}.",
         "too_short": "Type at least two Chinese characters or one word.",
         "search_error": "The search index could not be loaded; try again later.",
         "entry_title": "{date} · {count} papers",
@@ -657,7 +658,9 @@ def _index_docs(papers: dict[str, PaperData], info: dict[str, dict[str, str]]) -
         ok = bool(f and f["contribution"]) and p.report_meta is not None and not p.report_meta[2]
         authors = " ".join(json.loads(p.row["authors"] or "[]"))
         if f and ok:
-            body = "\n".join((authors, f["domain"], f["contribution"], f["innovations"], f["results"]))
+            # The abstract's opening lets English words find a Chinese report.
+            body = "\n".join((authors, f["domain"], f["contribution"], f["innovations"], f["results"],
+                               p.row["abstract"][:ABSTRACT_INDEXED]))
             summary, domain = f["contribution"], top_domain(f["domain"])
         else:
             body, summary, domain = authors + "\n" + p.row["abstract"], p.row["abstract"], ""
