@@ -155,6 +155,17 @@ def test_index_follows_the_store(store):
     store.conn.execute("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")
 
 
+def test_full_refresh_repairs_a_damaged_index(store):
+    doc_id = store.query("SELECT id FROM search_docs WHERE arxiv_id = '2602.05293'")[0]["id"]
+    with store.transaction() as c:
+        c.execute("DELETE FROM search_fts WHERE rowid = ?", (doc_id,))
+        c.execute("DELETE FROM search_docs WHERE id = ?", (doc_id,))
+    assert search(store, "Fast-SAM3D") == []
+    assert refresh_index(store) == 0  # nothing in the store changed
+    assert refresh_index(store, full=True) == 1  # every paper checked, only the missing one written
+    assert ids(search(store, "Fast-SAM3D")) == ["2602.05293"]
+
+
 def test_a_newer_report_replaces_the_old_text(store):
     spec = store.get_paper("2602.00001")
     save(store, spec, zh_report("自然语言处理 - 推理加速", "用前瞻解码（Lookahead Decoding）替代草稿模型。",

@@ -38,8 +38,6 @@ WEIGHTS = (8.0, 3.0, 1.0, 2.0, 2.0, 1.0, 1.5, 1.0)
 # Where a snippet is taken from, best first.
 SNIPPET_ORDER = ("contribution", "innovations", "results", "usage", "domain", "abstract", "title", "authors")
 SNIPPET_CHARS = 140
-# Rows changed this long before the last indexed time are looked at again (clock steps, ties).
-SLACK_S = 2.0
 _BATCH = 400
 
 
@@ -174,24 +172,28 @@ def _fields_of(paper: sqlite3.Row, report: dict[str, Any] | None) -> dict[str, s
 # --- keeping the index up to date ------------------------------------------------
 
 
-def refresh_index(store: Store) -> int:
+def refresh_index(store: Store, *, full: bool = False) -> int:
     """(Re)index the papers whose paper row, listing or reports changed since the last refresh.
 
     Each paper is indexed once per language it has a successful report in (the newest one),
     or once with its paper fields alone while it has none. Returns how many documents were
     (re)written. Runs in one write transaction, so it is safe next to a running pipeline.
+
+    "Changed" means a timestamp after the newest one seen by the previous refresh (rows are
+    stamped inside their write transaction, and this reads inside one, so none slips between).
+    `full=True` looks at every paper again (after a clock stepped back, say); papers whose
+    indexed signature still matches are skipped either way.
     """
     written = 0
     with store.transaction() as c:
         state = {r[0]: r[1] for r in c.execute("SELECT name, value FROM search_state")}
-        marks = {k: state.get(k, -math.inf) for k in ("reports", "papers", "days")}
-        since = {k: (v - SLACK_S if v != -math.inf else -1e18) for k, v in marks.items()}
+        since = {k: -math.inf if full else state.get(k, -math.inf) for k in ("reports", "papers", "days")}
         ids = [
             r[0]
             for r in c.execute(
-                "SELECT arxiv_id FROM reports WHERE created_at >= ? UNION "
-                "SELECT arxiv_id FROM papers WHERE updated_at >= ? UNION "
-                "SELECT l.arxiv_id FROM listings l JOIN days d ON d.date = l.date WHERE d.fetched_at >= ?",
+                "SELECT arxiv_id FROM reports WHERE created_at > ? UNION "
+                "SELECT arxiv_id FROM papers WHERE updated_at > ? UNION "
+                "SELECT l.arxiv_id FROM listings l JOIN days d ON d.date = l.date WHERE d.fetched_at > ?",
                 (since["reports"], since["papers"], since["days"]),
             )
         ]
