@@ -263,3 +263,48 @@ def test_config_command_masks_the_key(tmp_path):
     bad.write_text("jobz = 1\n", encoding="utf-8")
     proc = paperbrief(["config"], dict(env, PAPERBRIEF_CONFIG=str(bad)))
     assert proc.returncode == 2 and "jobz" in proc.stderr
+
+
+def test_force_rewrites_and_limit_restricts(replica_env, llm, tmp_path, monkeypatch):
+    from paperbrief.config import load_settings
+    from paperbrief.pipeline import run_day
+
+    monkeypatch.setenv("OPENAI_BASE_URL", replica_env.url + "/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-0123456789abcdefghij")
+    settings = load_settings({"out": tmp_path / "out", "model": "replica-model"})
+    first = run_day(settings, DATE, limit=3)
+    assert [o.paper.arxiv_id for o in first.outcomes] == [it["paper"]["id"] for it in listing_items()[:3]]
+    assert len(llm.requests) == 3
+    day = json.loads(first.json_path.read_text("utf-8"))
+    assert day["counts"]["papers"] == 3
+    again = run_day(settings, DATE, limit=3)
+    assert all(o.reused for o in again.outcomes) and len(llm.requests) == 3
+    forced = run_day(settings, DATE, limit=3, force=True)
+    assert not any(o.reused for o in forced.outcomes) and len(llm.requests) == 6
+    # a different language is a different report, written once
+    en = run_day(settings, DATE, limit=1, lang="en")
+    assert len(llm.requests) == 7 and en.outcomes[0].written.lang == "en"
+    en_md = en.md_path.read_text("utf-8")
+    assert "1. **Field**:" in en_md and "5. **Results**:" in en_md and "- **Read from**: " in en_md
+    assert "应用领域" not in en_md
+
+
+def test_ctrl_c_stops_cleanly_and_the_rerun_completes(replica, llm, tmp_path):
+    llm.delay = 0.3
+    home, out = tmp_path / "h", tmp_path / "out"
+    env = cli_env(replica, home)
+    proc = subprocess.Popen([sys.executable, "-m", "paperbrief", "run", "--date", DATE, "--out", str(out), "--jobs", "2"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while replica.count("/v1/chat/completions") < 6 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err[-2000:]
+    assert "Interrupted" in err and "Traceback" not in err
+    llm.delay = 0
+    runs = json.loads(paperbrief(["runs", "--json"], env).stdout)
+    assert runs[0]["status"] == "interrupted"
+    done = paperbrief(["run", "--date", DATE, "--out", str(out)], env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads((out / f"{DATE}.json").read_text("utf-8"))["counts"]["written"] == 47
