@@ -243,6 +243,12 @@ def test_default_date_is_the_most_recent_day_with_papers(replica, tmp_path):
     assert (out / f"{recent}.md").exists()
 
 
+def test_render_without_a_store_is_a_clear_error(tmp_path):
+    proc = paperbrief(["render", "--date", DATE], dict(os.environ, PAPERBRIEF_HOME=str(tmp_path / "empty")))
+    assert proc.returncode == 2 and "paperbrief run --date 2026-02-08" in proc.stderr
+    assert not (tmp_path / "empty").exists(), "render must not create a store"
+
+
 def test_unreachable_listing_cannot_start(tmp_path):
     env = dict(os.environ, HF_ENDPOINT="http://127.0.0.1:9", PAPERBRIEF_HOME=str(tmp_path / "h"))
     proc = paperbrief(["run", "--date", DATE], env)
@@ -284,6 +290,8 @@ def test_force_rewrites_and_limit_restricts(replica_env, llm, tmp_path, monkeypa
     # a different language is a different report, written once
     en = run_day(settings, DATE, limit=1, lang="en")
     assert len(llm.requests) == 7 and en.outcomes[0].written.lang == "en"
+    assert en.md_path.name == f"{DATE}.en.md" and en.json_path.name == f"{DATE}.en.json"
+    assert "应用领域" in first.md_path.read_text("utf-8")  # the Chinese file is still there
     en_md = en.md_path.read_text("utf-8")
     assert "1. **Field**:" in en_md and "5. **Results**:" in en_md and "- **Read from**: " in en_md
     assert "应用领域" not in en_md

@@ -24,7 +24,7 @@ from typing import Any
 
 from paperbrief.config import Settings
 from paperbrief.models import DayListing, Document, ListedPaper, WrittenReport
-from paperbrief.render.day import Day, cost_usd, load_day, write_day_files
+from paperbrief.render.day import cost_usd, load_day, write_day_files
 from paperbrief.store import Store, document_hash, report_key
 
 
@@ -371,13 +371,14 @@ class _DayRunner:
         }
 
 
-def rerender(settings: Settings, date: str, *, lang: str | None = None, out: Path | None = None) -> Day:
-    """Rebuild a day's files from the store alone: no network, no LLM."""
+def rerender(settings: Settings, date: str, *, lang: str | None = None, out: Path | None = None) -> tuple[Path, Path]:
+    """Rebuild a day's files from the store alone (no network, no LLM); returns their paths."""
     lang = lang or settings.lang
+    if not settings.db_path.exists():
+        raise RunError(f"no store at {settings.db_path}; run `paperbrief run --date {date}` first")
     with Store(settings.db_path) as store:
         day = load_day(store, date, lang)
     if day is None or not day.entries:
         raise RunError(f"nothing stored for {date} in language {lang}; run `paperbrief run --date {date}` first")
-    write_day_files(day, out or settings.out, settings.prices)
-    return day
+    return write_day_files(day, out or settings.out, settings.prices)
 

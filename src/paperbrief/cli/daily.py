@@ -102,11 +102,10 @@ def render(
     _check_lang(lang)
     settings = settings_from(out=out, lang=lang)
     try:
-        rerender(settings, day)
+        md_path, json_path = rerender(settings, day)
     except RunError as e:
         fail(str(e))
-    target = settings.out
-    out_console.print(f"wrote {target / (day + '.md')} and {target / (day + '.json')}")
+    out_console.print(f"wrote {md_path} and {json_path}")
 
 
 @app.command()

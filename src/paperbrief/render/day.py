@@ -191,10 +191,16 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def day_file_stem(date: str, lang: str) -> str:
+    """`2026-02-08` for Chinese (the default), `2026-02-08.en` for English, so both can share a folder."""
+    return date if lang == "zh" else f"{date}.{lang}"
+
+
 def write_day_files(day: Day, out: Path, prices: dict[str, tuple[float, float]]) -> tuple[Path, Path]:
-    """Write `<date>.md` and `<date>.json` into `out`; returns their paths."""
-    md_path = out / f"{day.date}.md"
-    json_path = out / f"{day.date}.json"
+    """Write `<date>.md` and `<date>.json` (`<date>.en.*` in English) into `out`; returns their paths."""
+    stem = day_file_stem(day.date, day.lang)
+    md_path = out / f"{stem}.md"
+    json_path = out / f"{stem}.json"
     write_atomic(md_path, day_markdown(day))
     write_atomic(json_path, json.dumps(day_json(day, prices), ensure_ascii=False, indent=2) + "\n")
     return md_path, json_path
