@@ -367,9 +367,10 @@ def build_site(store: Store, out: Path | str, *, lang: str = "zh", base_url: str
         p.hash = _hash(common, p.row, p.dates, p.upvotes, p.report_meta)
 
     # Which pages need rendering.
-    todo_papers = {pid for pid, p in papers.items() if _needs(out, f"papers/{pid}.html", p.hash, old_pages)}
+    present = _listing(out, "papers") | _listing(out, "days")
+    todo_papers = {pid for pid, p in papers.items() if _needs(f"papers/{pid}.html", p.hash, old_pages, present)}
     day_hash = {d: _hash(common, d, [papers[pid].hash for pid in ids]) for d, ids in day_papers.items()}
-    todo_days = {d for d, h in day_hash.items() if _needs(out, f"days/{d}.html", h, old_pages)}
+    todo_days = {d for d, h in day_hash.items() if _needs(f"days/{d}.html", h, old_pages, present)}
     need_body = set(todo_papers)
     for d in todo_days:
         need_body.update(day_papers[d])
@@ -437,7 +438,7 @@ def build_site(store: Store, out: Path | str, *, lang: str = "zh", base_url: str
     for path, data in files.items():
         digest = hashlib.sha1(data).hexdigest()[:20]
         new_pages[path] = digest
-        if _needs(out, path, digest, old_pages):
+        if old_pages.get(path) != digest or not (out / path).exists():
             _write(out / path, data)
             report.written.append(path)
         else:
@@ -535,8 +536,16 @@ def _render_days(job: _Job, days: list[str]) -> list[str]:
     return written
 
 
-def _needs(out: Path, path: str, digest: str, old_pages: dict[str, str]) -> bool:
-    return old_pages.get(path) != digest or not (out / path).exists()
+def _listing(out: Path, folder: str) -> set[str]:
+    """The files in a folder of the site, as site paths (one directory read, not a stat per page)."""
+    try:
+        return {f"{folder}/{name}" for name in os.listdir(out / folder)}
+    except FileNotFoundError:
+        return set()
+
+
+def _needs(path: str, digest: str, old_pages: dict[str, str], present: set[str]) -> bool:
+    return old_pages.get(path) != digest or path not in present
 
 
 def _write(path: Path, data: bytes, fresh: bool | None = None) -> None:
