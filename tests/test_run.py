@@ -121,8 +121,7 @@ def test_full_day_against_the_replicas(replica, tmp_path):
     assert "[47/47]" in proc.stderr
     # the API key never shows
     assert "sk-test-0123456789abcdefghij" not in proc.stderr + proc.stdout + md + json.dumps(day)
-    db = (home / "paperbrief.db").read_bytes()
-    assert b"sk-test-0123456789abcdefghij" not in db
+    assert not any(b"sk-test-0123456789abcdefghij" in f.read_bytes() for f in home.glob("paperbrief.db*"))
 
     # A rerun of the finished day makes no HTTP request and no LLM call.
     replica.reset_counts()
@@ -316,3 +315,20 @@ def test_ctrl_c_stops_cleanly_and_the_rerun_completes(replica, llm, tmp_path):
     done = paperbrief(["run", "--date", DATE, "--out", str(out)], env)
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads((out / f"{DATE}.json").read_text("utf-8"))["counts"]["written"] == 47
+
+
+def test_a_rejected_key_stops_sending_and_says_how_to_fix_it(replica, llm, tmp_path):
+    from paperbrief.replica.llm import Answer
+
+    key = "sk-test-0123456789abcdefghij"
+    llm.script(Answer.http_error(401, f"Incorrect API key provided: {key}."))
+    out = tmp_path / "out"
+    proc = paperbrief(["run", "--date", DATE, "--limit", "5", "--jobs", "1", "--out", str(out)],
+                      cli_env(replica, tmp_path / "h"))
+    assert proc.returncode == 1
+    assert len(llm.requests) == 1, "after a 401 no further paper is sent"
+    assert "OPENAI_API_KEY" in proc.stderr and "rejected the API key" in proc.stderr
+    day = json.loads((out / f"{DATE}.json").read_text("utf-8"))
+    assert day["counts"]["failed"] == 5
+    assert key not in proc.stderr + proc.stdout + json.dumps(day, ensure_ascii=False)
+    assert not any(key.encode() in f.read_bytes() for f in (tmp_path / "h").glob("paperbrief.db*"))

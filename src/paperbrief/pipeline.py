@@ -11,6 +11,7 @@ again. The day's files are rendered from the store by `render.day`.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import Counter
@@ -205,6 +206,26 @@ def warm_up_llm(settings: Settings) -> None:
     threading.Thread(target=warm, name="llm-warm-up", daemon=True).start()
 
 
+# Writer errors that no other paper can escape either: a rejected key, an unreachable endpoint, an unknown model.
+ENDPOINT_FAILURE = re.compile(r"refused the request: HTTP (401|403|404)|cannot reach the LLM endpoint")
+
+
+def endpoint_hint(error: str, settings: Settings) -> str:
+    """One line naming every way to fix an endpoint that refuses us or can't be reached."""
+    from paperbrief.config import config_path
+
+    if "HTTP 401" in error or "HTTP 403" in error:
+        fix = (f"the LLM endpoint {settings.openai_base_url or 'https://api.openai.com/v1'} rejected the API key; "
+               f"set OPENAI_API_KEY, or openai_api_key in {config_path()}")
+    elif "HTTP 404" in error:
+        fix = (f"the LLM endpoint does not know model '{settings.model}' or the URL is wrong; set PAPERBRIEF_MODEL "
+               f"or --model, and check OPENAI_BASE_URL (it usually ends in /v1)")
+    else:
+        fix = (f"the LLM endpoint {settings.openai_base_url} cannot be reached; check OPENAI_BASE_URL "
+               f"(environment) or openai_base_url in {config_path()}, or unset both for the extractive writer")
+    return f"{fix}. The remaining papers are not sent; run again once it is fixed."
+
+
 class _LazyFetcher:
     """Creates the HTTP client on first use; calling it returns the client."""
 
@@ -232,6 +253,7 @@ class _DayRunner:
         self.settings, self.store, self.fetcher, self.reporter = settings, store, fetcher, reporter
         self.run_id, self.lang, self.model, self.pv, self.force = run_id, lang, model, pv, force
         self.arxiv_blocked: str | None = None
+        self.endpoint_error: str | None = None
         self._lock = threading.Lock()
         self.outcomes: dict[str, PaperOutcome] = {}
         self.calls_in = self.calls_out = 0
@@ -327,11 +349,22 @@ class _DayRunner:
         from paperbrief.writer import write_report
 
         t0 = time.monotonic()
-        try:
-            written = write_report(doc, self.settings, lang=self.lang, known_links=paper.known_links())
-        except Exception as e:  # a bug in one paper's writing must not sink the day
+        if self.endpoint_error is not None:  # the endpoint refused us: don't send 40 more doomed requests
             written = WrittenReport(arxiv_id=paper.arxiv_id, title=paper.title, source=doc.source, lang=self.lang,  # type: ignore[arg-type]
-                                    model=self.model, prompt_version=self.pv, error=f"writer crashed: {type(e).__name__}: {e}")
+                                    model=self.model, prompt_version=self.pv,
+                                    error=f"not sent: {self.endpoint_error}")
+        else:
+            try:
+                written = write_report(doc, self.settings, lang=self.lang, known_links=paper.known_links())
+            except Exception as e:  # a bug in one paper's writing must not sink the day
+                written = WrittenReport(arxiv_id=paper.arxiv_id, title=paper.title, source=doc.source,
+                                        lang=self.lang, model=self.model, prompt_version=self.pv,  # type: ignore[arg-type]
+                                        error=f"writer crashed: {type(e).__name__}: {e}")
+            if written.error and ENDPOINT_FAILURE.search(written.error):
+                with self._lock:
+                    if self.endpoint_error is None:
+                        self.endpoint_error = written.error
+                        self.reporter.message(endpoint_hint(written.error, self.settings))
         written.arxiv_id = paper.arxiv_id
         written.title = paper.title
         self.store.save_report(self._key(paper, doc_hash), doc_hash, written)
