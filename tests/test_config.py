@@ -71,3 +71,28 @@ def test_bad_api_key_value_never_echoed(tmp_path):
     with pytest.raises(ConfigError) as e:
         load_settings(env={"PAPERBRIEF_CONFIG": str(cfg)})
     assert "12345678901234567890" not in str(e.value)
+
+
+def test_hosted_endpoint_without_key_names_every_fix(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("", encoding="utf-8")
+    s = load_settings(env={"PAPERBRIEF_CONFIG": str(cfg), "OPENAI_BASE_URL": "https://api.deepseek.com"})
+    problem = s.key_problem()
+    assert "OPENAI_API_KEY" in problem and str(cfg) in problem and "unset OPENAI_BASE_URL" in problem
+    for local in ("http://localhost:11434/v1", "http://127.0.0.1:8000/v1", "http://192.168.1.20:8080/v1"):
+        assert load_settings(env={"PAPERBRIEF_CONFIG": str(cfg), "OPENAI_BASE_URL": local}).key_problem() is None
+    with_key = load_settings(env={"PAPERBRIEF_CONFIG": str(cfg), "OPENAI_BASE_URL": "https://api.deepseek.com",
+                                  "OPENAI_API_KEY": "sk-abcdefghijklmnop"})
+    assert with_key.key_problem() is None
+
+
+def test_run_stops_before_any_request_without_a_key(replica, monkeypatch, capsys):
+    from typer.testing import CliRunner
+
+    from paperbrief.cli import app
+
+    monkeypatch.setenv("HF_ENDPOINT", replica.url)
+    monkeypatch.setenv("OPENAI_BASE_URL", "https://api.openai.com/v1")
+    result = CliRunner().invoke(app, ["run", "--date", "2026-02-08"])
+    assert result.exit_code == 2 and "OPENAI_API_KEY" in result.output
+    assert replica.count("/") == 0

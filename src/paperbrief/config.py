@@ -8,13 +8,15 @@ bad values raise ConfigError naming the key and where it came from.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError
 
 
 class ConfigError(Exception):
@@ -42,6 +44,7 @@ class Settings(BaseModel):
     """Every setting paperbrief has. Field names are the TOML keys."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    _config_file: Path | None = PrivateAttr(default=None)  # the TOML file these settings were read with
 
     # sources and readers
     hf_endpoint: str = "https://huggingface.co"
@@ -74,6 +77,30 @@ class Settings(BaseModel):
     def llm_configured(self) -> bool:
         """True when an LLM endpoint is set; otherwise the extractive writer is used."""
         return bool(self.openai_base_url) or self.openai_api_key is not None
+
+    def key_problem(self) -> str | None:
+        """Why the LLM endpoint can't be used as configured (a hosted endpoint without a key), or None.
+
+        Local servers (Ollama, vLLM, llama.cpp on localhost or a private address) need no key.
+        """
+        if not self.openai_base_url or self.api_key:
+            return None
+        host = (urlsplit(self.openai_base_url).hostname or "").lower()
+        if host in ("localhost", "host.docker.internal") or host.endswith((".local", ".lan", ".internal")):
+            return None
+        try:
+            if ipaddress.ip_address(host).is_private or ipaddress.ip_address(host).is_loopback:
+                return None
+        except ValueError:
+            pass
+        return (
+            f"no API key for the LLM endpoint {self.openai_base_url}: set OPENAI_API_KEY in the environment, "
+            f"or openai_api_key in {self.config_file}; or unset OPENAI_BASE_URL to write extracts without an LLM"
+        )
+
+    @property
+    def config_file(self) -> Path:
+        return self._config_file or config_path()
 
     @property
     def api_key(self) -> str:
@@ -207,4 +234,5 @@ def load_settings(
             shown = "****"
         raise ConfigError(f"bad value for '{key}' ({shown!r}, from {where}): {err['msg']}") from None
     settings.home = Path(settings.home).expanduser()
+    settings._config_file = path
     return settings

@@ -212,17 +212,15 @@ ENDPOINT_FAILURE = re.compile(r"refused the request: HTTP (401|403|404)|cannot r
 
 def endpoint_hint(error: str, settings: Settings) -> str:
     """One line naming every way to fix an endpoint that refuses us or can't be reached."""
-    from paperbrief.config import config_path
-
     if "HTTP 401" in error or "HTTP 403" in error:
         fix = (f"the LLM endpoint {settings.openai_base_url or 'https://api.openai.com/v1'} rejected the API key; "
-               f"set OPENAI_API_KEY, or openai_api_key in {config_path()}")
+               f"set OPENAI_API_KEY, or openai_api_key in {settings.config_file}")
     elif "HTTP 404" in error:
         fix = (f"the LLM endpoint does not know model '{settings.model}' or the URL is wrong; set PAPERBRIEF_MODEL "
                f"or --model, and check OPENAI_BASE_URL (it usually ends in /v1)")
     else:
         fix = (f"the LLM endpoint {settings.openai_base_url} cannot be reached; check OPENAI_BASE_URL "
-               f"(environment) or openai_base_url in {config_path()}, or unset both for the extractive writer")
+               f"(environment) or openai_base_url in {settings.config_file}, or unset both for the extractive writer")
     return f"{fix}. The remaining papers are not sent; run again once it is fixed."
 
 

@@ -50,6 +50,13 @@ def settings_from(**overrides: Any) -> Settings:
         fail(str(e))
 
 
+def require_usable_llm(settings: Settings) -> None:
+    """Stop before any work when a hosted LLM endpoint is configured without an API key."""
+    problem = settings.key_problem()
+    if problem:
+        fail(problem)
+
+
 def print_json(data: Any) -> None:
     """Print JSON to stdout, UTF-8, non-ASCII kept as is."""
     import json

@@ -18,9 +18,9 @@ from paperbrief.cli.app import (
     fail,
     out_console,
     print_json,
+    require_usable_llm,
     settings_from,
 )
-from paperbrief.config import config_path
 
 LANG_HELP = "Report language: zh (Chinese, default) or en."
 
@@ -66,6 +66,7 @@ def run(
     if limit is not None and limit < 1:
         fail("--limit must be at least 1")
     settings = settings_from(out=out, lang=lang, jobs=jobs, model=model)
+    require_usable_llm(settings)
     id_list = [i for i in (ids or "").split(",") if i.strip()]
     if not settings.llm_configured:
         err_console.print(
@@ -149,7 +150,7 @@ def config(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) ->
     settings = settings_from()
     data = settings.masked()
     data["llm_configured"] = settings.llm_configured
-    path = config_path()
+    path = settings.config_file
     if as_json:
         print_json({"config_file": str(path), "config_file_exists": path.exists(), "settings": data})
         return

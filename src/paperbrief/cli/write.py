@@ -7,7 +7,15 @@ from typing import Any
 
 import typer
 
-from paperbrief.cli.app import EXIT_CANNOT_START, EXIT_PAPERS_FAILED, app, fail, print_json, settings_from
+from paperbrief.cli.app import (
+    EXIT_CANNOT_START,
+    EXIT_PAPERS_FAILED,
+    app,
+    fail,
+    print_json,
+    require_usable_llm,
+    settings_from,
+)
 from paperbrief.models import Document, WrittenReport
 
 
@@ -41,6 +49,7 @@ def write_command(
     if lang is not None and lang not in ("zh", "en"):
         fail(f"--lang must be zh or en, not {lang!r}")
     settings = settings_from(lang=lang)
+    require_usable_llm(settings)
     lang = lang or settings.lang
 
     from paperbrief.http import FetchError
