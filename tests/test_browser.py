@@ -108,9 +108,9 @@ def test_browse_home_day_paper_search_and_feed(browser, site, tmp_path):
     page.wait_for_selector("#results li")
     assert page.locator("#results li a.hit").first.get_attribute("href") == "papers/2602.00001.html"
     page.goto(site + "search.html?q=" + "量子纠错")
-    page.wait_for_function("document.getElementById('status').textContent.length > 0 "
-                           "&& !document.getElementById('status').textContent.includes('正在')")
-    assert page.locator("#results li").count() == 0 and "没有找到" in page.locator("#status").inner_text()
+    # Playwright's expect polls from outside the page: the site's CSP (script-src 'self') forbids eval.
+    sync_api.expect(page.locator("#status")).to_contain_text("没有找到")
+    assert page.locator("#results li").count() == 0
     _shot(page, tmp_path, "6-search-empty")
 
     page.goto(site + "days/2026-02-08.html")
