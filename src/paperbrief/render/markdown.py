@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from paperbrief.models import WrittenReport
+from paperbrief.render.mathtext import tidy_math
 
 HF_PAPERS = "https://huggingface.co/papers"
 MARK = "⚠"
@@ -71,7 +72,7 @@ def paper_body_markdown(written: WrittenReport, lang: str = "zh") -> str:
     nums = written.ungrounded_numbers
 
     def txt(s: str) -> str:
-        return mark_numbers(_one_line(s), nums)
+        return mark_numbers(tidy_math(_one_line(s)), nums)
 
     def bullets(items: list[tuple[str, str]]) -> str:
         return "\n".join(f"   *   **{_one_line(label)}**{c}{txt(text)}" for label, text in items)

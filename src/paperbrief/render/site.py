@@ -33,6 +33,7 @@ from paperbrief.render.feeds import FeedDay, FeedPaper, atom_feed
 from paperbrief.render.search_index import IndexDoc, build_index
 from paperbrief.search import top_domain
 from paperbrief.store import Store
+from paperbrief.render.mathtext import tidy_math
 
 FORMAT = 1  # bump when the page layout changes in a way templates alone do not show
 MANIFEST = ".paperbrief-site.json"
@@ -202,7 +203,7 @@ def rich_text(text: str | None) -> Markup:
     Text with Markdown characters goes through markdown-it (raw HTML disabled) and nh3;
     plain text is escaped and its http(s) URLs linked. Nothing else from the text survives.
     """
-    text = text or ""
+    text = tidy_math(text or "")
     if _MD_CHARS.search(text):
         def angle(m: re.Match[str]) -> str:
             url = m.group().rstrip(".,;:!?")
