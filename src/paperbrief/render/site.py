@@ -35,7 +35,7 @@ from paperbrief.search import top_domain
 from paperbrief.store import Store
 from paperbrief.render.mathtext import tidy_math
 
-FORMAT = 1  # bump when the page layout changes in a way templates alone do not show
+FORMAT = 2  # bump when the page layout changes in a way templates alone do not show (2: math as Unicode)
 MANIFEST = ".paperbrief-site.json"
 FEED_DAYS = 30
 TOP_DOMAINS = 8
