@@ -332,3 +332,16 @@ def test_a_rejected_key_stops_sending_and_says_how_to_fix_it(replica, llm, tmp_p
     assert day["counts"]["failed"] == 5
     assert key not in proc.stderr + proc.stdout + json.dumps(day, ensure_ascii=False)
     assert not any(key.encode() in f.read_bytes() for f in (tmp_path / "h").glob("paperbrief.db*"))
+
+
+def test_text_with_markup_characters_is_printed_as_is(tmp_path):
+    """Titles, paths and values are never read as Rich markup: nothing vanishes, nothing crashes."""
+    env = dict(os.environ, PAPERBRIEF_HOME=str(tmp_path / "h"))
+    proc = paperbrief(["read", "x[red]y[/x]"], env)
+    assert proc.returncode == 2 and "x[red]y[/x]" in proc.stderr and "Traceback" not in proc.stderr
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[prices]\nm = [1]\n', encoding="utf-8")
+    proc = paperbrief(["config"], dict(env, PAPERBRIEF_CONFIG=str(cfg)))
+    assert proc.returncode == 2 and "must be [input, output]" in proc.stderr
+    proc = paperbrief(["config"], dict(env, PAPERBRIEF_CONTACT="mailto:me[/x]"))
+    assert proc.returncode == 0 and "mailto:me[/x]" in proc.stdout

@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from paperbrief import __version__
 from paperbrief.config import ConfigError, Settings, load_settings
@@ -28,18 +29,20 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-out_console = Console(highlight=False, soft_wrap=True)
+# markup=False: titles, paths, reasons and config values are printed as they are, never read as
+# Rich markup (a title containing "[/x]" must not vanish or crash); styles go through Text.
+err_console = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+out_console = Console(highlight=False, soft_wrap=True, markup=False)
 
 
 def fail(message: str, code: int = EXIT_CANNOT_START) -> NoReturn:
     """Print a one-line error to stderr and exit."""
-    err_console.print(f"[bold red]Error:[/] {message}", markup=True, highlight=False)
+    err_console.print(Text.assemble(("Error:", "bold red"), " ", message))
     raise typer.Exit(code)
 
 
 def warn(message: str) -> None:
-    err_console.print(f"[yellow]Warning:[/] {message}", markup=True, highlight=False)
+    err_console.print(Text.assemble(("Warning:", "yellow"), " ", message))
 
 
 def settings_from(**overrides: Any) -> Settings:

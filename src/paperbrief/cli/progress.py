@@ -11,6 +11,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from paperbrief.config import Settings
 from paperbrief.models import ListedPaper
@@ -119,7 +120,7 @@ class LiveReporter(Reporter):
                      f"tokens {self.tokens_in:,}/{self.tokens_out:,}{cost}")
         self.progress.update(self.write_task, advance=1, extra=extra)
         if w.failed:
-            self.progress.console.print(f"[red]failed[/] {outcome.paper.arxiv_id}: {w.error}", markup=True)
+            self.progress.console.print(Text.assemble(("failed", "red"), f" {outcome.paper.arxiv_id}: {w.error}"))
 
     def message(self, text: str) -> None:
         self.progress.console.print(text, markup=False)
@@ -144,5 +145,5 @@ def summary_table(result: RunResult) -> Table:
     if result.md_path:
         table.add_row("files", f"{result.md_path}\n{result.json_path}")
     for f in s["failures"]:
-        table.add_row("[red]failed[/]", f"{f['arxiv_id']}: {f['reason']}")
+        table.add_row(Text("failed", style="red"), f"{f['arxiv_id']}: {f['reason']}")
     return table
