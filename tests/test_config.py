@@ -96,3 +96,14 @@ def test_run_stops_before_any_request_without_a_key(replica, monkeypatch, capsys
     result = CliRunner().invoke(app, ["run", "--date", "2026-02-08"])
     assert result.exit_code == 2 and "OPENAI_API_KEY" in result.output
     assert replica.count("/") == 0
+
+
+def test_endpoints_must_be_http_urls(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("", encoding="utf-8")
+    for var, key in (("HF_ENDPOINT", "hf_endpoint"), ("PAPERBRIEF_ARXIV_URL", "arxiv_url"),
+                     ("OPENAI_BASE_URL", "openai_base_url")):
+        with pytest.raises(ConfigError, match=rf"'{key}'.*{var}.*http:// or https:// URL"):
+            load_settings(env={"PAPERBRIEF_CONFIG": str(cfg), var: "huggingface.co"})
+    s = load_settings(env={"PAPERBRIEF_CONFIG": str(cfg), "HF_ENDPOINT": "https://hf-mirror.com/"})
+    assert s.hf_endpoint == "https://hf-mirror.com"

@@ -345,3 +345,15 @@ def test_text_with_markup_characters_is_printed_as_is(tmp_path):
     assert proc.returncode == 2 and "must be [input, output]" in proc.stderr
     proc = paperbrief(["config"], dict(env, PAPERBRIEF_CONTACT="mailto:me[/x]"))
     assert proc.returncode == 0 and "mailto:me[/x]" in proc.stdout
+
+
+def test_unwritable_folders_fail_before_any_request(replica, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    env = cli_env(replica, tmp_path / "h")
+    proc = paperbrief(["run", "--date", DATE, "--limit", "1", "--out", str(blocker / "out")], env)
+    assert proc.returncode == 2 and "cannot write to the output folder" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    proc = paperbrief(["run", "--date", DATE, "--limit", "1"], dict(env, PAPERBRIEF_HOME=str(blocker / "home")))
+    assert proc.returncode == 2 and "PAPERBRIEF_HOME" in proc.stderr
+    assert replica.count("/") == 0

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError, field_validator
 
 
 class ConfigError(Exception):
@@ -72,6 +72,16 @@ class Settings(BaseModel):
     jobs: int = Field(4, ge=1, le=64)
     out: Path = Path("reports")
     prices: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
+
+    @field_validator("hf_endpoint", "arxiv_url", "arxiv_export_url", "openai_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http:// or https:// URL, e.g. https://huggingface.co")
+        return value.rstrip("/") if parts.path in ("", "/") else value
 
     @property
     def llm_configured(self) -> bool:
@@ -232,7 +242,8 @@ def load_settings(
         shown = values.get(key)
         if key == "openai_api_key":
             shown = "****"
-        raise ConfigError(f"bad value for '{key}' ({shown!r}, from {where}): {err['msg']}") from None
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"bad value for '{key}' ({shown!r}, from {where}): {msg}") from None
     settings.home = Path(settings.home).expanduser()
     settings._config_file = path
     return settings

@@ -183,7 +183,14 @@ def run_day(
         result = RunResult(date=date, run_id=run_id, outcomes=outcomes, stats=stats, warnings=listing.warnings)
         day = load_day(store, date, lang)
         if day is not None:
-            result.md_path, result.json_path = write_day_files(day, out, settings.prices)
+            try:
+                result.md_path, result.json_path = write_day_files(day, out, settings.prices)
+            except OSError as e:
+                store.finish_run(run_id, "failed", {**stats, "error": f"could not write the day's files: {e}"})
+                raise RunError(
+                    f"could not write the day's files into {out} ({e.strerror or e}); the reports are stored: "
+                    f"choose a writable folder and run `paperbrief render --date {date} --out DIR`"
+                ) from None
         return result
     finally:
         fetcher.close()

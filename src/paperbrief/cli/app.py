@@ -7,6 +7,7 @@ they parse flags, call the library stage that owns the work, and print.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
@@ -51,6 +52,18 @@ def settings_from(**overrides: Any) -> Settings:
         return load_settings(overrides)
     except ConfigError as e:
         fail(str(e))
+
+
+def ensure_writable(folder: Path, what: str) -> None:
+    """Fail before any work when `folder` can't be created or written (not after a paid run)."""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as e:
+        fail(f"cannot write to {what} {folder} ({e.strerror or e}); choose a writable folder")
 
 
 def require_usable_llm(settings: Settings) -> None:

@@ -14,6 +14,7 @@ from paperbrief.cli.app import (
     EXIT_OK,
     EXIT_PAPERS_FAILED,
     app,
+    ensure_writable,
     err_console,
     fail,
     out_console,
@@ -67,6 +68,8 @@ def run(
         fail("--limit must be at least 1")
     settings = settings_from(out=out, lang=lang, jobs=jobs, model=model)
     require_usable_llm(settings)
+    ensure_writable(settings.out, "the output folder (--out)")
+    ensure_writable(settings.home, "the data folder (PAPERBRIEF_HOME)")
     id_list = [i for i in (ids or "").split(",") if i.strip()]
     if not settings.llm_configured:
         err_console.print(
@@ -102,6 +105,7 @@ def render(
     day = _check_date(date)
     _check_lang(lang)
     settings = settings_from(out=out, lang=lang)
+    ensure_writable(settings.out, "the output folder (--out)")
     try:
         md_path, json_path = rerender(settings, day)
     except RunError as e:
