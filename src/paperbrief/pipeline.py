@@ -213,6 +213,9 @@ def warm_up_llm(settings: Settings) -> None:
     threading.Thread(target=warm, name="llm-warm-up", daemon=True).start()
 
 
+READ_FALLBACK = "read_fallback"  # flag: written from the listing's abstract because arXiv failed; retried next run
+ARXIV_DOWN_AFTER = 3  # papers in a row that arXiv failed for before the run stops asking it
+
 # Writer errors that no other paper can escape either: a rejected key, an unreachable endpoint, an unknown model.
 ENDPOINT_FAILURE = re.compile(r"refused the request: HTTP (401|403|404)|cannot reach the LLM endpoint")
 
@@ -258,6 +261,9 @@ class _DayRunner:
         self.settings, self.store, self.fetcher, self.reporter = settings, store, fetcher, reporter
         self.run_id, self.lang, self.model, self.pv, self.force = run_id, lang, model, pv, force
         self.arxiv_blocked: str | None = None
+        self.arxiv_down: str | None = None  # set after ARXIV_DOWN_AFTER papers in a row could not be read
+        self.arxiv_failures = 0
+        self.fallbacks: set[str] = set()  # papers written from the listing's abstract because arXiv failed
         self.endpoint_error: str | None = None
         self._lock = threading.Lock()
         self.outcomes: dict[str, PaperOutcome] = {}
@@ -301,9 +307,19 @@ class _DayRunner:
         if stored_doc is None:
             return None
         stored = self.store.get_report(self._key(paper, stored_doc[0]))
-        if stored is None:
+        if stored is None or READ_FALLBACK in stored.written.flags:  # arXiv failed last time: try again
             return None
         return PaperOutcome(paper=paper, written=stored.written, reused=True)
+
+    def _stored_document(self, paper: ListedPaper) -> tuple[str, Document] | None:
+        """The stored document, unless it was only the listing's abstract because arXiv failed."""
+        stored = self.store.latest_document(paper.arxiv_id)
+        if stored is None:
+            return None
+        report = self.store.get_report(self._key(paper, stored[0]), include_failed=True)
+        if report is not None and READ_FALLBACK in report.written.flags:
+            return None
+        return stored
 
     def _read(self, paper: ListedPaper) -> tuple[Document | None, str, float]:
         """The paper's document: stored, read from arXiv, or the listing's abstract as a last resort."""
@@ -312,15 +328,16 @@ class _DayRunner:
 
         t0 = time.monotonic()
         if not self.force:
-            stored = self.store.latest_document(paper.arxiv_id)
+            stored = self._stored_document(paper)
             if stored is not None:
                 self.reporter.read(paper, stored[1].source, 0.0)
                 return stored[1], stored[0], 0.0
         doc: Document | None = None
         error: str | None = None
-        if self.arxiv_blocked is None:
+        if self.arxiv_blocked is None and self.arxiv_down is None:
             try:
-                doc = read(paper.arxiv_id, self.settings, self.fetcher(), listed=paper)
+                doc = read(paper.arxiv_id, self.settings, self.fetcher(), listed=paper, listing_fallback=False)
+                self.arxiv_failures = 0
             except ArxivBlocked as e:
                 self.arxiv_blocked = str(e)
                 self.reporter.message(f"{e} — the remaining papers are written from their Hugging Face abstracts")
@@ -328,8 +345,19 @@ class _DayRunner:
                 error = str(e)
             except Exception as e:  # a reader bug on one paper must not sink the day
                 error = f"reader crashed: {type(e).__name__}: {e}"
+            if error is not None:
+                self.arxiv_failures += 1
+                if self.arxiv_failures >= ARXIV_DOWN_AFTER:
+                    self.arxiv_down = error
+                    self.reporter.message(
+                        f"arXiv failed for {self.arxiv_failures} papers in a row; not asking it again in this run "
+                        f"(last error: {error})")
         if doc is None and paper.abstract.strip():
             doc = listing_document(paper)
+            self.fallbacks.add(paper.arxiv_id)
+            why = error or self.arxiv_blocked or self.arxiv_down
+            self.reporter.message(f"{paper.arxiv_id}: written from the Hugging Face abstract, arXiv could not be "
+                                  f"read ({why}); the next run tries arXiv again")
         read_s = time.monotonic() - t0
         if doc is None:
             error = error or self.arxiv_blocked or "no text and no abstract"
@@ -372,6 +400,8 @@ class _DayRunner:
                         self.reporter.message(endpoint_hint(written.error, self.settings))
         written.arxiv_id = paper.arxiv_id
         written.title = paper.title
+        if paper.arxiv_id in self.fallbacks and READ_FALLBACK not in written.flags:
+            written.flags.append(READ_FALLBACK)
         self.store.save_report(self._key(paper, doc_hash), doc_hash, written)
         price = self.settings.prices
         self.store.record_calls(self.run_id, paper.arxiv_id, written.calls,
@@ -406,6 +436,8 @@ class _DayRunner:
                 {"arxiv_id": o.paper.arxiv_id, "reason": o.written.error} for o in outs if o.written.failed
             ],
             "arxiv_blocked": self.arxiv_blocked,
+            "arxiv_down": self.arxiv_down,
+            "read_fallbacks": sorted(self.fallbacks),
         }
 
 

@@ -67,7 +67,8 @@ def read_file(path: Path, *, arxiv_id: str | None = None) -> Document:
         raise ReadError(f"{path}: {e}") from None
 
 
-def read(ref: str, settings: Settings, fetcher: Fetcher | None = None, *, listed: ListedPaper | None = None) -> Document:
+def read(ref: str, settings: Settings, fetcher: Fetcher | None = None, *, listed: ListedPaper | None = None,
+         listing_fallback: bool = True) -> Document:
     """The paper `ref` as a Document; see the module docstring. Raises ReadError or ArxivBlocked."""
     target = resolve(ref, settings)
     if isinstance(target, Path):
@@ -75,13 +76,14 @@ def read(ref: str, settings: Settings, fetcher: Fetcher | None = None, *, listed
     own = fetcher is None
     fetcher = fetcher or Fetcher(settings)
     try:
-        return _read_arxiv(target, settings, fetcher, listed)
+        return _read_arxiv(target, settings, fetcher, listed, listing_fallback)
     finally:
         if own:
             fetcher.close()
 
 
-def _read_arxiv(aid: ArxivId, settings: Settings, fetcher: Fetcher, listed: ListedPaper | None) -> Document:
+def _read_arxiv(aid: ArxivId, settings: Settings, fetcher: Fetcher, listed: ListedPaper | None,
+                listing_fallback: bool = True) -> Document:
     reasons: list[str] = []
     base = settings.arxiv_url.rstrip("/")
 
@@ -135,8 +137,8 @@ def _read_arxiv(aid: ArxivId, settings: Settings, fetcher: Fetcher, listed: List
         fetcher.forget(url, params)
         reasons.append(f"abstract: {e}")
 
-    # 4. what the listing knows
-    if listed is not None:
+    # 4. what the listing knows (the daily run does this step itself, to flag and retry such papers)
+    if listed is not None and listing_fallback:
         try:
             doc = from_listing(listed)
             log.info("%s: read from the listing's abstract (%s)", aid, "; ".join(reasons))
