@@ -33,9 +33,10 @@ from paperbrief.render.feeds import FeedDay, FeedPaper, atom_feed
 from paperbrief.render.search_index import IndexDoc, build_index
 from paperbrief.search import top_domain
 from paperbrief.store import Store
+from paperbrief.render.flags import describe_flag
 from paperbrief.render.mathtext import tidy_math
 
-FORMAT = 2  # bump when the page layout changes in a way templates alone do not show (2: math as Unicode)
+FORMAT = 3  # bump when the page layout changes in a way templates alone do not show (3: flags as sentences)
 MANIFEST = ".paperbrief-site.json"
 FEED_DAYS = 30
 TOP_DOMAINS = 8
@@ -602,7 +603,7 @@ def _view(p: PaperData, L: dict[str, str], lang: str) -> dict[str, Any]:
         "report": body.get("report"),
         "error": body.get("error") if body and body.get("report") is None else None,
         "ungrounded": body.get("ungrounded_numbers") or [],
-        "flags": body.get("flags") or [],
+        "flags": [describe_flag(f, lang) for f in body.get("flags") or []],
         "dates": p.dates,
         "upvotes": p.upvotes,
     }
