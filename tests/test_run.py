@@ -146,6 +146,9 @@ def test_full_day_against_the_replicas(replica, tmp_path):
     runs = json.loads(proc4.stdout)
     assert [r["status"] for r in runs] == ["ok", "ok"]
     assert runs[1]["stats"]["written"] == 47 and runs[0]["stats"]["reused"] == 47
+    plain = paperbrief(["runs"], env).stdout.splitlines()  # piped: whole values, tab-separated
+    assert plain[0].split("\t")[:4] == ["id", "date", "started", "status"] and len(plain) == 3
+    assert plain[2].split("\t")[1] == DATE and plain[2].split("\t")[6] == "47"
 
 
 def test_sigkill_mid_run_then_resume(replica, llm, tmp_path):

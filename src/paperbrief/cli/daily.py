@@ -119,7 +119,6 @@ def runs(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """List past runs with their figures."""
-    from paperbrief.cli.progress import format_cost
     from paperbrief.store import Store
 
     settings = settings_from()
@@ -134,17 +133,27 @@ def runs(
     if as_json:
         print_json([r.__dict__ for r in records])
         return
-    table = Table(title="paperbrief runs")
-    for col in ("id", "date", "started", "status", "lang", "model", "papers", "failed", "tokens in/out", "cost", "elapsed"):
-        table.add_column(col)
+    columns = ("id", "date", "started", "status", "lang", "model", "papers", "failed", "tokens in/out", "cost",
+               "elapsed")
+    rows = []
     for r in records:
         s = r.stats
-        table.add_row(
+        cost = s.get("cost_usd")
+        rows.append((
             str(r.id), r.date, datetime.fromtimestamp(r.started_at).strftime("%Y-%m-%d %H:%M"), r.status, r.lang,
             r.model, str(s.get("papers", "")), str(s.get("failed", "")),
-            f"{s.get('tokens_in', 0):,}/{s.get('tokens_out', 0):,}",
-            format_cost(s.get("cost_usd")) if s else "", f"{s.get('elapsed_s', 0):.1f}s" if s else "",
-        )
+            f"{s.get('tokens_in', 0)}/{s.get('tokens_out', 0)}",
+            ("?" if cost is None else f"${cost:.4f}") if s else "", f"{s.get('elapsed_s', 0):.1f}s" if s else "",
+        ))
+    if not sys.stdout.isatty():  # pipes and scripts get whole values, one run per line
+        sys.stdout.write("\t".join(columns) + "\n")
+        sys.stdout.writelines("\t".join(row) + "\n" for row in rows)
+        return
+    table = Table(title="paperbrief runs")
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
     out_console.print(table)
 
 
