@@ -284,7 +284,7 @@ def test_force_rewrites_and_limit_restricts(replica_env, llm, tmp_path, monkeypa
     assert [o.paper.arxiv_id for o in first.outcomes] == [it["paper"]["id"] for it in listing_items()[:3]]
     assert len(llm.requests) == 3
     day = json.loads(first.json_path.read_text("utf-8"))
-    assert day["counts"]["papers"] == 3
+    assert day["counts"]["papers"] == 3 and day["counts"]["listed"] == 47
     again = run_day(settings, DATE, limit=3)
     assert all(o.reused for o in again.outcomes) and len(llm.requests) == 3
     forced = run_day(settings, DATE, limit=3, force=True)

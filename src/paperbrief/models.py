@@ -89,7 +89,7 @@ class Document(BaseModel):
 
     def full_text(self) -> str:
         """Everything a reader could check a report against, references excluded."""
-        parts = [self.title, self.abstract]
+        parts = [self.arxiv_id or "", self.title, self.abstract]
         for s in self.sections:
             parts.append(s.heading)
             parts.append(s.text)

@@ -37,6 +37,7 @@ class Day:
     date: str
     lang: str
     entries: list[DayEntry] = field(default_factory=list)
+    listed: int = 0  # papers in the day's listing; more than len(entries) when only some were run
     run: dict[str, Any] = field(default_factory=dict)  # timings of the run that last touched the day
 
     @property
@@ -59,7 +60,7 @@ def load_day(store: Store, date: str, lang: str) -> Day | None:
     listing = store.get_listing(date)
     if listing is None:
         return None
-    day = Day(date=date, lang=lang)
+    day = Day(date=date, lang=lang, listed=len(listing.papers))
     for paper in listing.papers:
         stored = store.latest_report(paper.arxiv_id, lang=lang)
         if stored is None:
@@ -163,6 +164,7 @@ def day_json(day: Day, prices: dict[str, tuple[float, float]]) -> dict[str, Any]
         "model": ", ".join(models),
         "prompt_version": ", ".join(versions),
         "counts": {
+            "listed": day.listed,
             "papers": len(day.entries),
             "written": len(day.entries) - len(failures),
             "failed": len(failures),
