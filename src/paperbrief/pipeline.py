@@ -449,6 +449,7 @@ def rerender(settings: Settings, date: str, *, lang: str | None = None, out: Pat
     with Store(settings.db_path) as store:
         day = load_day(store, date, lang)
     if day is None or not day.entries:
-        raise RunError(f"nothing stored for {date} in language {lang}; run `paperbrief run --date {date}` first")
+        flag = "" if lang == "zh" else f" --lang {lang}"
+        raise RunError(f"nothing stored for {date} in language {lang}; run `paperbrief run --date {date}{flag}` first")
     return write_day_files(day, out or settings.out, settings.prices)
 
