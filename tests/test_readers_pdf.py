@@ -122,3 +122,37 @@ def test_fix_accents():
     assert fix_accents("Fran¸cois and Jos´e and ´ı") == "François and José and í"
     assert fix_accents("ˆot˜n G¨odel ˚Aberg ˇsi Yılmaz") == "ôtñ Gödel Åberg ši Yılmaz"  # a real ı stays
     assert fix_accents("plain text") == "plain text"
+
+
+def test_a_real_hyphen_at_a_line_end_is_kept_and_a_syllable_break_is_joined():
+    # 2602.02016 breaks "well-|tuned" (a compound the paper writes nowhere else), "pre-|conditioner"
+    # (the paper has "preconditioner" elsewhere), "Dis-|tributed", "multipli-|cations" and "pretrain-|ing"
+    doc = parse_pdf(pdf_bytes("2602.02016"), arxiv_id="2602.02016")
+    exp = fixtures.load_expected("2602.02016")
+    assert doc.abstract.startswith(" ".join(exp["abstract_start"].split()))
+    assert "faster than a well-tuned Distributed Shampoo" in doc.abstract
+    full = doc.full_text()
+    assert "welltuned" not in full
+    assert any("well-tuned" in s.text for s in doc.sections)  # the sections too, not only the abstract
+    for word in ("Distributed Accelerated", "multiplications", "pretraining", "preconditioner", "runtime"):
+        assert word in doc.abstract + full
+    for broken in ("Dis-tributed", "multipli-cations", "pretrain-ing", "pre-conditioner", "run-time"):
+        assert broken not in full
+    assert "inverse-root solvers" in doc.abstract  # a hyphenated form the title uses keeps its hyphen
+    assert "https://github.com/dash-optim/dash" in doc.links
+
+
+# per fixture: words broken at a line end by hyphenation, and compounds broken at their own hyphen
+BREAKS = {
+    "2601.22027": (["include", "conversations", "capabilities", "calendar"], []),
+    "2602.05216": (["technical", "propositions", "generated"], ["theorem-level"]),
+    "2602.05293": (["delivers", "acceleration", "heterogeneous"], ["training-free"]),
+}
+
+
+@pytest.mark.parametrize("arxiv_id", [i for i in BREAKS if i in PDF_IDS])
+def test_syllable_breaks_are_joined_and_compounds_keep_their_hyphen(arxiv_id):
+    full = parse_pdf(pdf_bytes(arxiv_id), arxiv_id=arxiv_id).full_text()
+    joined, compounds = BREAKS[arxiv_id]
+    for word in joined + compounds:
+        assert word in full, word

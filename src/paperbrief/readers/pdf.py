@@ -9,8 +9,11 @@ pdfium gives the text of each page in content-stream order, which for LaTeX outp
   numbers follow on from the previous heading, appendix letters ("A Details", set in
   bold or larger type), and the usual unnumbered ones (Abstract, Acknowledgements,
   References, Appendix); headings are stored without their numbers, as in html.py;
-- words hyphenated at a line end are joined again (the hyphen is kept when the same
-  word appears hyphenated elsewhere in the paper);
+- words hyphenated at a line end are joined again, using the paper itself as the
+  dictionary: the hyphen is kept when the hyphenated form occurs elsewhere, dropped when
+  the joined word does, and otherwise kept only for a compound of two words the paper
+  uses on their own or one led by "well"/"self"/... ("a well-\ntuned" stays "well-tuned",
+  "multipli-\ncations" becomes "multiplications");
 - the title is the largest type on page 1 (or the PDF's Title metadata), the authors the
   lines between title and abstract, split where the type leaves wide gaps;
 - references are the items after the References heading, split on `[n]`/`n.` labels or
@@ -170,10 +173,36 @@ def _dehyphenate(lines: list[str]) -> str:
     return text
 
 
-def _fix_hyphens(text: str, hyphenated: set[str]) -> str:
+# First words of compounds that keep their hyphen ("well-tuned", "self-attention").
+_COMPOUND_HEADS = {"well", "ill", "self", "half", "fine", "coarse", "cross"}
+
+
+def _vocabulary(full: str) -> set[str]:
+    """The words of `full` (lowercased), leaving out the halves of words broken at a line end."""
+    unbroken = re.sub(rf"\w+(?:{_SOFT_HYPHEN}\s*|-\n)\w+", " ", full)
+    return {w.lower() for w in re.findall(r"\w+", unbroken)}
+
+
+def _fix_hyphens(text: str, hyphenated: set[str], words: set[str] | frozenset[str] = frozenset()) -> str:
+    """Resolve pdfium's line-end hyphen marks, with the paper's own words as the dictionary.
+
+    `hyphenated` holds the hyphenated words the paper writes ("inverse-root"), `words` its
+    words (see _vocabulary): the hyphen stays for a known hyphenated form, goes for a known
+    joined word ("pre-\ntrained" -> "pretrained"); for a word seen neither way it stays only
+    when both halves are words the paper uses, or the first is a compound head like "well".
+    """
+
     def join(m: re.Match[str]) -> str:
         left, right = m.group(1), m.group(2)
-        return f"{left}-{right}" if f"{left}-{right}".lower() in hyphenated else left + right
+        hyphen, joined = f"{left}-{right}", left + right
+        if hyphen.lower() in hyphenated:
+            return hyphen
+        if joined.lower() in words:
+            return joined
+        lo, ro = left.lower(), right.lower()
+        if lo in _COMPOUND_HEADS and len(ro) >= 3 or len(lo) >= 3 and len(ro) >= 3 and lo in words and ro in words:
+            return hyphen
+        return joined
 
     text = re.sub(rf"(\w+){_SOFT_HYPHEN}\s*(\w+)", join, text)
     return text.replace(_SOFT_HYPHEN, "")
@@ -346,6 +375,7 @@ def _build(pages: list[list[_Line]], meta_title: str, arxiv_id: str | None) -> D
     body_size = sizes.most_common(1)[0][0]
     full = "\n".join(ln.text for ln in lines)
     hyphenated = {w.lower() for w in re.findall(r"\b\w+-\w+\b", full)}
+    words = _vocabulary(full)
 
     # Title and authors from page 1: the largest type at the top, then the lines before the abstract.
     first = pages[0] if pages else []
@@ -382,16 +412,16 @@ def _build(pages: list[list[_Line]], meta_title: str, arxiv_id: str | None) -> D
     def flush() -> None:
         nonlocal body
         if current is not None:
-            text = _fix_hyphens(_paragraphs(body), hyphenated)
+            text = _fix_hyphens(_paragraphs(body), hyphenated, words)
             sections.append(Section(heading=current[0], level=current[1], text=text, appendix=current[2]))
         elif body and mode != "front":
-            sections.append(Section(heading="", level=1, text=_fix_hyphens(_paragraphs(body), hyphenated)))
+            sections.append(Section(heading="", level=1, text=_fix_hyphens(_paragraphs(body), hyphenated, words)))
         body = []
 
     def end_caption() -> None:
         nonlocal caption
         if caption:
-            text = clean(_fix_hyphens(_dehyphenate(caption), hyphenated))
+            text = clean(_fix_hyphens(_dehyphenate(caption), hyphenated, words))
             (tables.append(Table(caption=text)) if caption_kind == "Table" else figures.append(Figure(caption=text)))
         caption = None
 
@@ -458,7 +488,7 @@ def _build(pages: list[list[_Line]], meta_title: str, arxiv_id: str | None) -> D
     end_caption()
     flush()
 
-    abstract = clean(_fix_hyphens(_dehyphenate([ln.text for ln in abstract_lines]), hyphenated))
+    abstract = clean(_fix_hyphens(_dehyphenate([ln.text for ln in abstract_lines]), hyphenated, words))
     # front matter lines after the abstract started belong nowhere; authors are the name-like ones
     authors = _author_names([ln for ln in author_lines if ln.size >= body_size - 0.5 or not author_lines])
     text_all = "\n".join([abstract, *(s.text for s in sections)])
@@ -477,7 +507,7 @@ def _build(pages: list[list[_Line]], meta_title: str, arxiv_id: str | None) -> D
         sections=[s.model_copy(update={"text": unicodedata.normalize("NFC", s.text)}) for s in sections],
         tables=tables,
         figures=figures,
-        footnotes=[clean(_fix_hyphens(_dehyphenate(f), hyphenated)) for f in footnotes],
+        footnotes=[clean(_fix_hyphens(_dehyphenate(f), hyphenated, words)) for f in footnotes],
         references=_split_references(references),
         links=links,
         source="PDF",
