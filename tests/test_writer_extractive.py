@@ -11,9 +11,11 @@ from paperbrief.config import Settings
 from paperbrief.models import Document, Report, Section
 from paperbrief.render.markdown import paper_body_markdown
 from paperbrief.writer import write_report
-from paperbrief.writer.extractive import LABELS, NOT_GIVEN, NOT_PROVIDED, extract_report, sentences
+from paperbrief.writer.extractive import LABELS, NO_LIST, NOT_GIVEN, NOT_PROVIDED, extract_report, sentences
 
-FIXED = set(NOT_GIVEN.values()) | set(NOT_PROVIDED.values())
+FIXED = set(NOT_GIVEN.values()) | set(NOT_PROVIDED.values()) | {detail for _, detail in NO_LIST.values()}
+FIXED_NAMES = {name for name, _ in NO_LIST.values()}
+POINTER = re.compile(r"\b(?:Fig(?:ure)?s?\.?|Tables?|Sections?|Sec\.)\s*\d")
 
 
 def squash(text: str) -> str:
@@ -27,9 +29,13 @@ def assert_verbatim(report: Report, doc: Document, lang: str) -> None:
     for text in texts:
         assert text in FIXED or squash(text) in paper, f"not in the paper: {text[:120]!r}"
     for item in report.innovations:
-        assert squash(item.name) in paper or re.fullmatch(rf"{LABELS[lang]['contribution']} \d", item.name)
+        generic = item.name in FIXED_NAMES or re.fullmatch(rf"{LABELS[lang]['contribution']} \d", item.name)
+        assert generic or squash(item.name) in paper
+        assert generic or not squash(item.detail).startswith(squash(item.name)), f"name repeated: {item.detail[:80]!r}"
     for item in report.usage:
         assert item.label in LABELS[lang].values()
+        if item.label != LABELS[lang]["availability"]:
+            assert not POINTER.search(item.text), f"a usage step about a figure/table/section: {item.text[:80]!r}"
     for item in report.results:
         assert re.fullmatch(rf"{LABELS[lang]['result']} \d", item.label)
     assert report.domain.endswith(("（据标题与摘要关键词推断）", "(inferred from keywords of the title and abstract)")) \
@@ -115,7 +121,10 @@ def test_extract_says_what_the_paper_does_not_give():
     report = extract_report(doc, "en")
     assert report.contribution == "A short note without claims."
     assert report.usage[-1].text == "not stated in the paper"
-    assert report.innovations[0].detail == "not stated in the paper"
+    assert [(i.name, i.detail) for i in report.innovations] == [NO_LIST["en"]]
+    zh = extract_report(doc, "zh").innovations
+    assert [(i.name, i.detail) for i in zh] == [("未找到贡献列表", "论文未单独列出贡献，请参阅摘要。")]
+    assert_verbatim(report, doc, "en")
     assert report.domain.startswith("not labelled")
 
 
@@ -127,3 +136,56 @@ def test_sentence_splitting_keeps_abbreviations():
         "我们提出了一个新方法。",
         "结果显著优于基线方法。",
     ]
+
+
+def fixture_doc(arxiv_id: str) -> Document:
+    doc = next((d for _, d in DOCS if d.arxiv_id == arxiv_id), None)
+    if doc is None:
+        pytest.skip(f"fixture {arxiv_id} not built")
+    return doc
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_usage_is_never_a_sentence_about_a_table_and_prefers_steps(lang):
+    # 2602.05293's first "training-free" sentence is "Table 1 compares Fast-SAM3D with ...": not a usage step
+    report = extract_report(fixture_doc("2602.05293"), lang)
+    workflow = [u.text for u in report.usage if u.label == LABELS[lang]["workflow"]]
+    assert workflow and not workflow[0].startswith("Table")
+    assert "without training" in workflow[0]
+    doc = Document(
+        title="A Demo Method",
+        abstract="We propose DemoNet, a method for depth estimation.",
+        sections=[
+            Section(heading="3 Method", text=(
+                "Table 2 compares DemoNet with three training-free baselines. "
+                "See Section 4 for the pipeline and training-free variants. "
+                "DemoNet takes a single RGB image as input and outputs a dense depth map, with no training needed.")),
+        ],
+    )
+    usage = {u.label: u.text for u in extract_report(doc, lang).usage}
+    assert usage[LABELS[lang]["workflow"]].startswith("DemoNet takes a single RGB image as input")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_innovation_named_by_its_lead_in_does_not_repeat_the_name(lang):
+    report = extract_report(fixture_doc("2602.05842"), lang)
+    named = {i.name: i.detail for i in report.innovations}
+    assert named["A difficulty filter that keeps informative transitions"].startswith("we discard transitions")
+    short = Document(title="T", abstract="A note.", sections=[Section(heading="1 Introduction", text=(
+        "Our contributions:\n- Fast Decoding Scheme: a speed-up.\n- Careful Evaluation: we test eleven models on four tasks.\n"))])
+    items = [(i.name, i.detail) for i in extract_report(short, lang).innovations]
+    label = LABELS[lang]["contribution"]
+    assert items == [(f"{label} 1", "Fast Decoding Scheme: a speed-up."),  # the rest is no sentence: whole item
+                     ("Careful Evaluation", "we test eleven models on four tasks.")]
+    assert_verbatim(extract_report(short, lang), short, lang)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_paper_without_a_contribution_list_gets_its_abstract_claims(lang):
+    doc = next((d for _, d in DOCS if d.arxiv_id == "2602.02016" and d.source == "PDF"), None)
+    if doc is None:
+        pytest.skip("PDF fixture 2602.02016 not built")
+    report = extract_report(doc, lang)
+    assert report.innovations and all(i.detail not in FIXED for i in report.innovations)
+    assert report.innovations[0].detail.startswith("We present DASH")
+    assert_verbatim(report, doc, lang)

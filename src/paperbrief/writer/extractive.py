@@ -1,8 +1,8 @@
 """The extractive writer: fill the report schema with the paper's own sentences (no LLM).
 
-Every text field is one sentence (or list item) copied verbatim from the paper,
-whitespace collapsed, or a short fixed phrase ("论文未给出" / "not stated in the
-paper"); labels are fixed words. The field (domain) is a fixed label chosen from
+Every text field is one sentence (or list item, or the part of an item after its
+"Name:" lead-in) copied verbatim from the paper, whitespace collapsed, or a short fixed
+phrase ("论文未给出" / "not stated in the paper", NO_LIST); labels are fixed words. The field (domain) is a fixed label chosen from
 keywords of the title and abstract, said to be inferred, or "未标注".
 """
 
@@ -16,6 +16,11 @@ from paperbrief.writer.context import section_kind
 
 NOT_GIVEN = {"zh": "论文未给出", "en": "not stated in the paper"}
 NOT_PROVIDED = {"zh": "论文未提供", "en": "not stated in the paper"}
+# (name, detail) of the one innovation written when the paper lists no contributions at all
+NO_LIST = {
+    "zh": ("未找到贡献列表", "论文未单独列出贡献，请参阅摘要。"),
+    "en": ("no contribution list found", "The paper has no separate list of contributions; see the abstract."),
+}
 
 LABELS = {
     "zh": {
@@ -66,9 +71,14 @@ _HARDWARE_RE = re.compile(
 )
 _WORKFLOW_RE = re.compile(
     r"training-free|plug-and-play|without (?:any )?(?:additional )?(?:training|fine-tuning)|can be (?:directly )?"
-    r"(?:applied|integrated|plugged)|drop-in|fine-tun(?:e|ed|ing) on|we train|is trained",
+    r"(?:applied|integrated|plugged)|drop-in|plugs? into|fine-tun(?:e|ed|ing)\b|we train|is trained|"
+    r"takes? .{1,60} as inputs?|^given\b|\bgiven an? \w+|\boutputs?\b|\bproduces?\b|\bpipeline\b|\bfirst\b.{1,80}\bthen\b",
     re.I,
 )
+# Words of a usage step that only count as a tie-breaker (a step of some pipeline, maybe not this one's)
+_WEAK_WORKFLOW_RE = re.compile(r"^(?:pipeline|outputs?|produces?)$", re.I)
+# A sentence about a figure, table, section, equation or appendix is not a usage step
+_POINTER_RE = re.compile(r"\b(?:Fig(?:ure)?s?\.?|Tables?|Tab\.|Sections?|Sec\.|§|Eq(?:uation)?s?\.?|Appendix|Algorithm)\s*~?\(?[A-Z]?\d+")
 _INPUT_RE = re.compile(r"\b(?:takes? (?:as input|an? (?:single )?\w+ (?:as input|and (?:produces|outputs|generates)))|given an? (?:single )?\w+(?: \w+)?, (?:our|the) (?:model|method|framework|system))", re.I)
 _WEAK_CONTRIB_RE = re.compile(
     r"\bwe\s+(?:\w+\s+){0,2}?(study|investigate|explore|define|create|collect|curate|finetune|fine-tune|train|"
@@ -155,6 +165,31 @@ def _name_of(item: str) -> str | None:
     return None
 
 
+def _innovation(item: str, n: int, lang: str) -> Innovation:
+    """An innovation from a list item: "Name: rest" -> (Name, rest) when the rest reads as a sentence, else the whole item."""
+    name = _name_of(item)
+    if name:
+        rest = clean(re.sub(r"^[^:：]*[:：]", "", item, count=1))
+        if len(rest.split()) >= 4 and len(rest) >= 20 and rest[-1:] in ".!?。！？":
+            return Innovation(name=name, detail=rest)
+    return Innovation(name=f"{LABELS[lang]['contribution']} {n}", detail=item)
+
+
+def _usage_step(candidates: Iterable[str], used: set[str]) -> str | None:
+    """The sentence that best says how the method is used (input, steps, training-free, fine-tuning), if any."""
+    best, best_score = None, 0
+    for s in candidates:
+        if s in used or _POINTER_RE.search(s):
+            continue
+        hits = {m.group(0).lower() for m in _WORKFLOW_RE.finditer(s)}
+        score = sum(1 if _WEAK_WORKFLOW_RE.match(h) else 2 for h in hits)
+        if score > best_score:
+            best, best_score = s, score
+    if best:
+        used.add(best)
+    return best
+
+
 def _result_score(s: str) -> int:
     """2 for a number (not a figure/table/section/year reference), 2 for a comparison word, 1 for % or ×."""
     plain = _REF_NUM_RE.sub(" ", s)
@@ -191,18 +226,21 @@ def extract_report(doc: Document, lang: str = "zh", known_links: Sequence[str] =
     if len(items) < 2:
         items += [s for s in intro + abstract if s not in used and s not in items and _WEAK_CONTRIB_RE.search(s)
                   and not _FINDING_RE.search(s)]
+    if not items and _CONTRIB_RE.search(contribution):  # the abstract's one claim is the paper's one contribution
+        items = [contribution]
     innovations: list[Innovation] = []
     for n, item in enumerate(items[:4], 1):
         used.add(item)
-        innovations.append(Innovation(name=_name_of(item) or f"{L['contribution']} {n}", detail=item))
+        innovations.append(_innovation(item, n, lang))
     if not innovations:
-        innovations.append(Innovation(name=f"{L['contribution']} 1", detail=NOT_GIVEN[lang]))
+        innovations.append(Innovation(name=NO_LIST[lang][0], detail=NO_LIST[lang][1]))
 
     # usage
     usage: list[LabeledText] = []
     everything = abstract + body
+    steps = [s for s in everything if not _POINTER_RE.search(s)]
     for key, pattern in (("input", _INPUT_RE), ("hardware", _HARDWARE_RE), ("workflow", _WORKFLOW_RE)):
-        found = _first(everything, pattern, used)
+        found = _usage_step(everything, used) if key == "workflow" else _first(steps, pattern, used)
         if found:
             usage.append(LabeledText(label=L[key], text=found))
     order = [L["input"], L["workflow"], L["hardware"]]
