@@ -46,7 +46,7 @@ class Response:
     content_type: str = "text/plain; charset=utf-8"
     # For streaming answers: an iterable of chunks, sent with chunked encoding.
     stream: Iterable[bytes] | None = None
-    delay: float = 0.0  # seconds to wait before answering
+    delay: float = 0.0  # answer this many seconds after the request arrived (the handler's work included)
 
     def payload(self) -> bytes:
         return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
@@ -247,8 +247,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
             if fault and fault.kind == "truncate":
                 self._send_truncated(resp)
                 return
-            if resp.delay:
-                time.sleep(resp.delay)
+            if resp.delay:  # counted from the request's arrival, so the handler's own work is included
+                time.sleep(max(0.0, resp.delay - (time.monotonic() - req.at)))
             self._send(resp)
         except (BrokenPipeError, ConnectionResetError):
             pass
