@@ -67,7 +67,8 @@ def test_extract_note_comes_first():
 
 def test_failed_paper_block():
     written = WrittenReport(error="LLM answered in English, not Chinese")
-    assert paper_body_markdown(written, "zh") == "> ⚠ 未能生成本文报告：LLM answered in English, not Chinese\n"
+    assert paper_body_markdown(written, "zh") == (
+        "> ⚠ 未能生成本文报告：大模型没有用要求的语言作答（LLM answered in English, not Chinese）\n")
     assert paper_body_markdown(written, "en") == "> ⚠ No report for this paper: LLM answered in English, not Chinese\n"
 
 
@@ -91,3 +92,14 @@ def test_link_drops_the_version_and_a_local_file_has_none():
     md = paper_markdown("T", "2501.11120v1", "HTML", WrittenReport(report=REPORT))
     assert "- **链接**: https://huggingface.co/papers/2501.11120\n" in md
     assert "链接" not in paper_markdown("T", "", "HTML", WrittenReport(report=REPORT))
+
+
+def test_failure_reason_leads_in_chinese_for_chinese_reports():
+    from paperbrief.models import WrittenReport
+    from paperbrief.render.markdown import paper_body_markdown
+
+    w = WrittenReport(lang="zh", error="LLM request timed out: no answer within 180 s (2 tries)")
+    assert paper_body_markdown(w, "zh").strip() == (
+        "> ⚠ 未能生成本文报告：大模型请求超时（LLM request timed out: no answer within 180 s (2 tries)）")
+    w_en = WrittenReport(lang="en", error="LLM request timed out: no answer within 180 s (2 tries)")
+    assert "大模型" not in paper_body_markdown(w_en, "en")

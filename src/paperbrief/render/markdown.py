@@ -44,6 +44,34 @@ TEXT = {
 }
 
 
+# The writer's failure reasons are English one-liners (they also go to logs); a Chinese report
+# leads with what happened in Chinese and keeps the technical detail after it.
+FAILURE_ZH = (
+    ("could not read the paper", "未能读取论文"),
+    ("not sent:", "大模型服务不可用，本文未发送"),
+    ("LLM answer invalid twice", "大模型两次返回的内容都不符合报告格式"),
+    ("LLM refused", "大模型拒绝作答"),
+    ("LLM returned an empty answer", "大模型返回了空内容"),
+    ("LLM answered in", "大模型没有用要求的语言作答"),
+    ("LLM request timed out", "大模型请求超时"),
+    ("LLM answer broke off", "大模型的回答中途中断"),
+    ("cannot reach the LLM endpoint", "无法连接大模型服务"),
+    ("LLM endpoint refused the request", "大模型服务拒绝了请求"),
+    ("LLM endpoint", "大模型服务出错"),
+    ("writer crashed", "撰写时程序出错"),
+)
+
+
+def explain_failure(error: str, lang: str) -> str:
+    """The failure reason for a reader: in Chinese reports, a Chinese summary before the detail."""
+    if _lang(lang) != "zh":
+        return error
+    for prefix, zh in FAILURE_ZH:
+        if error.startswith(prefix):
+            return f"{zh}（{error}）"
+    return error
+
+
 def _lang(lang: str) -> str:
     return lang if lang in HEADINGS else "zh"
 
@@ -67,7 +95,7 @@ def paper_body_markdown(written: WrittenReport, lang: str = "zh") -> str:
     t = TEXT[lang]
     report = written.report
     if report is None:
-        return t["failed"].format(error=_one_line(written.error or t["unknown"])) + "\n"
+        return t["failed"].format(error=explain_failure(_one_line(written.error or t["unknown"]), lang)) + "\n"
     h, c, hc = HEADINGS[lang], COLON[lang], HEAD_COLON[lang]
     nums = written.ungrounded_numbers
 
