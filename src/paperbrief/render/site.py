@@ -34,9 +34,10 @@ from paperbrief.render.search_index import IndexDoc, build_index
 from paperbrief.search import top_domain
 from paperbrief.store import Store
 from paperbrief.render.flags import describe_flag
+from paperbrief.render.markdown import explain_failure
 from paperbrief.render.mathtext import tidy_math
 
-FORMAT = 3  # bump when the page layout changes in a way templates alone do not show (3: flags as sentences)
+FORMAT = 4  # bump when the page layout changes in a way templates alone do not show (4: failure reasons)
 MANIFEST = ".paperbrief-site.json"
 FEED_DAYS = 30
 TOP_DOMAINS = 8
@@ -601,7 +602,7 @@ def _view(p: PaperData, L: dict[str, str], lang: str) -> dict[str, Any]:
         "writer": writer,
         "other_lang": bool(body) and body.get("lang") != lang and body.get("report") is not None,
         "report": body.get("report"),
-        "error": body.get("error") if body and body.get("report") is None else None,
+        "error": explain_failure(body.get("error") or "", lang) if body and body.get("report") is None else None,
         "ungrounded": body.get("ungrounded_numbers") or [],
         "flags": [describe_flag(f, lang) for f in body.get("flags") or []],
         "dates": p.dates,
