@@ -17,7 +17,7 @@ from paperbrief.config import Settings
 from paperbrief.models import Document, WrittenReport
 from paperbrief.writer.prompts import prompt_version as _llm_prompt_version
 
-EXTRACTIVE_VERSION = "extractive-1"
+EXTRACTIVE_VERSION = "extractive-2"  # bump when the extractive writer changes what it picks
 
 __all__ = ["EXTRACTIVE_VERSION", "prompt_version", "write_report"]
 
