@@ -16,6 +16,21 @@ from typing import Any
 
 LANGS = ("zh", "en")
 
+
+def _items(first: str, second: str) -> dict[str, Any]:
+    """A non-empty array of objects with two required string fields."""
+    return {
+        "type": "array",
+        "minItems": 1,
+        "items": {
+            "type": "object",
+            "required": [first, second],
+            "additionalProperties": False,
+            "properties": {first: {"type": "string"}, second: {"type": "string"}},
+        },
+    }
+
+
 # The per-paper JSON Schema of report-format.md, as sent in response_format.
 REPORT_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -24,36 +39,9 @@ REPORT_SCHEMA: dict[str, Any] = {
     "properties": {
         "domain": {"type": "string"},
         "contribution": {"type": "string"},
-        "usage": {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "required": ["label", "text"],
-                "additionalProperties": False,
-                "properties": {"label": {"type": "string"}, "text": {"type": "string"}},
-            },
-        },
-        "innovations": {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "required": ["name", "detail"],
-                "additionalProperties": False,
-                "properties": {"name": {"type": "string"}, "detail": {"type": "string"}},
-            },
-        },
-        "results": {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "required": ["label", "text"],
-                "additionalProperties": False,
-                "properties": {"label": {"type": "string"}, "text": {"type": "string"}},
-            },
-        },
+        "usage": _items("label", "text"),
+        "innovations": _items("name", "detail"),
+        "results": _items("label", "text"),
     },
 }
 
