@@ -369,12 +369,16 @@ class _DayRunner:
         self.reporter.read(paper, doc.source, read_s)
         return doc, doc_hash, read_s
 
-    def _unread(self, paper: ListedPaper, error: str, read_s: float) -> PaperOutcome:
-        written = WrittenReport(
-            arxiv_id=paper.arxiv_id, title=paper.title, source="ArXiv Abs", lang=self.lang,  # type: ignore[arg-type]
+    def _failure(self, paper: ListedPaper, source: str, error: str, flags: Sequence[str] = ()) -> WrittenReport:
+        """A failed paper's report: no report, the reason, and this run's writer settings."""
+        return WrittenReport(
+            arxiv_id=paper.arxiv_id, title=paper.title, source=source, lang=self.lang,  # type: ignore[arg-type]
             writer="extractive" if self.model == "extractive" else "llm", model=self.model,
-            prompt_version=self.pv, error=f"could not read the paper: {error}", flags=["unread"],
+            prompt_version=self.pv, error=error, flags=list(flags),
         )
+
+    def _unread(self, paper: ListedPaper, error: str, read_s: float) -> PaperOutcome:
+        written = self._failure(paper, "ArXiv Abs", f"could not read the paper: {error}", ["unread"])
         self.store.save_report(report_key("unread:" + paper.arxiv_id, self.pv, self.model, self.lang), "", written)
         return PaperOutcome(paper=paper, written=written, read_s=read_s)
 
@@ -383,16 +387,12 @@ class _DayRunner:
 
         t0 = time.monotonic()
         if self.endpoint_error is not None:  # the endpoint refused us: don't send 40 more doomed requests
-            written = WrittenReport(arxiv_id=paper.arxiv_id, title=paper.title, source=doc.source, lang=self.lang,  # type: ignore[arg-type]
-                                    model=self.model, prompt_version=self.pv,
-                                    error=f"not sent: {self.endpoint_error}")
+            written = self._failure(paper, doc.source, f"not sent: {self.endpoint_error}")
         else:
             try:
                 written = write_report(doc, self.settings, lang=self.lang, known_links=paper.known_links())
             except Exception as e:  # a bug in one paper's writing must not sink the day
-                written = WrittenReport(arxiv_id=paper.arxiv_id, title=paper.title, source=doc.source,
-                                        lang=self.lang, model=self.model, prompt_version=self.pv,  # type: ignore[arg-type]
-                                        error=f"writer crashed: {type(e).__name__}: {e}")
+                written = self._failure(paper, doc.source, f"writer crashed: {type(e).__name__}: {e}")
             if written.error and ENDPOINT_FAILURE.search(written.error):
                 with self._lock:
                     if self.endpoint_error is None:
