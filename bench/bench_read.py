@@ -24,8 +24,7 @@ from paperbrief.config import Settings
 from paperbrief.http import Fetcher
 from paperbrief.readers import read
 from paperbrief.readers.html import parse_html
-from paperbrief.replica import Replica
-from paperbrief.replica import fixtures
+from paperbrief.replica import Replica, fixtures
 
 REAL_PAGE = Path(__file__).resolve().parents[2] / "shared" / "data" / "arxiv-html" / "2501.11120v1.html"
 

@@ -92,7 +92,7 @@ def fill(store: Store, papers: int, days: int, seed: int = 42) -> list[str]:
     now = time.time()
     n = 0
     with store.transaction() as c:
-        for d, count in zip(dates, per_day):
+        for d, count in zip(dates, per_day, strict=False):
             c.execute("INSERT INTO days(date, fetched_at, paper_count) VALUES (?, ?, ?)", (d, now, count))
             for pos in range(count):
                 n += 1

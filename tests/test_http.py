@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import pytest
 
@@ -14,8 +15,8 @@ from paperbrief.http import (
     HTML_TYPES,
     PDF_TYPES,
     ArxivBlocked,
-    FetchError,
     Fetcher,
+    FetchError,
     NotFound,
     retry_after_seconds,
 )
@@ -195,9 +196,9 @@ def test_slow_answer_past_the_timeout_is_retried(server, tmp_path):
 
 def test_timeout_on_every_attempt_is_a_fetch_error(server, tmp_path):
     server.fault("/html/", Fault.slow(1.0), times=2)
-    with Fetcher(settings_for(server, tmp_path, http_timeout=0.2, http_retries=1), backoff=0.01) as f:
-        with pytest.raises(FetchError, match="no answer within 0.2 s") as e:
-            f.get(server.url + "/html/2501.11120")
+    with (Fetcher(settings_for(server, tmp_path, http_timeout=0.2, http_retries=1), backoff=0.01) as f,
+          pytest.raises(FetchError, match=r"no answer within 0\.2 s") as e):
+        f.get(server.url + "/html/2501.11120")
     assert e.value.status is None
 
 
@@ -226,7 +227,7 @@ def test_wrong_content_type_is_refused_and_not_cached(server, fetcher):
 
 def test_size_cap_from_content_length_and_while_streaming(server, tmp_path):
     with Fetcher(settings_for(server, tmp_path, max_download_mb=0.002), backoff=0.01) as f:  # ~2 KB
-        with pytest.raises(FetchError, match="larger than 0.002 MB"):
+        with pytest.raises(FetchError, match=r"larger than 0\.002 MB"):
             f.get(server.url + "/big/file")
         with pytest.raises(FetchError, match="larger than"):
             f.get(server.url + "/stream/file")  # chunked: no Content-Length to check up front
@@ -248,7 +249,7 @@ def test_arxiv_requests_are_spaced_and_one_at_a_time(server, tmp_path):
         f.get(server.url + "/api/daily_papers")  # HF is not spaced with arXiv
     starts = sorted(r.at for r in server.requests if r.path.startswith("/html/"))
     assert len(starts) == 4
-    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
     # without the gate the four threads would arrive within milliseconds of each other; the slack
     # covers the server recording a request a little late on a busy machine
     assert min(gaps) >= delay * 0.8, gaps

@@ -48,7 +48,7 @@ def test_fixture_extraction_matches_the_expected_file(arxiv, arxiv_id):
     # tables: captions keep their "Table N:" tag; numbers are in the markdown, not repeated in the text
     captions = [t.caption for t in doc.tables]
     assert len(captions) == len(exp["table_captions"])
-    for want, have in zip(exp["table_captions"], captions):
+    for want, have in zip(exp["table_captions"], captions, strict=False):
         assert re.fullmatch(r"Table \d+: " + re.escape(norm(want)), have)
     markdown = "\n".join(t.markdown for t in doc.tables)
     for number in exp["table_numbers"]:

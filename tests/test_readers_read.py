@@ -256,7 +256,7 @@ def test_resolve_and_parse_ids(tmp_path, settings):
     with pytest.raises(ReadError, match="no such file"):
         resolve(str(tmp_path / "missing.pdf"), settings)
     (tmp_path / "notes.txt").write_text("hello")
-    with pytest.raises(ReadError, match="neither .html nor .pdf"):
+    with pytest.raises(ReadError, match=r"neither \.html nor \.pdf"):
         resolve(str(tmp_path / "notes.txt"), settings)
     with pytest.raises(ReadError, match="is not an arXiv abs/html/pdf URL"):
         resolve("https://example.org/paper", settings)
@@ -295,7 +295,7 @@ def test_atom_error_and_empty_feeds():
     error = """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">
       <entry><id>http://arxiv.org/api/errors#incorrect_id_format_for_1234.1</id><title>Error</title>
       <summary>incorrect id format for 1234.1</summary></entry></feed>"""
-    with pytest.raises(NotAPaper, match="incorrect id format for 1234.1"):
+    with pytest.raises(NotAPaper, match=r"incorrect id format for 1234\.1"):
         parse_atom(error, "1234.1")
     empty = '<feed xmlns="http://www.w3.org/2005/Atom"><title>ArXiv Query</title></feed>'
     with pytest.raises(NotAPaper, match="no entry"):

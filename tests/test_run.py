@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC
 from pathlib import Path
 
 import jsonschema
@@ -72,7 +73,7 @@ def check_day_markdown(md: str, date: str, papers: list[tuple[str, str]]) -> Non
     assert blocks[-1].strip() == "", "a separator must follow the last paper"
     body_blocks = blocks[1:-1]
     assert len(body_blocks) == len(papers)
-    for block, (arxiv_id, title) in zip(body_blocks, papers):
+    for block, (arxiv_id, title) in zip(body_blocks, papers, strict=False):
         blines = block.strip("\n").split("\n")
         assert blines[0] == f"## 📄 {title}"
         assert blines[1] == ""
@@ -233,9 +234,9 @@ def test_bad_dates_fail_before_any_request(replica, tmp_path, bad):
 
 
 def test_default_date_is_the_most_recent_day_with_papers(replica, tmp_path):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
-    recent = (datetime.now(timezone.utc).date() - timedelta(days=2)).isoformat()
+    recent = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
     items = listing_items()[:2]
     replica.services["hf"].set_day(recent, items)
     replica.services["hf"].latest_date = recent

@@ -4,7 +4,17 @@ import sqlite3
 
 import pytest
 
-from paperbrief.models import DayListing, Document, LabeledText, Innovation, LLMCall, ListedPaper, Report, Section, WrittenReport
+from paperbrief.models import (
+    DayListing,
+    Document,
+    Innovation,
+    LabeledText,
+    ListedPaper,
+    LLMCall,
+    Report,
+    Section,
+    WrittenReport,
+)
 from paperbrief.store import MIGRATIONS, Store, document_hash, report_key
 
 
@@ -96,8 +106,7 @@ def test_runs_and_calls(tmp_path):
 
 def test_a_failed_transaction_leaves_nothing(tmp_path):
     with Store(tmp_path / "pb.db") as s:
-        with pytest.raises(sqlite3.IntegrityError):
-            with s.transaction() as c:
-                c.execute("INSERT INTO days VALUES ('2026-02-08', 0, 0)")
-                c.execute("INSERT INTO days VALUES ('2026-02-08', 0, 0)")
+        with pytest.raises(sqlite3.IntegrityError), s.transaction() as c:
+            c.execute("INSERT INTO days VALUES ('2026-02-08', 0, 0)")
+            c.execute("INSERT INTO days VALUES ('2026-02-08', 0, 0)")
         assert s.days() == []

@@ -283,7 +283,7 @@ def test_many_threads_share_one_client(llm_replica, llm):
     with ThreadPoolExecutor(6) as pool:
         results = list(pool.map(lambda d: write_report(d, settings), docs))
     assert all(w.error is None for w in results)
-    for doc, w in zip(docs, results):
+    for doc, w in zip(docs, results, strict=False):
         assert llm.calls_for(doc.title) == 1 and doc.title in w.report.contribution
 
 

@@ -234,7 +234,7 @@ def check_report(written: WrittenReport, doc: Document) -> WrittenReport:
     if written.report is None:
         return written
     paper = doc.full_text()
-    expected = written.lang
+    expected: str = written.lang
     if written.writer == "extractive":
         expected = text_language(doc.abstract or paper[:4000])  # an extract is in the paper's language
     return written.model_copy(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -161,10 +162,10 @@ ENV_VARS: dict[str, str] = {
 }
 
 
-def config_path(env: dict[str, str] | None = None) -> Path:
-    env = os.environ if env is None else env
-    if env.get("PAPERBRIEF_CONFIG"):
-        return Path(env["PAPERBRIEF_CONFIG"]).expanduser()
+def config_path(env: Mapping[str, str] | None = None) -> Path:
+    source: Mapping[str, str] = os.environ if env is None else env
+    if source.get("PAPERBRIEF_CONFIG"):
+        return Path(source["PAPERBRIEF_CONFIG"]).expanduser()
     return Path(platformdirs.user_config_dir("paperbrief")) / "config.toml"
 
 

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import hashlib
 import json
@@ -270,10 +271,8 @@ class Fetcher:
 
     def forget(self, url: str, params: dict[str, Any] | None = None) -> None:
         """Drop the cached copy of a URL (e.g. a page that turned out unusable)."""
-        try:
+        with contextlib.suppress(FileNotFoundError):
             self._cache_path(full_url(url, params)).unlink()
-        except FileNotFoundError:
-            pass
 
     def close(self) -> None:
         self._client.close()

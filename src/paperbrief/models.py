@@ -18,6 +18,15 @@ from pydantic import BaseModel, Field
 
 ReadingSource = Literal["HTML", "PDF", "ArXiv Abs"]
 Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+
+def as_lang(value: str) -> Lang:
+    """`value` as a report language; ValueError naming the choices for anything else."""
+    for lang in LANGS:
+        if value == lang:
+            return lang
+    raise ValueError(f"language must be zh or en, not {value!r}")
 
 
 # --- sources ---------------------------------------------------------------

@@ -18,15 +18,15 @@ from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from datetime import date as Date
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from paperbrief.config import Settings
 from paperbrief.models import DayListing, Document, ListedPaper, WrittenReport
 from paperbrief.render.day import cost_usd, load_day, write_day_files
-from paperbrief.store import Store, document_hash, report_key
+from paperbrief.store import Store, report_key
 
 
 class RunError(Exception):
@@ -67,7 +67,7 @@ class Reporter:
 
 
 def utc_today() -> Date:
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 def find_latest_day(settings: Settings, fetcher: Any, *, today: Date | None = None, look_back: int = 10) -> DayListing:
@@ -94,7 +94,7 @@ def _listing_is_final(store: Store, date: str) -> bool:
     rows = store.query("SELECT fetched_at FROM days WHERE date = ?", (date,))
     if not rows:
         return False
-    day_end = datetime.fromisoformat(date).replace(tzinfo=timezone.utc) + timedelta(days=1)
+    day_end = datetime.fromisoformat(date).replace(tzinfo=UTC) + timedelta(days=1)
     return rows[0]["fetched_at"] >= day_end.timestamp()
 
 

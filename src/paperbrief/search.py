@@ -203,7 +203,7 @@ def refresh_index(store: Store, *, full: bool = False) -> int:
             "SELECT (SELECT max(created_at) FROM reports), (SELECT max(updated_at) FROM papers), "
             "(SELECT max(fetched_at) FROM days)"
         ).fetchone()
-        for name, value in zip(("reports", "papers", "days"), new):
+        for name, value in zip(("reports", "papers", "days"), new, strict=False):
             if value is not None:
                 c.execute(
                     "INSERT INTO search_state(name, value) VALUES (?, ?) "

@@ -24,7 +24,7 @@ DEFAULT_PORT = 8000
 class SiteHandler(SimpleHTTPRequestHandler):
     """Static files with the right types for the feed and the index, and quiet logs."""
 
-    extensions_map = {
+    extensions_map = {  # noqa: RUF012 (the base class declares it as an instance attribute)
         **SimpleHTTPRequestHandler.extensions_map,
         ".xml": "application/atom+xml; charset=utf-8",
         ".json": "application/json; charset=utf-8",
@@ -40,7 +40,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: Any) -> None:
         if not self.quiet:
             sys.stderr.write(f"{self.address_string()} {format % args}\n")
 
@@ -73,4 +73,5 @@ def serve_in_thread(out: Path, host: str = DEFAULT_HOST, port: int = 0) -> tuple
     server = make_server(out, host, port, quiet=True)
     threading.Thread(target=server.serve_forever, name="paperbrief-serve", daemon=True).start()
     h, p = server.server_address[:2]
-    return server, f"http://{h}:{p}/"
+    host = h.decode() if isinstance(h, bytes) else str(h)
+    return server, f"http://{host}:{p}/"

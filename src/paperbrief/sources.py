@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 from paperbrief.config import Settings
 from paperbrief.dates import BadDate, parse_day, today_utc
-from paperbrief.http import JSON_TYPES, FetchError, Fetcher
+from paperbrief.http import JSON_TYPES, Fetcher, FetchError
 from paperbrief.models import DayListing, ListedPaper
 from paperbrief.readers.ids import parse_id
 
@@ -55,7 +55,8 @@ def _str_or_none(value: Any) -> str | None:
 
 def _paper(item: dict[str, Any], position: int) -> tuple[ListedPaper | None, str | None]:
     """One listing item -> (ListedPaper, None) or (None, warning); warnings for odd fields too."""
-    paper = item.get("paper") if isinstance(item.get("paper"), dict) else {}
+    raw_paper = item.get("paper")
+    paper: dict[str, Any] = raw_paper if isinstance(raw_paper, dict) else {}
     raw_id = paper.get("id") or item.get("id")
     if not isinstance(raw_id, str) or not raw_id.strip():
         title = clean_text(paper.get("title") or item.get("title")) or "untitled"
@@ -137,7 +138,7 @@ def list_day(day: date | str, settings: Settings, fetcher: Fetcher) -> DayListin
             listing.papers.append(paper)
             new += 1
         link = _next_link(fetched.headers.get("link"))
-        if not items or new == 0 and not link:
+        if not items or (new == 0 and not link):
             break
         if link:
             next_url = urljoin(fetched.url, link)  # HF may send a relative Link

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from paperbrief.models import DayListing, Document, LLMCall, ListedPaper, WrittenReport
+from paperbrief.models import DayListing, Document, ListedPaper, LLMCall, WrittenReport
 
 MIGRATIONS: list[tuple[str, str]] = [
     (
@@ -353,7 +353,8 @@ class Store:
                 "INSERT INTO runs(date, started_at, status, lang, model, prompt_version) VALUES (?, ?, 'running', ?, ?, ?)",
                 (date, time.time(), lang, model, prompt_version),
             )
-            return int(cur.lastrowid)
+            assert cur.lastrowid is not None
+            return cur.lastrowid
 
     def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> None:
         with self.transaction() as c:

@@ -13,7 +13,7 @@ from paperbrief.cli.app import app, err_console, fail, out_console, print_json, 
 DEFAULT_SITE = Path("site")
 
 
-def _open_store(settings):  # type: ignore[no-untyped-def]
+def _open_store(settings):
     from paperbrief.store import Store
 
     path = settings.db_path
@@ -146,7 +146,8 @@ def serve(
             fail(f"port {port} on {host} is already in use; pick another with --port")
         fail(f"cannot listen on {host}:{port}: {e.strerror or e}")
     h, p = server.server_address[:2]
-    shown = f"[{h}]" if ":" in str(h) else h
+    host_s = h.decode() if isinstance(h, bytes) else str(h)
+    shown = f"[{host_s}]" if ":" in host_s else host_s
     err_console.print(f"Serving {out}/ at http://{shown}:{p}/ (Ctrl-C to stop)", highlight=False, markup=False)
     try:
         server.serve_forever()

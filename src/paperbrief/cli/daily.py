@@ -76,14 +76,12 @@ def run(
             "No LLM endpoint configured (OPENAI_BASE_URL / OPENAI_API_KEY): writing extracts of each paper's "
             "own sentences. Set an endpoint for written reports.", highlight=False)
 
-    live = sys.stderr.isatty()
-    reporter = LiveReporter(err_console, settings) if live else LogReporter()
     try:
-        if live:
-            with reporter:  # type: ignore[attr-defined]
-                result = run_day(settings, day, force=force, ids=id_list, limit=limit, reporter=reporter)
+        if sys.stderr.isatty():
+            with LiveReporter(err_console, settings) as live:
+                result = run_day(settings, day, force=force, ids=id_list, limit=limit, reporter=live)
         else:
-            result = run_day(settings, day, force=force, ids=id_list, limit=limit, reporter=reporter)
+            result = run_day(settings, day, force=force, ids=id_list, limit=limit, reporter=LogReporter())
     except RunError as e:
         fail(str(e))
     except KeyboardInterrupt:
@@ -103,6 +101,7 @@ def render(
     from paperbrief.pipeline import RunError, rerender
 
     day = _check_date(date)
+    assert day is not None  # --date is required
     _check_lang(lang)
     settings = settings_from(out=out, lang=lang)
     ensure_writable(settings.out, "the output folder (--out)")
@@ -178,4 +177,4 @@ def config(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) ->
     out_console.print(table)
 
 
-__all__ = ["run", "render", "runs", "config", "EXIT_CANNOT_START"]
+__all__ = ["EXIT_CANNOT_START", "config", "render", "run", "runs"]

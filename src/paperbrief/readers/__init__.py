@@ -14,14 +14,14 @@ import logging
 from pathlib import Path
 
 from paperbrief.config import Settings
-from paperbrief.http import ATOM_TYPES, HTML_TYPES, PDF_TYPES, ArxivBlocked, FetchError, Fetcher, NotFound
+from paperbrief.http import ATOM_TYPES, HTML_TYPES, PDF_TYPES, ArxivBlocked, Fetcher, FetchError, NotFound
 from paperbrief.models import Document, ListedPaper
 from paperbrief.readers.abstract import from_listing, parse_atom
 from paperbrief.readers.html import NotAPaper, parse_html
 from paperbrief.readers.ids import ArxivId, parse_arxiv_url, parse_id
 from paperbrief.readers.pdf import parse_pdf
 
-__all__ = ["ReadError", "NotAPaper", "read", "read_file", "resolve", "parse_html", "parse_pdf", "parse_atom"]
+__all__ = ["NotAPaper", "ReadError", "parse_atom", "parse_html", "parse_pdf", "read", "read_file", "resolve"]
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,8 @@ def parse_atom(xml: bytes | str, arxiv_id: str) -> Document:
         raise NotAPaper(f"the export API answer is not valid XML ({e})") from None
     if root.tag != f"{ATOM}feed":
         raise NotAPaper("the export API answer is not an Atom feed")
-    wanted = (parse_id(arxiv_id).id if parse_id(arxiv_id) else arxiv_id)
+    parsed = parse_id(arxiv_id)
+    wanted = parsed.id if parsed else arxiv_id
     entries = root.findall(f"{ATOM}entry")
     if not entries:
         raise NotAPaper(f"the export API has no entry for {arxiv_id}")

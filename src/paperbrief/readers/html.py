@@ -257,10 +257,7 @@ class _Emitter:
 
     def _verbatim(self, node: LexborNode, out: list[str], brk: str) -> None:
         lines = [ln for ln in node.css(".ltx_listingline")]
-        if lines:
-            text = "\n".join(_Emitter(self.c).inline(ln) for ln in lines)
-        else:
-            text = node.text(deep=True)
+        text = "\n".join(_Emitter(self.c).inline(ln) for ln in lines) if lines else node.text(deep=True)
         rows = [clean(x.replace("\u2423", " ")) for x in text.splitlines()]  # ␣ marks a space in listings
         out.append(brk + _LINE.join(r for r in rows if r) + brk)
 
@@ -519,7 +516,7 @@ def _links(hrefs: list[str], texts: list[str], arxiv_id: str | None) -> list[str
 
 def parse_html(content: bytes | str, *, arxiv_id: str | None = None) -> Document:
     """Parse a LaTeXML/arXiv HTML page (bytes or text) into a Document with source "HTML"."""
-    if not content or not (content.strip() if isinstance(content, str) else content.strip()):
+    if not content or not content.strip():
         raise NotAPaper("the page is empty")
     if _is_truncated(content):
         raise NotAPaper("the page is cut off (no closing </html>)")
@@ -528,8 +525,8 @@ def parse_html(content: bytes | str, *, arxiv_id: str | None = None) -> Document
         (n for n in tree.css(".ltx_document") if "package-alerts" not in _classes(n)), None
     )
     if article is None:
-        title = tree.css_first("title")
-        shown = clean(title.text()) if title is not None else ""
+        page_title = tree.css_first("title")
+        shown = clean(page_title.text()) if page_title is not None else ""
         raise NotAPaper(f"no LaTeXML document in the page{f' (page title: {shown[:80]!r})' if shown else ''}")
 
     collector = _Collector()

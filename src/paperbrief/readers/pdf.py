@@ -143,7 +143,7 @@ def fix_accents(text: str) -> str:
 def _strip_furniture(pages: list[list[_Line]]) -> list[list[_Line]]:
     """Drop running headers/footers, page numbers and arXiv's side stamp."""
     n = len(pages)
-    edge = Counter()
+    edge: Counter[str] = Counter()
     for lines in pages:
         keys = {re.sub(r"\d+", "#", ln.text.lower()) for ln in lines[:2] + lines[-2:]}
         edge.update(keys)
@@ -166,7 +166,7 @@ def _dehyphenate(lines: list[str]) -> str:
     """Join lines into one paragraph, undoing end-of-line hyphenation."""
     text = ""
     for line in lines:
-        if text.endswith(_SOFT_HYPHEN) or text.endswith("-") and re.search(r"[a-z]-$", text) and line[:1].islower():
+        if text.endswith(_SOFT_HYPHEN) or (text.endswith("-") and re.search(r"[a-z]-$", text) and line[:1].islower()):
             text = text[:-1] + _SOFT_HYPHEN + line
         else:
             text = f"{text} {line}" if text else line
@@ -200,7 +200,7 @@ def _fix_hyphens(text: str, hyphenated: set[str], words: set[str] | frozenset[st
         if joined.lower() in words:
             return joined
         lo, ro = left.lower(), right.lower()
-        if lo in _COMPOUND_HEADS and len(ro) >= 3 or len(lo) >= 3 and len(ro) >= 3 and lo in words and ro in words:
+        if (lo in _COMPOUND_HEADS and len(ro) >= 3) or (len(lo) >= 3 and len(ro) >= 3 and lo in words and ro in words):
             return hyphen
         return joined
 
@@ -369,7 +369,7 @@ def _build(pages: list[list[_Line]], meta_title: str, arxiv_id: str | None) -> D
     total = sum(len(ln.text) for ln in lines)
     if total < MIN_TEXT_CHARS:
         raise NotAPaper(f"the PDF has almost no text ({total} characters; scanned or empty?)")
-    sizes = Counter()
+    sizes: Counter[float] = Counter()
     for ln in lines:
         sizes[ln.size] += len(ln.text)
     body_size = sizes.most_common(1)[0][0]

@@ -87,7 +87,7 @@ def svg_chart(series: Series, *, title: str, width: int = 720, height: int = 240
         bar = max(step * 0.8, 0.6)
         for i, label in enumerate(series.buckets):
             x = left + i * step + (step - bar) / 2
-            y = top + plot_h
+            y = float(top + plot_h)
             for d in series.domains:
                 k = series.counts[d][i]
                 if not k:

@@ -68,13 +68,14 @@ def load_day(store: Store, date: str, lang: str) -> Day | None:
         written = stored.written
         day.entries.append(DayEntry(paper=paper, written=written, read_ok="unread" not in written.flags))
     runs = [r for r in store.runs(limit=200) if r.date == date and r.lang == lang and r.finished_at]
-    if runs:
+    finished = runs[0].finished_at if runs else None
+    if finished is not None:
         r = runs[0]
         day.run = {
             "run_id": r.id,
             "started_at": r.started_at,
-            "finished_at": r.finished_at,
-            "elapsed_s": round(r.finished_at - r.started_at, 3),
+            "finished_at": finished,
+            "elapsed_s": round(finished - r.started_at, 3),
         }
     return day
 

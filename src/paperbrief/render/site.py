@@ -30,12 +30,12 @@ from markupsafe import Markup, escape
 
 from paperbrief.render.chart import domain_series, svg_chart
 from paperbrief.render.feeds import FeedDay, FeedPaper, atom_feed
-from paperbrief.render.search_index import IndexDoc, build_index
-from paperbrief.search import top_domain
-from paperbrief.store import Store
 from paperbrief.render.flags import describe_flag
 from paperbrief.render.markdown import explain_failure
 from paperbrief.render.mathtext import tidy_math
+from paperbrief.render.search_index import IndexDoc, build_index
+from paperbrief.search import top_domain
+from paperbrief.store import Store
 
 FORMAT = 4  # bump when the page layout changes in a way templates alone do not show (4: failure reasons)
 MANIFEST = ".paperbrief-site.json"
@@ -581,10 +581,10 @@ def _view(p: PaperData, L: dict[str, str], lang: str) -> dict[str, Any]:
     links = [(L["link_abs"], f"https://arxiv.org/abs/{aid}"),
              (L["link_hf"], safe_url(p.row["hf_url"]) or f"https://huggingface.co/papers/{aid}"),
              (L["link_pdf"], f"https://arxiv.org/pdf/{aid}")]
-    if safe_url(p.row["github_repo"]):
-        links.append((L["link_code"], safe_url(p.row["github_repo"])))
-    if safe_url(p.row["project_page"]):
-        links.append((L["link_project"], safe_url(p.row["project_page"])))
+    for label, url in ((L["link_code"], safe_url(p.row["github_repo"])),
+                       (L["link_project"], safe_url(p.row["project_page"]))):
+        if url:
+            links.append((label, url))
     body = p.body or {}
     writer = ""
     if body:
@@ -626,15 +626,15 @@ def _home(env: Environment, L: dict[str, str], lang: str, base_url: str, papers:
     series = domain_series(per_day, top=top, other=L["other"])
     chart_title = L[f"chart_{series.unit}"]
     chart = Markup(svg_chart(series, title=chart_title)) if series.buckets else None
-    days = [{"date": d, "count": len(day_papers[d]), "written": counts[d][0], "failed": counts[d][1]}
+    days: list[dict[str, Any]] = [{"date": d, "count": len(day_papers[d]), "written": counts[d][0], "failed": counts[d][1]}
             for d in sorted(day_papers, reverse=True)]
     months: list[tuple[str, list[dict[str, Any]]]] = []
-    for d in days:
-        y, m = int(d["date"][:4]), int(d["date"][5:7])
+    for day_info in days:
+        y, m = int(day_info["date"][:4]), int(day_info["date"][5:7])
         label = L["month"].format(year=y, month=m, month_name=_MONTHS[m - 1])
         if not months or months[-1][0] != label:
             months.append((label, []))
-        months[-1][1].append(d)
+        months[-1][1].append(day_info)
     html = env.get_template("home.html").render(
         L=L, root="", days=days, months=months, total_papers=len(papers), chart=chart, chart_title=chart_title,
         legend=[(name, series.colours[name]) for name in series.domains],

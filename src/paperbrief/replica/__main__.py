@@ -8,6 +8,7 @@ until interrupted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 import threading
@@ -23,7 +24,7 @@ def main(argv: list[str] | None = None) -> None:
     replica = Replica().start(args.port)
     llm = replica.services.get("llm")
     if llm is not None and args.llm_delay:
-        llm.delay = args.llm_delay
+        llm.delay = args.llm_delay  # type: ignore[attr-defined]
     url = replica.url
     print(f"export HF_ENDPOINT={url}", flush=True)
     print(f"export PAPERBRIEF_ARXIV_URL={url}", flush=True)
@@ -32,10 +33,8 @@ def main(argv: list[str] | None = None) -> None:
     print("export OPENAI_API_KEY=replica", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         stop.wait()
-    except KeyboardInterrupt:
-        pass
     replica.stop()
     sys.exit(0)
 

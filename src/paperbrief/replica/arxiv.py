@@ -20,7 +20,7 @@ import html
 import re
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from urllib.parse import parse_qs, quote
 
@@ -142,7 +142,7 @@ def inflate_page(page: str, target_bytes: int) -> str:
     k = 0
     while size < target_bytes:
         k += 1
-        copy = re.sub(r'(id|href)="(#?)S', lambda m: f'{m.group(1)}="{m.group(2)}R{k}S', block)
+        copy = re.sub(r'(id|href)="(#?)S', rf'\1="\2R{k}S', block)
         copies.append(copy)
         size += len(copy.encode("utf-8"))
     return page[:end] + "".join(copies) + page[end:]
@@ -323,7 +323,7 @@ def _wrap(text: str, width: int = 76, indent: str = "  ") -> str:
 
 
 def atom_feed(query: str, entries: list[str], total: int, start: int, per_page: int) -> str:
-    updated = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    updated = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     feed_id = hashlib.sha1(query.encode()).hexdigest()[:27]
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'

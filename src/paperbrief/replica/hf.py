@@ -142,9 +142,10 @@ class HFService:
         elif raw_date is None:
             day = self.latest_date
         else:
-            day = parse_day(raw_date)
-            if day is None:
+            parsed = parse_day(raw_date)
+            if parsed is None:
                 return _error(400, f"Invalid date {raw_date!r}: expected YYYY-MM-DD")
+            day = parsed
             if day > self.latest_date:
                 return _error(
                     400,

@@ -237,7 +237,7 @@ def default_report(body: dict[str, Any]) -> str:
     title = title_m.group(1).strip() if title_m else "this paper"
     after_head = paper.split("## Abstract", 1)[-1]
     numbers: list[str] = []
-    for written, value, cls in numbers_in(normalise_latex(_URL.sub(" ", after_head))):
+    for written, _value, cls in numbers_in(normalise_latex(_URL.sub(" ", after_head))):
         if ("." in written or cls in ("percent", "times")) and written not in numbers:
             numbers.append(written)
         if len(numbers) == 3:

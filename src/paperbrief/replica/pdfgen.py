@@ -76,7 +76,7 @@ def make_pdf(title: str, authors: Iterable[str], abstract: str, sections: list[t
 
     pages: list[bytes] = []
     ops: list[bytes] = []
-    y = PAGE_H - MARGIN
+    y = float(PAGE_H - MARGIN)
     for font, size, text, before in blocks:
         y -= before + size * LEADING
         if y < MARGIN:
@@ -98,7 +98,7 @@ def _assemble(contents: list[bytes], title: str) -> bytes:
         4: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
         5: b"<< /Title %s /Producer (paperbrief replica) >>" % _pdf_string(title),
     }
-    for pid, content in zip(page_ids, contents):
+    for pid, content in zip(page_ids, contents, strict=False):
         objects[pid] = (
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >>"
             b" /Contents %d 0 R >>" % (PAGE_W, PAGE_H, pid + 1)

@@ -14,6 +14,7 @@ truncated body, a wrong content type.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import sys
 import threading
@@ -106,15 +107,11 @@ class Replica:
 
     def add_service(self, name: str) -> object:
         """Register a built-in service (`hf`, `arxiv`, `llm`) and return its state object."""
-        if name == "hf":
-            from paperbrief.replica import hf as mod
-        elif name == "arxiv":
-            from paperbrief.replica import arxiv as mod
-        elif name == "llm":
-            from paperbrief.replica import llm as mod
-        else:
+        import importlib
+
+        if name not in ("hf", "arxiv", "llm"):
             raise ValueError(f"unknown replica service {name!r}")
-        service = mod.register(self)
+        service = importlib.import_module(f"paperbrief.replica.{name}").register(self)
         self.services[name] = service
         return service
 
@@ -162,7 +159,7 @@ class Replica:
             assert self._last_url, "replica not started"
             return self._last_url
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self, port: int = 0) -> Replica:
         replica = self
@@ -257,10 +254,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _drop(self) -> None:
         self.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
     def _send(self, resp: Response) -> None:
         self.send_response(resp.status)

@@ -14,7 +14,7 @@ from typing import Any
 
 from paperbrief.checks import check_report
 from paperbrief.config import Settings
-from paperbrief.models import Document, WrittenReport
+from paperbrief.models import Document, WrittenReport, as_lang
 from paperbrief.writer.prompts import prompt_version as _llm_prompt_version
 
 EXTRACTIVE_VERSION = "extractive-2"  # bump when the extractive writer changes what it picks
@@ -35,14 +35,14 @@ def write_extractive(doc: Document, *, lang: str = "zh", known_links: Sequence[s
         arxiv_id=doc.arxiv_id,
         title=doc.title,
         source=doc.source,
-        lang=lang,
+        lang=as_lang(lang),
         writer="extractive",
         model="extractive",
         prompt_version=EXTRACTIVE_VERSION,
     )
     try:
         written.report = extract_report(doc, lang, known_links)
-    except Exception as e:  # noqa: BLE001 - one paper's surprise must not stop the others
+    except Exception as e:
         written.error = f"extractive writer error: {type(e).__name__}: {e}"[:200]
     return written
 

@@ -264,8 +264,8 @@ def extract_report(doc: Document, lang: str = "zh", known_links: Sequence[str] =
         picked += findings[: 3 - len(picked)]
     if not picked:
         picked = [s for s, score in ranked if score >= 2][:2]
-    order = {s: i for i, s in enumerate(result_sents + abstract)}
-    picked.sort(key=lambda s: order.get(s, 0))
+    position = {s: i for i, s in enumerate(result_sents + abstract)}
+    picked.sort(key=lambda s: position.get(s, 0))
     results = [LabeledText(label=f"{L['result']} {n}", text=s) for n, s in enumerate(picked, 1)]
     if not results:
         results.append(LabeledText(label=f"{L['result']} 1", text=NOT_GIVEN[lang]))

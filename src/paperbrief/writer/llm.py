@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from paperbrief.checks import cjk_share, report_language_ok
 from paperbrief.config import Settings
-from paperbrief.models import Document, LLMCall, Report, WrittenReport
+from paperbrief.models import Document, LLMCall, Report, WrittenReport, as_lang
 from paperbrief.writer.context import build_context
 from paperbrief.writer.prompts import REPORT_SCHEMA, RETRY_MESSAGE, build_messages, overhead_tokens, prompt_version
 from paperbrief.writer.tokens import estimate_tokens
@@ -224,10 +224,9 @@ class _Caller:
         low = message.lower()
         st = self.state
         with st.lock:
-            if "response_format" in low or "json_schema" in low or "json mode" in low:
-                if st.mode != "none":
-                    st.mode = MODES[MODES.index(st.mode) + 1]
-                    return True
+            if ("response_format" in low or "json_schema" in low or "json mode" in low) and st.mode != "none":
+                st.mode = MODES[MODES.index(st.mode) + 1]
+                return True
             if "stream_options" in low and st.stream_usage:
                 st.stream_usage = False
                 return True
@@ -412,7 +411,7 @@ def write_llm(
         arxiv_id=doc.arxiv_id,
         title=doc.title,
         source=doc.source,
-        lang=lang,
+        lang=as_lang(lang),
         writer="llm",
         model=settings.model,
         prompt_version=caller.version,
@@ -421,7 +420,7 @@ def write_llm(
         written.report = _ask(caller, doc, settings, lang, known_links)
     except PaperFailed as e:
         written.error = str(e)
-    except Exception as e:  # noqa: BLE001 - one paper's surprise must not stop the others
+    except Exception as e:
         written.error = scrub(f"LLM writer error: {type(e).__name__}: {e}", settings)
     written.calls = caller.calls
     written.tokens_in = sum(c.tokens_in for c in caller.calls)

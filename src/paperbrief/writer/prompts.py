@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -66,7 +66,7 @@ def _check_lang(lang: str) -> str:
     return lang
 
 
-@lru_cache(maxsize=None)
+@cache
 def template(lang: str) -> Template:
     """The parsed prompt template of `lang` (zh or en)."""
     raw = resources.files("paperbrief.prompts").joinpath(f"report.{_check_lang(lang)}.txt").read_text("utf-8")
