@@ -393,3 +393,45 @@ def test_arxiv_down_then_back_rereads_the_papers(replica_env, tmp_path):
     assert not any(READ_FALLBACK in o.written.flags for o in back.outcomes)
     third = run_day(settings, DATE, ids=ids)
     assert all(o.reused for o in third.outcomes)
+
+
+def test_reports_of_an_older_prompt_are_kept_until_asked(replica_env, llm, tmp_path, monkeypatch):
+    from paperbrief.config import load_settings
+    from paperbrief.pipeline import Reporter, run_day
+    from paperbrief.store import Store, report_key
+
+    class Messages(Reporter):
+        def __init__(self) -> None:
+            self.lines: list[str] = []
+
+        def message(self, text: str) -> None:
+            self.lines.append(text)
+
+    monkeypatch.setenv("OPENAI_BASE_URL", replica_env.url + "/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-0123456789abcdefghij")
+    settings = load_settings({"out": tmp_path / "out", "model": "replica-model"})
+    first = run_day(settings, DATE, limit=2)
+    current = first.outcomes[0].written.prompt_version
+    # Make the stored reports look written by an older prompt, as after a prompt change.
+    with Store(settings.db_path) as store:
+        for o in first.outcomes:
+            row = store.query("SELECT key, doc_hash FROM reports WHERE arxiv_id = ?", (o.paper.arxiv_id,))[0]
+            store.query("DELETE FROM reports WHERE key = ?", (row["key"],))
+            old = o.written.model_copy(update={"prompt_version": "report-zh-1+00000000"})
+            store.save_report(report_key(row["doc_hash"], old.prompt_version, "replica-model", "zh",
+                                         o.paper.known_links()), row["doc_hash"], old)
+    assert len(llm.requests) == 2
+    reporter = Messages()
+    kept = run_day(settings, DATE, limit=2, reporter=reporter)
+    assert len(llm.requests) == 2, "an older prompt's report must not be rewritten silently"
+    assert all(o.reused and o.older_prompt for o in kept.outcomes) and kept.stats["older_prompt"] == 2
+    assert [o.written.prompt_version for o in kept.outcomes] == ["report-zh-1+00000000"] * 2
+    assert reporter.lines == ["2 papers keep their reports written with an older prompt version (not rewritten, so "
+                              "not paid for again); add --rewrite-older-prompts to write them with the current prompt"]
+    rewritten = run_day(settings, DATE, limit=2, rewrite_older_prompts=True)
+    assert len(llm.requests) == 4 and not any(o.reused for o in rewritten.outcomes)
+    assert [o.written.prompt_version for o in rewritten.outcomes] == [current] * 2
+    again = run_day(settings, DATE, limit=2)
+    assert len(llm.requests) == 4 and all(o.reused and not o.older_prompt for o in again.outcomes)
+    md = again.md_path.read_text("utf-8")
+    assert md.count("## 📄") == 2

@@ -6,7 +6,9 @@ of `jobs` writer threads. Every finished paper is stored in its own
 transaction, so a run that is interrupted at any point resumes where it
 stopped: stored documents are not read again and stored reports (same
 document, prompt version, model, language and links) are never written
-again. The day's files are rendered from the store by `render.day`.
+again. A report written with an older prompt version is kept too (and the run
+says how many), never rewritten silently: `rewrite_older_prompts` (or `force`)
+asks the LLM again. The day's files are rendered from the store by `render.day`.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class PaperOutcome:
     paper: ListedPaper
     written: WrittenReport
     reused: bool = False
+    older_prompt: bool = False  # reused a report written with an older prompt version
     read_s: float = 0.0
     write_s: float = 0.0
 
@@ -121,6 +124,7 @@ def run_day(
     reporter: Reporter | None = None,
     out: Path | None = None,
     store: Store | None = None,
+    rewrite_older_prompts: bool = False,
 ) -> RunResult:
     """Run one day end to end and write its files. Raises RunError when it cannot start."""
     from paperbrief.writer import prompt_version
@@ -172,7 +176,7 @@ def run_day(
         run_id = store.start_run(date, lang, model, pv)
         started = time.monotonic()
         reporter.listed(date, len(listing.papers), len(papers))
-        runner = _DayRunner(settings, store, fetcher, reporter, run_id, lang, model, pv, force)
+        runner = _DayRunner(settings, store, fetcher, reporter, run_id, lang, model, pv, force, rewrite_older_prompts)
         status = "interrupted"
         try:
             outcomes = runner.run(papers)
@@ -196,6 +200,24 @@ def run_day(
         fetcher.close()
         if own_store:
             store.close()
+
+
+def older_prompt_report(store: Store, doc_hash: str, pv: str, model: str, lang: str,
+                        known_links: Sequence[str]) -> WrittenReport | None:
+    """The newest successful report of this document, model, language and links under another prompt version."""
+    for stored in store.reports_of_document(doc_hash, lang, model):
+        w = stored.written
+        if (w.writer == "llm" and w.prompt_version != pv and READ_FALLBACK not in w.flags
+                and stored.key == report_key(doc_hash, w.prompt_version, model, lang, known_links)):
+            return w
+    return None
+
+
+def older_prompt_note(count: int) -> str:
+    """The message saying how many papers kept a report written with an older prompt."""
+    papers = "1 paper keeps its report" if count == 1 else f"{count} papers keep their reports"
+    return (f"{papers} written with an older prompt version (not rewritten, so not paid for again); "
+            f"add --rewrite-older-prompts to write them with the current prompt")
 
 
 def warm_up_llm(settings: Settings) -> None:
@@ -257,9 +279,10 @@ class _DayRunner:
     """Reads papers one at a time in this thread and writes them in a pool of `jobs` threads."""
 
     def __init__(self, settings: Settings, store: Store, fetcher: _LazyFetcher, reporter: Reporter, run_id: int,
-                 lang: str, model: str, pv: str, force: bool) -> None:
+                 lang: str, model: str, pv: str, force: bool, rewrite_older: bool = False) -> None:
         self.settings, self.store, self.fetcher, self.reporter = settings, store, fetcher, reporter
         self.run_id, self.lang, self.model, self.pv, self.force = run_id, lang, model, pv, force
+        self.rewrite_older = rewrite_older
         self.arxiv_blocked: str | None = None
         self.arxiv_down: str | None = None  # set after ARXIV_DOWN_AFTER papers in a row could not be read
         self.arxiv_failures = 0
@@ -293,6 +316,9 @@ class _DayRunner:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown(wait=True)
+        older = sum(1 for p in papers if self.outcomes[p.arxiv_id].older_prompt)
+        if older:
+            self.reporter.message(older_prompt_note(older))
         return [self.outcomes[p.arxiv_id] for p in papers]
 
     # -- stages ----------------------------------------------------------------
@@ -307,9 +333,22 @@ class _DayRunner:
         if stored_doc is None:
             return None
         stored = self.store.get_report(self._key(paper, stored_doc[0]))
-        if stored is None or READ_FALLBACK in stored.written.flags:  # arXiv failed last time: try again
+        if stored is None:
+            older = self._older_prompt_report(paper, stored_doc[0])
+            return PaperOutcome(paper=paper, written=older, reused=True, older_prompt=True) if older else None
+        if READ_FALLBACK in stored.written.flags:  # arXiv failed last time: try again
             return None
         return PaperOutcome(paper=paper, written=stored.written, reused=True)
+
+    def _older_prompt_report(self, paper: ListedPaper, doc_hash: str) -> WrittenReport | None:
+        """A stored LLM report of the same document, model, language and links, written with an older prompt.
+
+        Kept rather than paid for again, unless rewriting was asked for. Extracts cost nothing and
+        are always rewritten with the current extractive writer.
+        """
+        if self.rewrite_older or self.model == "extractive":
+            return None
+        return older_prompt_report(self.store, doc_hash, self.pv, self.model, self.lang, paper.known_links())
 
     def _stored_document(self, paper: ListedPaper) -> tuple[str, Document] | None:
         """The stored document, unless it was only the listing's abstract because arXiv failed."""
@@ -426,6 +465,7 @@ class _DayRunner:
             "papers": len(outs),
             "written": sum(1 for o in outs if not o.written.failed),
             "reused": sum(1 for o in outs if o.reused),
+            "older_prompt": sum(1 for o in outs if o.older_prompt),
             "failed": sum(1 for o in outs if o.written.failed),
             "sources": {s: sources.get(s, 0) for s in ("HTML", "PDF", "ArXiv Abs")},
             "tokens_in": self.calls_in,

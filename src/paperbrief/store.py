@@ -335,6 +335,15 @@ class Store:
             return None
         return _report_from_row(rows[0])
 
+    def reports_of_document(self, doc_hash: str, lang: str, model: str) -> list[StoredReport]:
+        """The successful reports written from a document in a language by a model, newest first."""
+        rows = self.query(
+            "SELECT * FROM reports WHERE doc_hash = ? AND lang = ? AND model = ? AND failed = 0 "
+            "ORDER BY created_at DESC, rowid DESC",
+            (doc_hash, lang, model),
+        )
+        return [_report_from_row(r) for r in rows]
+
     def latest_report(self, arxiv_id: str, *, lang: str | None = None) -> StoredReport | None:
         """The newest report of a paper (successful ones first), in a language if given."""
         sql = "SELECT * FROM reports WHERE arxiv_id = ?"

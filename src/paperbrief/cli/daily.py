@@ -53,6 +53,9 @@ def run(
     limit: int = typer.Option(None, "--limit", help="Only the first N papers of the day."),
     model: str = typer.Option(None, "--model", help="LLM model name (default from PAPERBRIEF_MODEL)."),
     force: bool = typer.Option(False, "--force", help="Read and write every paper again, even if stored."),
+    rewrite_older: bool = typer.Option(False, "--rewrite-older-prompts",
+                                       help="Write again the stored reports made with an older prompt version "
+                                            "(they are kept otherwise)."),
 ) -> None:
     """Write the day's report: list, read, write, check, store, and write <date>.md and <date>.json.
 
@@ -79,9 +82,11 @@ def run(
     try:
         if sys.stderr.isatty():
             with LiveReporter(err_console, settings) as live:
-                result = run_day(settings, day, force=force, ids=id_list, limit=limit, reporter=live)
+                result = run_day(settings, day, force=force, ids=id_list, limit=limit, reporter=live,
+                                 rewrite_older_prompts=rewrite_older)
         else:
-            result = run_day(settings, day, force=force, ids=id_list, limit=limit, reporter=LogReporter())
+            result = run_day(settings, day, force=force, ids=id_list, limit=limit, reporter=LogReporter(),
+                             rewrite_older_prompts=rewrite_older)
     except RunError as e:
         fail(str(e))
     except KeyboardInterrupt:
