@@ -1,8 +1,14 @@
 """The report prompt: template files per language, their version, the messages and the JSON schema.
 
-Templates live in `paperbrief/prompts/report.<lang>.txt`: comment lines, then a
-`=== system ===` part and a `=== user ===` part with a `{{paper}}` slot. The version
-is "<label>+<first 8 hex of the template's SHA-256>", so editing a template changes it.
+Templates live in `paperbrief/prompts/report.<lang>.txt`: a header of comment lines
+(`#`, or blank), then the parts. A part starts at a line that is exactly its marker,
+`=== system ===` then `=== user ===` (the user part holds the `{{paper}}` slot); a marker
+mentioned inside a comment or a sentence is just text, so comments never leak into a
+part. The version is "<label>+<first 8 hex of the template's SHA-256>", so editing a
+template changes it.
+
+The system part is the same bytes for every paper and comes first, so endpoints that
+cache prompt prefixes (OpenAI, DeepSeek, vLLM, SGLang) reuse it across papers.
 """
 
 from __future__ import annotations
@@ -66,18 +72,46 @@ def _check_lang(lang: str) -> str:
     return lang
 
 
+_MARKER_RE = re.compile(r"^=== (system|user) ===$")
+
+
+def parse_template(raw: str, name: str = "template") -> tuple[str, str, str | None]:
+    """(system, user, label) of a template's text; ValueError naming what is wrong.
+
+    Only whole lines that are exactly a marker start a part; header lines before the
+    first marker must be comments (`#`) or blank, and are never part of the prompt.
+    """
+    parts: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    label = None
+    for n, line in enumerate(raw.splitlines(), 1):
+        m = _MARKER_RE.match(line.rstrip())
+        if m:
+            if m.group(1) in parts:
+                raise ValueError(f"{name} line {n}: a second '=== {m.group(1)} ===' part")
+            current = parts[m.group(1)] = []
+        elif current is not None:
+            current.append(line)
+        elif line.strip() and not line.lstrip().startswith("#"):
+            raise ValueError(f"{name} line {n}: text before '=== system ===' must be a '#' comment")
+        elif label is None and (lm := re.match(r"^#\s*label:\s*(\S+)", line)):
+            label = lm.group(1)
+    if list(parts) != ["system", "user"]:
+        raise ValueError(f"{name} needs a '=== system ===' part, then a '=== user ===' part")
+    system, user = ("\n".join(parts[k]).strip() for k in ("system", "user"))
+    if "{{paper}}" not in user:
+        raise ValueError(f"{name} has no {{{{paper}}}} slot in its user part")
+    return system, user, label
+
+
 @cache
 def template(lang: str) -> Template:
     """The parsed prompt template of `lang` (zh or en)."""
     raw = resources.files("paperbrief.prompts").joinpath(f"report.{_check_lang(lang)}.txt").read_text("utf-8")
-    m = re.search(r"^#\s*label:\s*(\S+)", raw, re.M)
-    label = m.group(1) if m else f"report-{lang}"
+    system, user, label = parse_template(raw, f"prompt template report.{lang}.txt")
+    label = label or f"report-{lang}"
     digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()[:8]
-    body = raw.split("=== system ===", 1)[1]
-    system, user = body.split("=== user ===", 1)
-    if "{{paper}}" not in user:
-        raise ValueError(f"prompt template report.{lang}.txt has no {{{{paper}}}} slot")
-    return Template(lang, label, f"{label}+{digest}", system.strip(), user.strip())
+    return Template(lang, label, f"{label}+{digest}", system, user)
 
 
 def prompt_version(lang: str) -> str:
