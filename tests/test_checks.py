@@ -144,3 +144,13 @@ def test_extract_with_chinese_labels_and_abstract_sentences_is_not_flagged():
     # the same text from a language model is flagged (and its Chinese fixed phrases make it mostly Chinese)
     flags = check_report(written.model_copy(update={"writer": "llm", "lang": "en"}), PAPER).flags
     assert flags == ["wrong_language:zh", "copies_abstract:results[0]"]
+
+
+@pytest.mark.parametrize(("text", "missing"), [
+    ("F-Score **92.59**，加速 **2.67×**", []),
+    ("加速 **2.67**× 与 **2.67** 倍", []),
+    ("内存减少 **51%**", ["51%"]),
+    ("加速 **2.76**×", ["2.76×"]),
+])
+def test_bold_numbers_are_checked(text, missing):
+    assert ungrounded_numbers(report_with(text), PAPER.full_text()) == missing

@@ -103,3 +103,9 @@ def test_failure_reason_leads_in_chinese_for_chinese_reports():
         "> ⚠ 未能生成本文报告：大模型请求超时（LLM request timed out: no answer within 180 s (2 tries)）")
     w_en = WrittenReport(lang="en", error="LLM request timed out: no answer within 180 s (2 tries)")
     assert "大模型" not in paper_body_markdown(w_en, "en")
+
+
+def test_bold_numbers_render_and_are_marked_inside_the_bold():
+    report = REPORT.model_copy(update={"results": [LabeledText(label="效果", text="加速 **2.76**×，F-Score **92.59**，内存 **51%**")]})
+    body = paper_body_markdown(WrittenReport(report=report, ungrounded_numbers=["2.76×", "51%"]), "zh")
+    assert "   *   **效果**：加速 **2.76**×⚠，F-Score **92.59**，内存 **51%⚠**\n" in body

@@ -208,3 +208,11 @@ def test_cli_search_json_and_errors(tmp_path):
     res = _cli(tmp_path, "search", '"(*')
     assert res.returncode == 2 and "nothing to search for" in res.stderr
     assert json.loads(_cli(tmp_path, "search", "量子纠错", "--json").stdout) == []
+
+
+def test_bold_numbers_are_indexed_as_plain_text():
+    from paperbrief.search import report_fields
+
+    fields = report_fields({"domain": "视觉", "contribution": "加速 **2.67×**",
+                            "results": [{"label": "效果", "text": "F-Score **92.59**"}]})
+    assert fields["contribution"] == "加速 2.67×" and fields["results"] == "效果: F-Score 92.59"

@@ -91,8 +91,11 @@ def normalise_latex(text: str) -> str:
 
 
 def numbers_in(text: str, *, skip_trivial: bool = True) -> list[tuple[str, Decimal, str | None]]:
-    """The numbers of `text` as (as written, value, unit class); trivial ones skipped if asked."""
-    text = _URL_RE.sub(" ", text)
+    """The numbers of `text` as (as written, value, unit class); trivial ones skipped if asked.
+
+    Markdown bold (`**92.59**`, `**2.67**×`) is read through: the number is what is bold.
+    """
+    text = _URL_RE.sub(" ", text).replace("**", "")
     found: list[tuple[str, Decimal, str | None]] = []
     for m in _NUMBER_RE.finditer(text):
         start = m.start("num")

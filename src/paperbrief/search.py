@@ -148,13 +148,15 @@ def report_fields(report: dict[str, Any] | None) -> dict[str, str]:
     """The searchable text of a structured report (the `report` object of a WrittenReport)."""
     if not report:
         return {"domain": "", "contribution": "", "usage": "", "innovations": "", "results": ""}
-    return {
+    fields = {
         "domain": report.get("domain") or "",
         "contribution": report.get("contribution") or "",
         "usage": "\n".join(f"{u.get('label', '')}: {u.get('text', '')}" for u in report.get("usage") or []),
         "innovations": "\n".join(f"{i.get('name', '')}: {i.get('detail', '')}" for i in report.get("innovations") or []),
         "results": "\n".join(f"{r.get('label', '')}: {r.get('text', '')}" for r in report.get("results") or []),
     }
+    # Bold key numbers (**92.59**) are emphasis, not text: snippets mark hits with ** themselves.
+    return {name: text.replace("**", "") for name, text in fields.items()}
 
 
 def top_domain(domain: str) -> str:

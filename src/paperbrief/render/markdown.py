@@ -81,10 +81,18 @@ def _one_line(text: str) -> str:
 
 
 def mark_numbers(text: str, numbers: list[str]) -> str:
-    """Append MARK to each occurrence of the given numbers (as written) in `text`."""
+    """Append MARK to each occurrence of the given numbers (as written) in `text`.
+
+    A number written bold with its unit outside (`**2.67**×`) is found as `2.67×` too.
+    """
     if not numbers:
         return text
-    alternatives = "|".join(re.escape(n) for n in sorted(set(numbers), key=len, reverse=True))
+
+    def alternative(n: str) -> str:
+        m = re.match(r"^(.*\d)(.+)$", n, re.S)
+        return re.escape(m.group(1)) + r"(?:\*\*)?" + re.escape(m.group(2)) if m else re.escape(n)
+
+    alternatives = "|".join(alternative(n) for n in sorted(set(numbers), key=len, reverse=True))
     pattern = re.compile(rf"(?<![\d.,])(?:{alternatives})(?![\d%％×倍]|[.,]\d)")
     return pattern.sub(lambda m: m.group(0) + MARK, text)
 

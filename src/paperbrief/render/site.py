@@ -681,6 +681,6 @@ def _index_docs(papers: dict[str, PaperData], info: dict[str, dict[str, str]]) -
 
 
 def _cut(text: str, n: int) -> str:
-    text = " ".join((text or "").split())
+    text = " ".join((text or "").replace("**", "").split())  # a plain-text summary: no bold markers
     return text if len(text) <= n else text[: n - 1] + "…"
 

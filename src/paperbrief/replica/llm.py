@@ -226,8 +226,42 @@ def _paper_block(body: dict[str, Any]) -> str:
     return "\n".join(_content(m) for m in body.get("messages", []) if m.get("role") == "user")
 
 
+# What the default responder reads from the system prompt, so it follows the prompt it is sent:
+# the usage label lists ("- <kind>: "A" "B" ..." lines, method papers first), whether key numbers
+# go in bold, and the label of the limitations item.
+_QUOTED = re.compile(r"[“\"]([^”\"\n]{1,20})[”\"]")
+_LIMITS_LABEL = re.compile(r"(?:标签为|labelled)\s*[“\"]([^”\"]+)[”\"]")
+# What the responder reads from the paper: what kind of paper it is, a negative result, limitations.
+_PROPOSES = re.compile(r"\bwe (?:propose|introduce|present|develop|design)\b[^.]{0,80}?\b(?:method|framework|model|"
+                       r"system|algorithm|approach|technique|architecture|pipeline|recipe)s?\b", re.I)
+_NOT_METHOD = re.compile(r"\b(?:benchmark|survey|dataset|position paper|empirical study|we (?:study|analy[sz]e|"
+                         r"investigate|examine|ask whether))\b", re.I)
+_NEGATIVE = re.compile(r"\b(?:does not|did not|do not|fails? to|failed to|no (?:significant )?improvement|worse than|"
+                       r"underperform\w*|trails?|lower than)\b", re.I)
+_LIMITS = re.compile(r"\blimitations?\b", re.I)
+
+
+def _usage_labels(system: str) -> tuple[list[str], list[str]] | None:
+    """The method-paper and other-paper usage label lists the system prompt asks for, if it has them."""
+    lists = [labels for line in system.splitlines() if line.lstrip().startswith("- ")
+             and len(labels := _QUOTED.findall(line)) >= 4]
+    return (lists[0], lists[1]) if len(lists) >= 2 else None
+
+
+def _sentences_of(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
+
+
 def default_report(body: dict[str, Any]) -> str:
-    """A schema-valid report JSON for the paper in the request, in the language of the system prompt."""
+    """A schema-valid report JSON for the paper in the request, following the system prompt.
+
+    In the prompt's language; naming the paper's title (the `Title:` line of the paper
+    block); quoting decimal numbers exactly as they occur in the paper block (in bold when
+    the prompt asks for bold). When the prompt gives usage labels per kind of paper, a paper
+    that proposes no method gets the other kind's labels and findings named without an
+    invented English term; a paper saying its method does not beat a baseline gets a result
+    saying so; a paper that discusses limitations gets a last result with the prompt's label.
+    """
     from paperbrief.checks import normalise_latex, numbers_in
 
     system = next((_content(m) for m in body.get("messages", []) if m.get("role") == "system"), "")
@@ -236,49 +270,60 @@ def default_report(body: dict[str, Any]) -> str:
     title_m = re.search(r"^Title:\s*(.+)$", paper, re.M)
     title = title_m.group(1).strip() if title_m else "this paper"
     after_head = paper.split("## Abstract", 1)[-1]
+    bold = "**" in system
     numbers: list[str] = []
     for written, _value, cls in numbers_in(normalise_latex(_URL.sub(" ", after_head))):
-        if ("." in written or cls in ("percent", "times")) and written not in numbers:
-            numbers.append(written)
+        shown = f"**{written}**" if bold else written
+        if ("." in written or cls in ("percent", "times")) and shown not in numbers:
+            numbers.append(shown)
         if len(numbers) == 3:
             break
     urls = [u for u in _URL.findall(paper) if "github" in u or "huggingface" in u]
+    labels = _usage_labels(system)
+    abstract = after_head.split("\n## ", 1)[0]
+    method = labels is None or bool(_PROPOSES.search(abstract)) or not _NOT_METHOD.search(abstract)
+    negative = method and any(_NEGATIVE.search(s) for s in _sentences_of(after_head))
+    limits = _LIMITS_LABEL.search(system) if _LIMITS.search(after_head) else None
     if zh:
         nums_text = f"论文报告的关键数字包括 {'、'.join(numbers)}。" if numbers else "论文未给出具体数字。"
-        report = {
-            "domain": "机器学习 (Machine Learning)",
-            "contribution": f"论文《{title}》提出了一种新方法，并通过实验验证了它的有效性。",
-            "usage": [
-                {"label": "输入", "text": "论文所述任务的输入数据。"},
-                {"label": "输出", "text": "论文所述任务的预测或生成结果。"},
-                {"label": "流程/使用方式", "text": "按论文方法部分描述的步骤运行。"},
-                {"label": "硬件要求", "text": "论文未给出"},
-                {"label": "开源状态", "text": f"代码地址：{urls[0]}" if urls else "论文未提供"},
-            ],
-            "innovations": [
-                {"name": "核心方法（Proposed Method）", "detail": "论文提出的主要方法，细节见方法部分。"},
-                {"name": "实验验证（Empirical Validation）", "detail": "在多个基准上系统地评估了该方法。"},
-            ],
-            "results": [{"label": "主要结果", "text": nums_text}],
-        }
+        default_labels = ["输入", "输出", "流程/使用方式", "硬件要求", "开源状态"]
+        texts = (["论文所述任务的输入数据。", "论文所述任务的预测或生成结果。", "按论文方法部分描述的步骤运行。"] if method
+                 else ["论文所研究的对象与问题。", "论文使用的数据与基准。", "论文给出的主要结论。"])
+        code = f"代码地址：{urls[0]}" if urls else "论文未给出"
+        contribution = (f"论文《{title}》提出了一种新方法，并通过实验验证了它的有效性。" if method
+                        else f"论文《{title}》系统研究了所述问题，并报告了主要发现。")
+        innovations = ([{"name": "核心方法（Proposed Method）", "detail": "论文提出的主要方法，细节见方法部分。"},
+                        {"name": "实验验证（Empirical Validation）", "detail": "在多个基准上系统地评估了该方法。"}]
+                       if method else [{"name": "主要发现", "detail": "论文的核心发现与分析结论，细节见正文。"}])
+        results = [{"label": "主要结果", "text": nums_text}]
+        if negative:
+            results.append({"label": "负面结果", "text": "论文报告该方法没有超过基线，结果更差或持平。"})
+        if limits:
+            results.append({"label": limits.group(1), "text": "论文承认存在局限，并在正文中讨论。"})
+        hardware = "论文未给出"
     else:
         nums_text = f"Key numbers reported by the paper: {', '.join(numbers)}." if numbers else "The paper gives no numbers."
-        report = {
-            "domain": "Machine Learning",
-            "contribution": f"The paper \"{title}\" proposes a new method and validates it in experiments.",
-            "usage": [
-                {"label": "Input", "text": "The input data of the task the paper studies."},
-                {"label": "Output", "text": "The predictions or generations of that task."},
-                {"label": "Workflow", "text": "Follow the steps described in the method section."},
-                {"label": "Hardware", "text": "not stated in the paper"},
-                {"label": "Availability", "text": f"Code: {urls[0]}" if urls else "not stated in the paper"},
-            ],
-            "innovations": [
-                {"name": "Proposed Method", "detail": "The main method of the paper, detailed in its method section."},
-                {"name": "Empirical Validation", "detail": "A systematic evaluation on several benchmarks."},
-            ],
-            "results": [{"label": "Main results", "text": nums_text}],
-        }
+        default_labels = ["Input", "Output", "Workflow", "Hardware", "Availability"]
+        texts = (["The input data of the task the paper studies.", "The predictions or generations of that task.",
+                  "Follow the steps described in the method section."] if method
+                 else ["What the paper studies.", "The data and benchmarks the paper uses.",
+                       "The main conclusions the paper draws."])
+        code = f"Code: {urls[0]}" if urls else "not stated in the paper"
+        contribution = (f"The paper \"{title}\" proposes a new method and validates it in experiments." if method
+                        else f"The paper \"{title}\" studies its question systematically and reports what it finds.")
+        innovations = ([{"name": "Proposed Method", "detail": "The main method of the paper, detailed in its method section."},
+                        {"name": "Empirical Validation", "detail": "A systematic evaluation on several benchmarks."}]
+                       if method else [{"name": "Main finding", "detail": "The paper's central finding, detailed in its text."}])
+        results = [{"label": "Main results", "text": nums_text}]
+        if negative:
+            results.append({"label": "Negative result", "text": "The paper reports that the method does not beat the baseline."})
+        if limits:
+            results.append({"label": limits.group(1), "text": "The paper admits limitations and discusses them."})
+        hardware = "not stated in the paper"
+    names = default_labels if labels is None else labels[0 if method else 1]
+    usage = [{"label": label, "text": text} for label, text in zip(names, [*texts, hardware, code], strict=False)]
+    report = {"domain": "机器学习 (Machine Learning)" if zh else "Machine Learning", "contribution": contribution,
+              "usage": usage, "innovations": innovations, "results": results}
     return json.dumps(report, ensure_ascii=False)
 
 
