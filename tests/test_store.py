@@ -36,6 +36,7 @@ def _written(failed=False):
 def test_migrations_are_pinned(tmp_path):
     # Migrations are append-only: shipped names never change order or disappear.
     assert [name for name, _ in MIGRATIONS][:1] == ["001_initial"]
+    assert "005_interests" in [name for name, _ in MIGRATIONS]
     db = tmp_path / "pb.db"
     with Store(db) as s:
         assert s.applied_migrations() == [name for name, _ in MIGRATIONS]

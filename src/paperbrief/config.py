@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import platformdirs
@@ -39,6 +40,50 @@ DEFAULT_PRICES: dict[str, tuple[float, float]] = {
     "glm-4-plus": (0.70, 0.70),
     "glm-4-flash": (0.0, 0.0),
 }
+
+
+SortOrder = Literal["listing", "upvotes", "relevance"]
+SORT_ORDERS: tuple[str, ...] = ("listing", "upvotes", "relevance")
+
+
+class Interests(BaseModel):
+    """The reader's interests (`[interests]` in the TOML): what makes a paper relevant.
+
+    `keywords` are phrases in Chinese or English; `authors` are names; `exclude` are phrases
+    that push a paper down; `papers` are arXiv ids and/or paths of a BibTeX file or a Zotero
+    CSV/BibTeX export (the reader's library).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    keywords: list[str] = Field(default_factory=list)
+    authors: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+    papers: list[str] = Field(default_factory=list)
+
+    @field_validator("keywords", "authors", "exclude", "papers", mode="before")
+    @classmethod
+    def _list(cls, value: Any) -> Any:
+        if isinstance(value, str):  # environment variables and single flags: comma-separated
+            value = split_list(value)
+        if isinstance(value, list):
+            return [v.strip() if isinstance(v, str) else v for v in value if not (isinstance(v, str) and not v.strip())]
+        return value
+
+    @property
+    def configured(self) -> bool:
+        """True when any interest is set (ranking by relevance is possible)."""
+        return bool(self.keywords or self.authors or self.exclude or self.papers)
+
+    @property
+    def positive(self) -> bool:
+        """True when something can make a paper relevant (exclusions alone can't)."""
+        return bool(self.keywords or self.authors or self.papers)
+
+
+def split_list(value: str) -> list[str]:
+    """A comma-separated list (ASCII, full-width or ideographic commas, or semicolons), items stripped."""
+    return [part.strip() for part in re.split(r"[,，、;；]", value) if part.strip()]
 
 
 class Settings(BaseModel):
@@ -73,6 +118,11 @@ class Settings(BaseModel):
     jobs: int = Field(4, ge=1, le=64)
     out: Path = Path("reports")
     prices: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
+
+    # interests, ranking and digests
+    interests: Interests = Field(default_factory=Interests)
+    sort: SortOrder = "listing"
+    embedding_model: str | None = None  # served at <openai_base_url>/embeddings; unset: lexical similarity
 
     @field_validator("hf_endpoint", "arxiv_url", "arxiv_export_url", "openai_base_url")
     @classmethod
@@ -159,6 +209,13 @@ ENV_VARS: dict[str, str] = {
     "PAPERBRIEF_LLM_TIMEOUT": "llm_timeout",
     "PAPERBRIEF_JOBS": "jobs",
     "PAPERBRIEF_OUT": "out",
+    "PAPERBRIEF_SORT": "sort",
+    "PAPERBRIEF_EMBEDDING_MODEL": "embedding_model",
+    # `[interests]` keys: comma-separated lists, each replacing the file's list
+    "PAPERBRIEF_INTEREST_KEYWORDS": "interests.keywords",
+    "PAPERBRIEF_INTEREST_AUTHORS": "interests.authors",
+    "PAPERBRIEF_INTEREST_EXCLUDE": "interests.exclude",
+    "PAPERBRIEF_INTEREST_PAPERS": "interests.papers",
 }
 
 
@@ -193,7 +250,45 @@ def _read_toml(path: Path, required: bool) -> dict[str, Any]:
                 )
             merged[name] = (float(pair[0]), float(pair[1]))
         data["prices"] = merged
+    if "interests" in data:
+        interests = data["interests"]
+        if not isinstance(interests, dict):
+            raise ConfigError(f"config file {path}: 'interests' must be a table ([interests] with keywords, authors, "
+                              "exclude, papers)")
+        unknown = sorted(set(interests) - set(Interests.model_fields))
+        if unknown:
+            raise ConfigError(f"unknown key 'interests.{unknown[0]}' in config file {path}; known keys: "
+                              f"{', '.join(Interests.model_fields)}")
+        papers = interests.get("papers")
+        if isinstance(papers, list):  # library files are relative to the config file's folder
+            interests["papers"] = [_relative_to(path.parent, p) if isinstance(p, str) else p for p in papers]
     return data
+
+
+def _relative_to(folder: Path, entry: str) -> str:
+    """A library path relative to `folder` made absolute; arXiv ids and absolute paths as they are."""
+    from paperbrief.interests import looks_like_arxiv_id
+
+    entry = entry.strip()
+    if not entry or looks_like_arxiv_id(entry):
+        return entry
+    p = Path(entry).expanduser()
+    return str(p if p.is_absolute() else folder / p)
+
+
+def _set(values: dict[str, Any], origin: dict[str, str], key: str, value: Any, where: str) -> None:
+    """Set a setting; `interests.keywords`-style keys replace one key of the `[interests]` table."""
+    if "." in key:
+        table, sub = key.split(".", 1)
+        current = values.get(table)
+        merged = dict(current) if isinstance(current, dict) else {}
+        if isinstance(current, BaseModel):
+            merged = current.model_dump()
+        merged[sub] = value
+        values[table] = merged
+    else:
+        values[key] = value
+    origin[key] = where
 
 
 def load_settings(
@@ -221,26 +316,27 @@ def load_settings(
     for var, key in ENV_VARS.items():
         if var in env:
             raw = env[var]
-            if raw == "" and key in ("openai_base_url", "openai_api_key"):
+            if raw == "" and key in ("openai_base_url", "openai_api_key", "embedding_model"):
                 continue  # empty means unset, as the openai SDK treats it
-            values[key] = raw
-            origin[key] = f"environment variable {var}"
+            _set(values, origin, key, raw, f"environment variable {var}")
 
     for key, value in (overrides or {}).items():
         if value is None:
             continue
-        if key not in Settings.model_fields:
+        if key.split(".")[0] not in Settings.model_fields:
             raise ConfigError(f"unknown setting '{key}'")
-        values[key] = value
-        origin[key] = "command-line flag"
+        _set(values, origin, key, value, "command-line flag")
 
     try:
         settings = Settings(**values)
     except ValidationError as e:
         err = e.errors()[0]
-        key = str(err["loc"][0]) if err["loc"] else "?"
-        where = origin.get(key, "default")
-        shown = values.get(key)
+        loc = [str(x) for x in err["loc"] if not isinstance(x, int)]
+        key = ".".join(loc[:2]) if loc[:1] == ["interests"] else (loc[0] if loc else "?")
+        where = origin.get(key) or origin.get(key.split(".")[0], "default")
+        shown = values.get(key.split(".")[0])
+        if key.startswith("interests.") and isinstance(shown, dict):
+            shown = shown.get(key.split(".", 1)[1])
         if key == "openai_api_key":
             shown = "****"
         msg = str(err["msg"]).removeprefix("Value error, ")

@@ -127,6 +127,52 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX papers_by_updated ON papers(updated_at);
         """,
     ),
+    (
+        # Interests (paperbrief.rank): embeddings computed once per text and model, each paper's
+        # relevance to the reader's interests; LLM-written day overviews and digest syntheses
+        # (paid once, reused); and the digests themselves (week and month).
+        "005_interests",
+        """
+        CREATE TABLE embeddings (
+            model       TEXT NOT NULL,
+            text_hash   TEXT NOT NULL,              -- sha256 of the embedded text (title + abstract)
+            arxiv_id    TEXT,                       -- the paper, when the text is one's
+            dim         INTEGER NOT NULL,
+            vector      BLOB NOT NULL,              -- float32, little-endian
+            created_at  REAL NOT NULL,
+            PRIMARY KEY (model, text_hash)
+        );
+        CREATE TABLE relevance (
+            arxiv_id    TEXT NOT NULL,
+            lang        TEXT NOT NULL,              -- relevance counts the report in this language
+            profile     TEXT NOT NULL,              -- fingerprint of the interests it was computed for
+            score       REAL NOT NULL,              -- 0..1
+            matched     TEXT NOT NULL,              -- JSON list: what matched, and where
+            method      TEXT NOT NULL,              -- library similarity: tfidf | bm25 | embedding:<model> | ''
+            computed_at REAL NOT NULL,
+            PRIMARY KEY (arxiv_id, lang)
+        );
+        CREATE TABLE generated (
+            key            TEXT PRIMARY KEY,        -- hash of (kind, subject, lang, model, prompt, inputs)
+            kind           TEXT NOT NULL,           -- overview | digest
+            subject        TEXT NOT NULL,           -- the day (YYYY-MM-DD) or period (2026-W06, 2026-02)
+            lang           TEXT NOT NULL,
+            model          TEXT NOT NULL,
+            prompt_version TEXT NOT NULL,
+            body           TEXT NOT NULL,           -- JSON
+            created_at     REAL NOT NULL
+        );
+        CREATE INDEX generated_by_subject ON generated(kind, subject, lang, created_at);
+        CREATE TABLE digests (
+            period      TEXT NOT NULL,              -- 2026-W06 or 2026-02
+            lang        TEXT NOT NULL,
+            body        TEXT NOT NULL,              -- the digest JSON
+            created_at  REAL NOT NULL,
+            PRIMARY KEY (period, lang)
+        );
+        CREATE INDEX listings_by_paper ON listings(arxiv_id, date);
+        """,
+    ),
 ]
 
 

@@ -1,7 +1,8 @@
 """The OpenAI-compatible chat completions replica: scripted answers, then a default responder.
 
 Routes: `POST /v1/chat/completions` and `POST /chat/completions` (JSON or SSE streaming
-when `stream` is true), `GET /v1/models` and `GET /models`.
+when `stream` is true), `POST /v1/embeddings` and `POST /embeddings`, `GET /v1/models` and
+`GET /models`.
 
     llm = replica.services["llm"]
     llm.script('{"domain": ...}', Answer.http_error(429, retry_after=1), Answer.refuse("No."))
@@ -12,11 +13,18 @@ The default responder builds a schema-valid report deterministically from the
 request: in the language of the system prompt, naming the paper's title (the
 `Title:` line of the paper block), quoting decimal numbers exactly as they occur in
 the paper block, so a run with it passes the grounding check.
+
+Embeddings are deterministic hashed bags of words (`hashed_embedding`): texts that share
+words get similar vectors, with no model weights anywhere. Only `embedding_models` are
+served (another model name gets the 404 real servers give); `embeddings_enabled = False`
+plays an endpoint without the embeddings route.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 import re
 import threading
 import time
@@ -29,6 +37,8 @@ from typing import Any
 from paperbrief.replica.server import Replica, Request, Response
 
 DEFAULT_MODEL = "replica-model"
+EMBEDDING_MODEL = "replica-embed"
+EMBEDDING_DIM = 256
 
 
 @dataclass
@@ -79,6 +89,10 @@ class LLMService:
         self.reject_json_schema = False  # answer 400 to response_format json_schema
         self.reject_json_object = False  # answer 400 to response_format json_object
         self.model = DEFAULT_MODEL
+        self.embedding_models = {EMBEDDING_MODEL}
+        self.embeddings_enabled = True
+        # One entry per embeddings request: {"path": ..., "body": <parsed JSON body>, "at": <monotonic time>}.
+        self.embedding_requests: list[dict[str, Any]] = []
 
     def script(self, *answers: Answer | str) -> None:
         """Queue answers, consumed in order by the next requests; strings are answer contents."""
@@ -115,6 +129,40 @@ class LLMService:
     def models(self, req: Request) -> Response:
         data = {"object": "list", "data": [{"id": self.model, "object": "model", "created": 0, "owned_by": "replica"}]}
         return _json(200, data)
+
+    def embeddings(self, req: Request) -> Response:
+        if not self.embeddings_enabled:
+            return _error(404, f"Unknown request URL: POST {req.path}", "invalid_request_error")
+        try:
+            body = json.loads(req.body or b"{}")
+        except json.JSONDecodeError:
+            return _error(400, "request body is not JSON", "invalid_request_error")
+        if not isinstance(body, dict):
+            return _error(400, "'input' is required", "invalid_request_error", param="input")
+        with self._lock:
+            self.embedding_requests.append({"path": req.path, "body": body, "at": req.at})
+        model = body.get("model")
+        if model not in self.embedding_models:
+            return _error(404, f"The model '{model}' does not exist", "invalid_request_error", param="model")
+        texts = body.get("input")
+        if isinstance(texts, str):
+            texts = [texts]
+        if not isinstance(texts, list) or not texts or not all(isinstance(t, str) for t in texts):
+            return _error(400, "'input' must be a string or a list of strings", "invalid_request_error", param="input")
+        data = [{"object": "embedding", "index": i, "embedding": hashed_embedding(t)} for i, t in enumerate(texts)]
+        tokens = sum(len(_WORD.findall(t)) for t in texts)
+        return _json(200, {"object": "list", "data": data, "model": model,
+                           "usage": {"prompt_tokens": tokens, "total_tokens": tokens}})
+
+    @property
+    def embedded_texts(self) -> list[str]:
+        """Every text sent for embedding, in order."""
+        with self._lock:
+            out: list[str] = []
+            for r in self.embedding_requests:
+                texts = r["body"].get("input")
+                out += [texts] if isinstance(texts, str) else list(texts or [])
+            return out
 
     def chat(self, req: Request) -> Response:
         try:
@@ -164,6 +212,22 @@ class LLMService:
         resp = _json(200, data)
         resp.delay = delay
         return resp
+
+
+_WORD = re.compile(r"[\u4e00-\u9fff]|[^\W_]+")
+_STOP = frozenset("a an and are as at be by for from in is it of on or that the this to we with our via".split())  # noqa: SIM905
+
+
+def hashed_embedding(text: str, dim: int = EMBEDDING_DIM) -> list[float]:
+    """A deterministic unit vector: each lower-cased word (or CJK character) hashed to a signed dimension."""
+    vec = [0.0] * dim
+    for word in _WORD.findall(text.casefold()):
+        if word in _STOP:
+            continue
+        h = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
+        vec[int.from_bytes(h[:4], "little") % dim] += 1.0 if h[4] & 1 else -1.0
+    norm = math.sqrt(sum(v * v for v in vec)) or 1.0
+    return [round(v / norm, 6) for v in vec]
 
 
 def _content(message: dict[str, Any]) -> str:
@@ -332,6 +396,8 @@ def register(replica: Replica) -> LLMService:
     service = LLMService()
     for prefix in ("/v1/chat/completions", "/chat/completions"):
         replica.route("POST", prefix, service.chat)
+    for prefix in ("/v1/embeddings", "/embeddings"):
+        replica.route("POST", prefix, service.embeddings)
     for prefix in ("/v1/models", "/models"):
         replica.route("GET", prefix, service.models)
     return service

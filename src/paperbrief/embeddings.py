@@ -1,0 +1,119 @@
+"""Embeddings from the configured endpoint's `/v1/embeddings`, stored once per text and model.
+
+OpenAI, Ollama, vLLM and llama.cpp all serve the OpenAI embeddings API; the model is
+`embedding_model`. Texts (a paper's title and abstract, a library entry's) are keyed by
+their sha256, so a text is embedded once per model and every later run reads the vector
+from SQLite. Requests go through the writer's shared client (`writer.llm.client_for`) in
+batches, each recorded in `llm_calls` (prompt version `embeddings`) with its tokens.
+An endpoint that doesn't serve embeddings (or the model) raises EmbeddingsUnavailable, and
+the caller falls back to the lexical similarity.
+"""
+
+from __future__ import annotations
+
+import time
+from array import array
+from collections.abc import Sequence
+from typing import Any
+
+from paperbrief.config import Settings
+from paperbrief.models import LLMCall
+from paperbrief.store import Store, content_hash
+
+BATCH = 64
+PROMPT_VERSION = "embeddings"
+
+
+class EmbeddingsUnavailable(Exception):
+    """The endpoint can't give embeddings (no endpoint, no such route or model, unreachable)."""
+
+
+def text_key(text: str) -> str:
+    return content_hash(text)
+
+
+def stored_vectors(store: Store, model: str, keys: Sequence[str]) -> dict[str, list[float]]:
+    """The stored vectors of these text keys for `model` (missing keys are absent)."""
+    found: dict[str, list[float]] = {}
+    unique = list(dict.fromkeys(keys))
+    for i in range(0, len(unique), 500):
+        batch = unique[i : i + 500]
+        rows = store.query(
+            f"SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN ({','.join('?' * len(batch))})",
+            [model, *batch],
+        )
+        for r in rows:
+            vec = array("f")
+            vec.frombytes(r["vector"])
+            found[r["text_hash"]] = vec.tolist()
+    return found
+
+
+def save_vectors(store: Store, model: str, items: Sequence[tuple[str, str | None, Sequence[float]]]) -> None:
+    """Store (text key, arXiv id or None, vector) for `model`."""
+    now = time.time()
+    with store.transaction() as c:
+        c.executemany(
+            "INSERT OR REPLACE INTO embeddings(model, text_hash, arxiv_id, dim, vector, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(model, key, aid, len(vec), array("f", vec).tobytes(), now) for key, aid, vec in items],
+        )
+
+
+def embed(settings: Settings, store: Store, texts: Sequence[str], arxiv_ids: Sequence[str | None] | None = None,
+          *, run_id: int | None = None) -> list[list[float]]:
+    """The embedding of every text, from the store when known, else from the endpoint (then stored)."""
+    model = settings.embedding_model
+    if not model or not settings.llm_configured:
+        raise EmbeddingsUnavailable("no embedding_model or no LLM endpoint configured")
+    ids = list(arxiv_ids) if arxiv_ids is not None else [None] * len(texts)
+    keys = [text_key(t) for t in texts]
+    known = stored_vectors(store, model, keys)
+    todo: dict[str, tuple[str, str | None]] = {}
+    for key, text, aid in zip(keys, texts, ids, strict=True):
+        if key not in known and key not in todo:
+            todo[key] = (text, aid)
+    if todo:
+        pending = list(todo.items())
+        for i in range(0, len(pending), BATCH):
+            batch = pending[i : i + BATCH]
+            vectors = _request(settings, store, [text for _, (text, _) in batch], run_id)
+            save_vectors(store, model, [(key, aid, vec) for (key, (_, aid)), vec in zip(batch, vectors, strict=True)])
+            known.update({key: vec for (key, _), vec in zip(batch, vectors, strict=True)})
+    return [known[k] for k in keys]
+
+
+def _request(settings: Settings, store: Store, texts: list[str], run_id: int | None) -> list[list[float]]:
+    import openai
+
+    from paperbrief.writer.llm import client_for, scrub
+
+    model = settings.embedding_model or ""
+    client = client_for(settings)
+    call = LLMCall(model=model, prompt_version=PROMPT_VERSION)
+    started = time.monotonic()
+    try:
+        resp: Any = client.embeddings.create(model=model, input=texts, encoding_format="float")
+    except openai.APIStatusError as e:
+        call.outcome, call.error = "error", scrub(f"HTTP {e.status_code}: {e.message}", settings)
+        _record(store, run_id, call, started)
+        raise EmbeddingsUnavailable(
+            f"the endpoint {settings.openai_base_url} gave no embeddings for model '{model}' ({call.error})") from None
+    except (openai.APIConnectionError, openai.APITimeoutError) as e:
+        call.outcome, call.error = "error", scrub(f"{type(e).__name__}: {e}", settings)
+        _record(store, run_id, call, started)
+        raise EmbeddingsUnavailable(f"cannot reach {settings.openai_base_url} for embeddings ({call.error})") from None
+    data = sorted(resp.data, key=lambda d: d.index)
+    if len(data) != len(texts) or any(not d.embedding for d in data):
+        call.outcome, call.error = "invalid", f"{len(data)} embeddings for {len(texts)} texts"
+        _record(store, run_id, call, started)
+        raise EmbeddingsUnavailable(f"the endpoint answered {call.error}")
+    usage = getattr(resp, "usage", None)
+    call.tokens_in = int(getattr(usage, "prompt_tokens", 0) or 0)
+    _record(store, run_id, call, started)
+    return [list(map(float, d.embedding)) for d in data]
+
+
+def _record(store: Store, run_id: int | None, call: LLMCall, started: float) -> None:
+    call.latency_s = round(time.monotonic() - started, 3)
+    store.record_calls(run_id, None, [call])
