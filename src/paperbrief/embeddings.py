@@ -61,8 +61,11 @@ def save_vectors(store: Store, model: str, items: Sequence[tuple[str, str | None
 
 
 def embed(settings: Settings, store: Store, texts: Sequence[str], arxiv_ids: Sequence[str | None] | None = None,
-          *, run_id: int | None = None) -> list[list[float]]:
-    """The embedding of every text, from the store when known, else from the endpoint (then stored)."""
+          *, run_id: int | None = None, offline: bool = False) -> list[list[float]]:
+    """The embedding of every text, from the store when known, else from the endpoint (then stored).
+
+    `offline`: from the store only (EmbeddingsUnavailable when one is missing).
+    """
     model = settings.embedding_model
     if not model or not settings.llm_configured:
         raise EmbeddingsUnavailable("no embedding_model or no LLM endpoint configured")
@@ -73,6 +76,8 @@ def embed(settings: Settings, store: Store, texts: Sequence[str], arxiv_ids: Seq
     for key, text, aid in zip(keys, texts, ids, strict=True):
         if key not in known and key not in todo:
             todo[key] = (text, aid)
+    if todo and offline:
+        raise EmbeddingsUnavailable(f"{len(todo)} texts have no stored embedding for '{model}' (no network here)")
     if todo:
         pending = list(todo.items())
         for i in range(0, len(pending), BATCH):

@@ -285,6 +285,13 @@ def read_library_file(path: Path) -> list[LibraryEntry]:
     return entries
 
 
+def check_library_files(papers: Iterable[str]) -> None:
+    """Read every library file of `papers` once, so a bad one stops a run before any work (LibraryError)."""
+    for item in papers:
+        if item.strip() and not looks_like_arxiv_id(item):
+            read_library_file(Path(item.strip()).expanduser())
+
+
 def load_library(papers: Iterable[str], *, lookup: Any = None) -> Library:
     """The library of `interests.papers`: files read, arXiv ids looked up with `lookup(id) -> entry | None`.
 

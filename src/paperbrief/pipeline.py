@@ -27,7 +27,8 @@ from typing import Any
 
 from paperbrief.config import Settings
 from paperbrief.models import DayListing, Document, ListedPaper, WrittenReport
-from paperbrief.render.day import cost_usd, load_day, write_day_files
+from paperbrief.rank import Ranking, order, rank_day
+from paperbrief.render.day import arrange, cost_usd, load_day, write_day_files
 from paperbrief.store import Store, report_key
 
 
@@ -125,11 +126,26 @@ def run_day(
     out: Path | None = None,
     store: Store | None = None,
     rewrite_older_prompts: bool = False,
+    sort: str | None = None,
+    top: int | None = None,
 ) -> RunResult:
-    """Run one day end to end and write its files. Raises RunError when it cannot start."""
+    """Run one day end to end and write its files. Raises RunError when it cannot start.
+
+    `sort` orders the papers (listing, upvotes or relevance; default the `sort` setting); with `top`,
+    only the best `top` papers by that order are written, the rest are listed in the overview.
+    """
+    from paperbrief.interests import LibraryError, check_library_files
+    from paperbrief.rank import NO_INTERESTS
     from paperbrief.writer import prompt_version
 
     reporter = reporter or Reporter()
+    sort = sort or settings.sort
+    if sort == "relevance" and not settings.interests.configured:
+        raise RunError(NO_INTERESTS)
+    try:
+        check_library_files(settings.interests.papers)
+    except LibraryError as e:
+        raise RunError(str(e)) from None
     lang = lang or settings.lang
     out = out or settings.out
     model = settings.model if settings.llm_configured else "extractive"
@@ -172,21 +188,31 @@ def run_day(
             papers = [p for p in papers if p.arxiv_id in wanted]
         if limit is not None:
             papers = papers[:limit]
+        to_write = papers
+        if top is not None or sort == "relevance":
+            ranking = _rank(settings, store, papers, lang, fetcher, reporter)
+            ordered = order(papers, sort, ranking.scores if ranking else None)
+            to_write = ordered[:top] if top is not None else ordered
 
         run_id = store.start_run(date, lang, model, pv)
         started = time.monotonic()
-        reporter.listed(date, len(listing.papers), len(papers))
+        reporter.listed(date, len(listing.papers), len(to_write))
         runner = _DayRunner(settings, store, fetcher, reporter, run_id, lang, model, pv, force, rewrite_older_prompts)
         status = "interrupted"
         try:
-            outcomes = runner.run(papers)
+            outcomes = runner.run(to_write)
             status = "ok" if not any(o.written.failed for o in outcomes) else "partial"
         finally:
             stats = runner.stats(time.monotonic() - started)
+            stats.update(sort=sort, top=top)
             store.finish_run(run_id, status, stats)
         result = RunResult(date=date, run_id=run_id, outcomes=outcomes, stats=stats, warnings=listing.warnings)
+        # relevance again, now that the reports are written (their text counts; embeddings are stored)
+        shown = papers if top is not None else listing.papers  # --ids/--limit alone keep the day's other reports
+        ranking = _rank(settings, store, shown, lang, fetcher, reporter, run_id=run_id, quiet=True)
         day = load_day(store, date, lang)
         if day is not None:
+            arrange(day, shown, sort, top, ranking.scores if ranking else None, ranking.method if ranking else "")
             try:
                 result.md_path, result.json_path = write_day_files(day, out, settings.prices)
             except OSError as e:
@@ -218,6 +244,23 @@ def older_prompt_note(count: int) -> str:
     papers = "1 paper keeps its report" if count == 1 else f"{count} papers keep their reports"
     return (f"{papers} written with an older prompt version (not rewritten, so not paid for again); "
             f"add --rewrite-older-prompts to write them with the current prompt")
+
+
+def _rank(settings: Settings, store: Store, papers: list[ListedPaper], lang: str, fetcher: _LazyFetcher,
+          reporter: Reporter, *, run_id: int | None = None, quiet: bool = False) -> Ranking | None:
+    """The papers' relevance to the reader's interests (None without interests); RunError for a bad library."""
+    from paperbrief.interests import LibraryError
+
+    if not settings.interests.configured:
+        return None
+    try:
+        ranking = rank_day(settings, store, papers, lang, fetcher=fetcher(), run_id=run_id)
+    except LibraryError as e:
+        raise RunError(str(e)) from None
+    if ranking is not None and not quiet:
+        for w in ranking.warnings:
+            reporter.message(w)
+    return ranking
 
 
 def warm_up_llm(settings: Settings) -> None:
@@ -481,15 +524,34 @@ class _DayRunner:
         }
 
 
-def rerender(settings: Settings, date: str, *, lang: str | None = None, out: Path | None = None) -> tuple[Path, Path]:
-    """Rebuild a day's files from the store alone (no network, no LLM); returns their paths."""
+def rerender(settings: Settings, date: str, *, lang: str | None = None, out: Path | None = None,
+             sort: str | None = None, top: int | None = None) -> tuple[Path, Path]:
+    """Rebuild a day's files from the store alone (no network, no LLM); returns their paths.
+
+    The order and --top are the last run's unless given.
+    """
+    from paperbrief.interests import LibraryError
+    from paperbrief.rank import NO_INTERESTS
+
     lang = lang or settings.lang
     if not settings.db_path.exists():
         raise RunError(f"no store at {settings.db_path}; run `paperbrief run --date {date}` first")
     with Store(settings.db_path) as store:
         day = load_day(store, date, lang)
-    if day is None or not day.entries:
-        flag = "" if lang == "zh" else f" --lang {lang}"
-        raise RunError(f"nothing stored for {date} in language {lang}; run `paperbrief run --date {date}{flag}` first")
+        if day is None or not day.entries:
+            flag = "" if lang == "zh" else f" --lang {lang}"
+            raise RunError(f"nothing stored for {date} in language {lang}; run `paperbrief run --date {date}{flag}` first")
+        sort = sort or day.last_run.get("sort") or settings.sort
+        if top is None:
+            top = day.last_run.get("top")
+        if sort == "relevance" and not settings.interests.configured:
+            raise RunError(NO_INTERESTS)
+        listing = store.get_listing(date)
+        papers = listing.papers if listing else [e.paper for e in day.entries]
+        try:
+            ranking = rank_day(settings, store, papers, lang, offline=True)
+        except LibraryError as e:
+            raise RunError(str(e)) from None
+        arrange(day, papers, sort, top, ranking.scores if ranking else None, ranking.method if ranking else "")
     return write_day_files(day, out or settings.out, settings.prices)
 

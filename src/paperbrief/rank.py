@@ -248,12 +248,13 @@ def hf_lookup(settings: Settings, fetcher: Any) -> Callable[[str], LibraryEntry 
 
 
 def rank(settings: Settings, candidates: Sequence[Candidate], *, store: Store | None = None,
-         library: Library | None = None, fetcher: Any = None, run_id: int | None = None) -> Ranking:
+         library: Library | None = None, fetcher: Any = None, run_id: int | None = None,
+         offline: bool = False) -> Ranking:
     """Relevance of every candidate to `settings.interests` (empty Ranking when none are configured).
 
     The library is read from `interests.papers` unless given. Library similarity uses embeddings
-    when `embedding_model` is set and the endpoint serves it (vectors stored in `store`), else TF-IDF.
-    Raises LibraryError for a library file that can't be read.
+    when `embedding_model` is set and the endpoint serves it (vectors stored in `store`), else TF-IDF;
+    `offline` uses stored embeddings only. Raises LibraryError for a library file that can't be read.
     """
     interests = settings.interests
     if not interests.configured:
@@ -268,7 +269,8 @@ def rank(settings: Settings, candidates: Sequence[Candidate], *, store: Store | 
     calibration: Calibration | None = None
     method = ""
     if library.entries and candidates:
-        method, neighbours, calibration, note = _library_neighbours(settings, store, library, candidates, run_id)
+        method, neighbours, calibration, note = _library_neighbours(settings, store, library, candidates, run_id,
+                                                                    offline)
         if note:
             warnings.append(note)
     scores = {c.arxiv_id: ranker.score(c, neighbours.get(c.arxiv_id, ()), calibration, method) for c in candidates}
@@ -276,16 +278,16 @@ def rank(settings: Settings, candidates: Sequence[Candidate], *, store: Store | 
 
 
 def _library_neighbours(settings: Settings, store: Store | None, library: Library, candidates: Sequence[Candidate],
-                        run_id: int | None) -> tuple[str, dict[str, list[Neighbour]], Calibration, str | None]:
+                        run_id: int | None, offline: bool) -> tuple[str, dict[str, list[Neighbour]], Calibration, str | None]:
     note = None
     if settings.embedding_model and store is not None:
         from paperbrief.embeddings import EmbeddingsUnavailable, embed
 
         try:
             lib_vecs = embed(settings, store, [e.text for e in library.entries], [e.arxiv_id for e in library.entries],
-                             run_id=run_id)
+                             run_id=run_id, offline=offline)
             cand_vecs = embed(settings, store, [paper_text(c) for c in candidates], [c.arxiv_id for c in candidates],
-                              run_id=run_id)
+                              run_id=run_id, offline=offline)
         except EmbeddingsUnavailable as e:
             note = f"{e}; using the lexical similarity (TF-IDF) instead"
         else:
@@ -363,3 +365,25 @@ def load_relevance(store: Store, ids: Iterable[str], lang: str, profile: str | N
             out[r["arxiv_id"]] = Relevance(r["score"], [Match.from_json(m) for m in json.loads(r["matched"])],
                                            r["method"])
     return out
+
+
+# --- a day's papers -------------------------------------------------------------------------------
+
+
+def rank_day(settings: Settings, store: Store, papers: Sequence[ListedPaper], lang: str, *, fetcher: Any = None,
+             run_id: int | None = None, offline: bool = False) -> Ranking | None:
+    """Relevance of a day's papers (each with its stored report in `lang`, if any), saved to the store.
+
+    None when no interests are configured. `offline` (render, list): embeddings only from the store,
+    else the lexical similarity; arXiv ids of the library only from the store.
+    """
+    if not settings.interests.configured:
+        return None
+    candidates = []
+    for p in papers:
+        stored = store.latest_report(p.arxiv_id, lang=lang)
+        candidates.append(Candidate.of(p, stored.written.report if stored else None))
+    ranking = rank(settings, candidates, store=store, fetcher=None if offline else fetcher, run_id=run_id,
+                   offline=offline)
+    save_relevance(store, lang, content_hash(settings.interests.model_dump_json(), ranking.method)[:16], ranking.scores)
+    return ranking

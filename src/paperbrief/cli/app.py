@@ -54,6 +54,26 @@ def settings_from(**overrides: Any) -> Settings:
         fail(str(e))
 
 
+SORT_HELP = "Order of the papers: listing (as on Hugging Face), upvotes, or relevance (needs [interests])."
+
+
+def interest_flags(keyword: list[str] | None, author: list[str] | None, exclude: list[str] | None,
+                   papers: list[str] | None) -> dict[str, Any]:
+    """The --keyword/--author/--exclude/--papers flags as setting overrides (each replaces its list)."""
+    from paperbrief.config import split_list
+
+    def items(values: list[str] | None) -> list[str] | None:
+        return None if not values else [x for v in values for x in split_list(v)]
+
+    return {"interests.keywords": items(keyword), "interests.authors": items(author),
+            "interests.exclude": items(exclude), "interests.papers": items(papers)}
+
+
+def check_sort(sort: str | None) -> None:
+    if sort is not None and sort not in ("listing", "upvotes", "relevance"):
+        fail(f"--sort must be listing, upvotes or relevance, not {sort!r}")
+
+
 def ensure_writable(folder: Path, what: str) -> None:
     """Fail before any work when `folder` can't be created or written (not after a paid run)."""
     import tempfile
@@ -71,6 +91,14 @@ def require_usable_llm(settings: Settings) -> None:
     problem = settings.key_problem()
     if problem:
         fail(problem)
+
+
+def require_relevance_interests(settings: Settings) -> None:
+    """Stop before any work when relevance is asked for (sort) but no interests are configured."""
+    if settings.sort == "relevance" and not settings.interests.configured:
+        from paperbrief.rank import NO_INTERESTS
+
+        fail(NO_INTERESTS)
 
 
 def print_json(data: Any) -> None:

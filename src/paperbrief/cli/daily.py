@@ -13,12 +13,16 @@ from paperbrief.cli.app import (
     EXIT_CANNOT_START,
     EXIT_OK,
     EXIT_PAPERS_FAILED,
+    SORT_HELP,
     app,
+    check_sort,
     ensure_writable,
     err_console,
     fail,
+    interest_flags,
     out_console,
     print_json,
+    require_relevance_interests,
     require_usable_llm,
     settings_from,
 )
@@ -56,6 +60,14 @@ def run(
     rewrite_older: bool = typer.Option(False, "--rewrite-older-prompts",
                                        help="Write again the stored reports made with an older prompt version "
                                             "(they are kept otherwise)."),
+    sort: str = typer.Option(None, "--sort", help=SORT_HELP + " Default: the sort setting (listing)."),
+    top: int = typer.Option(None, "--top", help="Write reports only for the N best papers by --sort; the rest are "
+                            "listed in the overview with their one-line abstract (no LLM cost)."),
+    keyword: list[str] = typer.Option(None, "--keyword", "-k", help="An interest keyword (repeat, or comma-separate)."),
+    author: list[str] = typer.Option(None, "--author", help="An author you follow (repeat, or comma-separate)."),
+    exclude: list[str] = typer.Option(None, "--exclude", help="A phrase that pushes a paper down (repeatable)."),
+    papers: list[str] = typer.Option(None, "--papers", help="Your library: arXiv ids, a BibTeX file or a Zotero "
+                                     "CSV/BibTeX export (repeatable)."),
 ) -> None:
     """Write the day's report: list, read, write, check, store, and write <date>.md and <date>.json.
 
@@ -69,7 +81,12 @@ def run(
     _check_lang(lang)
     if limit is not None and limit < 1:
         fail("--limit must be at least 1")
-    settings = settings_from(out=out, lang=lang, jobs=jobs, model=model)
+    if top is not None and top < 1:
+        fail("--top must be at least 1")
+    check_sort(sort)
+    settings = settings_from(out=out, lang=lang, jobs=jobs, model=model, sort=sort,
+                             **interest_flags(keyword, author, exclude, papers))
+    require_relevance_interests(settings)
     require_usable_llm(settings)
     ensure_writable(settings.out, "the output folder (--out)")
     ensure_writable(settings.home, "the data folder (PAPERBRIEF_HOME)")
@@ -83,10 +100,10 @@ def run(
         if sys.stderr.isatty():
             with LiveReporter(err_console, settings) as live:
                 result = run_day(settings, day, force=force, ids=id_list, limit=limit, reporter=live,
-                                 rewrite_older_prompts=rewrite_older)
+                                 rewrite_older_prompts=rewrite_older, top=top)
         else:
             result = run_day(settings, day, force=force, ids=id_list, limit=limit, reporter=LogReporter(),
-                             rewrite_older_prompts=rewrite_older)
+                             rewrite_older_prompts=rewrite_older, top=top)
     except RunError as e:
         fail(str(e))
     except KeyboardInterrupt:
@@ -101,6 +118,8 @@ def render(
     date: str = typer.Option(..., "--date", "-d", help="Day to rebuild (YYYY-MM-DD)."),
     out: Path = typer.Option(None, "--out", "-o", help="Folder for the files (default ./reports)."),
     lang: str = typer.Option(None, "--lang", help=LANG_HELP),
+    sort: str = typer.Option(None, "--sort", help=SORT_HELP + " Default: the last run's."),
+    top: int = typer.Option(None, "--top", help="Blocks only for the N best papers (default: the last run's)."),
 ) -> None:
     """Rebuild <date>.md and <date>.json from the store: no network, no LLM."""
     from paperbrief.pipeline import RunError, rerender
@@ -108,10 +127,15 @@ def render(
     day = _check_date(date)
     assert day is not None  # --date is required
     _check_lang(lang)
+    check_sort(sort)
+    if top is not None and top < 1:
+        fail("--top must be at least 1")
     settings = settings_from(out=out, lang=lang)
+    if sort == "relevance":
+        require_relevance_interests(settings)
     ensure_writable(settings.out, "the output folder (--out)")
     try:
-        md_path, json_path = rerender(settings, day)
+        md_path, json_path = rerender(settings, day, sort=sort, top=top)
     except RunError as e:
         fail(str(e))
     out_console.print(f"wrote {md_path} and {json_path}")

@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
-from paperbrief.cli.app import app, err_console, fail, out_console, print_json, settings_from, warn
-from paperbrief.models import Document
+from paperbrief.cli.app import (
+    SORT_HELP,
+    app,
+    check_sort,
+    err_console,
+    fail,
+    interest_flags,
+    out_console,
+    print_json,
+    require_relevance_interests,
+    settings_from,
+    warn,
+)
+from paperbrief.config import Settings
+from paperbrief.models import Document, ListedPaper
+
+if TYPE_CHECKING:
+    from paperbrief.rank import Relevance
 
 
 @app.command("list")
@@ -16,8 +33,13 @@ def list_papers(
         None, "--date", "-d", help="Day to list: YYYY-MM-DD, today or yesterday. Default: the latest day with papers."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list of papers instead of a table."),
+    sort: str = typer.Option(None, "--sort", help=SORT_HELP + " Default: the sort setting (listing)."),
+    keyword: list[str] = typer.Option(None, "--keyword", "-k", help="An interest keyword (repeat, or comma-separate)."),
+    author: list[str] = typer.Option(None, "--author", help="An author you follow (repeatable)."),
+    exclude: list[str] = typer.Option(None, "--exclude", help="A phrase that pushes a paper down (repeatable)."),
+    papers: list[str] = typer.Option(None, "--papers", help="Your library: arXiv ids or BibTeX/Zotero files."),
 ) -> None:
-    """List a day's Hugging Face Daily Papers in listing order: arXiv id, upvotes, title."""
+    """List a day's Hugging Face Daily Papers: arXiv id, upvotes, relevance (with [interests]), title."""
     from paperbrief.dates import BadDate, parse_day
     from paperbrief.http import Fetcher
     from paperbrief.sources import SourceError, list_day
@@ -28,7 +50,9 @@ def list_papers(
             day = parse_day(date)
         except BadDate as e:
             fail(str(e))
-    settings = settings_from()
+    check_sort(sort)
+    settings = settings_from(sort=sort, **interest_flags(keyword, author, exclude, papers))
+    require_relevance_interests(settings)
     with Fetcher(settings) as fetcher:
         try:
             if day is None:
@@ -44,6 +68,10 @@ def list_papers(
             fail(str(e))
     for warning in listing.warnings:
         warn(warning)
+    scores = _relevance(settings, listing.papers)
+    from paperbrief.rank import order
+
+    ordered = order(listing.papers, settings.sort, scores)
     if not listing.papers:
         from datetime import date as Date
 
@@ -51,10 +79,25 @@ def list_papers(
         why = "weekends are empty on Hugging Face" if weekend else "nothing submitted yet, or a holiday"
         err_console.print(f"no papers listed for {listing.date} ({why})", highlight=False)
     if as_json:
-        print_json([p.model_dump(mode="json") for p in listing.papers])
+        rows = []
+        for p in ordered:
+            row = p.model_dump(mode="json")
+            if scores is not None:
+                r = scores.get(p.arxiv_id)
+                row["relevance"] = r.score if r else 0.0
+                row["matched"] = [m.to_json() for m in r.matched] if r else []
+            rows.append(row)
+        print_json(rows)
         return
     if not listing.papers:
         return
+
+    def rel(arxiv_id: str) -> list[str]:
+        if scores is None:
+            return []
+        r = scores.get(arxiv_id)
+        return [f"{r.score:.2f}" if r else "0.00"]
+
     if sys.stdout.isatty():
         from rich.table import Table
 
@@ -62,14 +105,35 @@ def list_papers(
         table.add_column("#", justify="right", style="dim")
         table.add_column("arXiv id", no_wrap=True)
         table.add_column("▲", justify="right")
+        if scores is not None:
+            table.add_column("relevance", justify="right")
         table.add_column("Title")
-        for i, p in enumerate(listing.papers, 1):
-            table.add_row(str(i), p.arxiv_id, str(p.upvotes), p.title or "(no title)")
+        for i, p in enumerate(ordered, 1):
+            table.add_row(str(i), p.arxiv_id, str(p.upvotes), *rel(p.arxiv_id), p.title or "(no title)")
         out_console.print(table)
     else:
-        for p in listing.papers:
-            sys.stdout.write(f"{p.arxiv_id}\t{p.upvotes}\t{p.title or '(no title)'}\n")
+        for p in ordered:
+            sys.stdout.write("\t".join([p.arxiv_id, str(p.upvotes), *rel(p.arxiv_id), p.title or "(no title)"]) + "\n")
         sys.stdout.flush()
+
+
+def _relevance(settings: Settings, papers: list[ListedPaper]) -> dict[str, Relevance] | None:
+    """Relevance of the listed papers (their stored reports count), or None without interests."""
+    if not settings.interests.configured:
+        return None
+    from paperbrief.interests import LibraryError
+    from paperbrief.rank import rank_day
+    from paperbrief.store import Store
+
+    try:
+        with Store(settings.db_path) as store:
+            ranking = rank_day(settings, store, papers, settings.lang)
+    except LibraryError as e:
+        fail(str(e))
+    assert ranking is not None
+    for w in ranking.warnings:
+        warn(w)
+    return ranking.scores
 
 
 @app.command("read")

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from paperbrief.models import ListedPaper, WrittenReport
 from paperbrief.store import Store
+
+if TYPE_CHECKING:
+    from paperbrief.rank import Relevance
 
 SEPARATOR = "=" * 60
 HF_PAPERS = "https://huggingface.co/papers"
@@ -39,6 +43,12 @@ class Day:
     entries: list[DayEntry] = field(default_factory=list)
     listed: int = 0  # papers in the day's listing; more than len(entries) when only some were run
     run: dict[str, Any] = field(default_factory=dict)  # timings of the run that last touched the day
+    sort: str = "listing"  # the order of the entries: listing | upvotes | relevance
+    top: int | None = None  # with --top: only the best `top` papers have a block, `others` are listed
+    others: list[ListedPaper] = field(default_factory=list)  # listed papers left out by --top, in order
+    relevance: dict[str, Relevance] | None = None  # per arXiv id, when interests are configured
+    relevance_method: str = ""
+    last_run: dict[str, Any] = field(default_factory=dict)  # the stats of that run (its sort and top)
 
     @property
     def source_url(self) -> str:
@@ -71,12 +81,27 @@ def load_day(store: Store, date: str, lang: str) -> Day | None:
     finished = runs[0].finished_at if runs else None
     if finished is not None:
         r = runs[0]
+        day.last_run = r.stats
         day.run = {
             "run_id": r.id,
             "started_at": r.started_at,
             "finished_at": finished,
             "elapsed_s": round(finished - r.started_at, 3),
         }
+    return day
+
+
+def arrange(day: Day, listing: list[ListedPaper], sort: str = "listing", top: int | None = None,
+            relevance: dict[str, Relevance] | None = None, method: str = "") -> Day:
+    """Put the day's entries in the chosen order; with `top`, keep the best `top` and list the rest."""
+    from paperbrief.rank import order
+
+    ordered = order(listing, sort, relevance)
+    chosen = ordered[:top] if top else ordered
+    by_id = {e.paper.arxiv_id: e for e in day.entries}
+    day.entries = [by_id[p.arxiv_id] for p in chosen if p.arxiv_id in by_id]
+    day.others = list(ordered[top:]) if top else []
+    day.sort, day.top, day.relevance, day.relevance_method = sort, top, relevance, method
     return day
 
 
@@ -156,8 +181,19 @@ def day_json(day: Day, prices: dict[str, tuple[float, float]]) -> dict[str, Any]
                 "tokens_in": w.tokens_in,
                 "tokens_out": w.tokens_out,
                 "error": w.error,
+                **_relevance_json(day, e.paper.arxiv_id),
             }
         )
+    extra: dict[str, Any] = {"sort": day.sort}
+    if day.top:
+        extra["top"] = day.top
+        extra["others"] = [
+            {"arxiv_id": p.arxiv_id, "title": p.title, "upvotes": p.upvotes, "abstract": one_line_abstract(p.abstract),
+             "links": paper_links(p), **_relevance_json(day, p.arxiv_id)}
+            for p in day.others
+        ]
+    if day.relevance is not None:
+        extra["relevance_method"] = day.relevance_method
     return {
         "date": day.date,
         "source_url": day.source_url,
@@ -175,8 +211,25 @@ def day_json(day: Day, prices: dict[str, tuple[float, float]]) -> dict[str, Any]
         "cost_usd": cost,
         "timings": day.run,
         "failures": failures,
+        **extra,
         "papers": papers,
     }
+
+
+def _relevance_json(day: Day, arxiv_id: str) -> dict[str, Any]:
+    """`relevance` and `matched` of a paper, present only when interests are configured."""
+    if day.relevance is None:
+        return {}
+    r = day.relevance.get(arxiv_id)
+    return {"relevance": r.score if r else 0.0, "matched": [m.to_json() for m in r.matched] if r else []}
+
+
+def one_line_abstract(abstract: str, limit: int = 200) -> str:
+    """The abstract's first sentence (cut at `limit` characters) on one line."""
+    text = " ".join((abstract or "").split())
+    m = re.match(r"(.+?[.!?。！？])(?:\s|$)", text)
+    first = m.group(1) if m else text
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
 
 
 def write_atomic(path: Path, text: str) -> None:
