@@ -3,8 +3,10 @@
 For every HTML fixture (and the real arXiv page of ../shared when present) this prints
 the estimated tokens of the full text, the tokens of the context built within the
 default budget (PAPERBRIEF_TOKEN_BUDGET minus the prompt) and within a small budget
-(4000 by default), what was dropped, and the share of the full text's numbers (from
-tables and from results/experiments sections) that the context still contains.
+(4000 by default), what was dropped, the share of the full text's numbers (from
+tables and from results/experiments sections) that the context still contains, the
+share of the tables the kept text cites that the context keeps ("cited"), and the
+tokens spent on figure captions ("capt").
 
     python bench/bench_context.py [--budget N] [--small N]
 """
@@ -12,6 +14,7 @@ tables and from results/experiments sections) that the context still contains.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
@@ -21,11 +24,24 @@ from paperbrief.checks import PaperNumbers, normalise_latex, numbers_in
 from paperbrief.config import Settings
 from paperbrief.models import Document
 from paperbrief.readers.html import parse_html
-from paperbrief.writer.context import build_context, section_kind
+from paperbrief.writer.context import build_context, cited_labels, label_of, section_kind
 from paperbrief.writer.prompts import overhead_tokens
 from paperbrief.writer.tokens import estimate_tokens
 
-REAL_PAGE = Path(__file__).resolve().parents[2] / "shared" / "data" / "arxiv-html" / "2501.11120v1.html"
+
+def _real_page() -> Path | None:
+    """$PAPERBRIEF_REAL_PAGE, else shared/data/arxiv-html/2501.11120v1.html in the first folder above that has it."""
+    env = os.environ.get("PAPERBRIEF_REAL_PAGE")
+    if env:
+        return Path(env) if Path(env).is_file() else None
+    for folder in Path(__file__).resolve().parents:
+        candidate = folder / "shared" / "data" / "arxiv-html" / "2501.11120v1.html"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+REAL_PAGE = _real_page()
 RESULTS = re.compile(r"experiment|result|evaluat|benchmark|comparison|ablation", re.I)
 
 
@@ -41,7 +57,7 @@ def documents() -> list[tuple[str, Document]]:
                 docs.append((arxiv_id, parse_html(path.read_bytes(), arxiv_id=arxiv_id)))
     except FileNotFoundError:
         print("(no HTML fixtures found)", file=sys.stderr)
-    if REAL_PAGE.exists():
+    if REAL_PAGE is not None:
         docs.append(("2501.11120v1*", parse_html(REAL_PAGE.read_bytes(), arxiv_id="2501.11120v1")))
     return docs
 
@@ -54,7 +70,7 @@ def result_numbers(doc: Document, main_only: bool = False) -> set[tuple]:
     if main_only:
         from paperbrief.writer.context import _parts
 
-        texts = [p.text for p in _parts(doc, ()) if p.kind == "tables"]
+        texts = [p.text for p in _parts(doc, ()) if p.kind == "table" and p.main]
     else:
         texts = [t.caption + "\n" + t.markdown for t in doc.tables]
     inside = False
@@ -73,6 +89,23 @@ def kept(numbers: set[tuple], context: str) -> float:
     return sum(1 for v, c in numbers if index.has(v, c)) / len(numbers)
 
 
+_OWN_LABEL = re.compile(r"^(?:\[|- )(?:Table|Tab\.|表|Figure|Fig\.|图)\s*[A-Z]?\d+", re.M)
+
+
+def cited_tables_kept(doc: Document, context: str) -> tuple[int, int]:
+    """(kept, cited): the paper's tables that the context's own text cites, and how many of them it holds."""
+    labels = {label_of(t.caption): t for t in doc.tables if label_of(t.caption)}
+    cited = {lab for lab in cited_labels(_OWN_LABEL.sub("", context)) if lab in labels}
+    kept = sum(1 for lab in cited if f"[{labels[lab].caption.strip()}]" in context)
+    return kept, len(cited)
+
+
+def caption_tokens(context: str) -> int:
+    """Estimated tokens of the figure captions the context holds."""
+    block = context.split("## Figure captions", 1)
+    return estimate_tokens(block[1].split("\n## ", 1)[0]) if len(block) == 2 else 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budget", type=int, default=Settings().token_budget, help="context budget (default: the setting)")
@@ -85,7 +118,7 @@ def main() -> None:
           f"prompt around it ~{overhead_tokens(args.lang)} tokens")
     header = f"{'paper':<16}{'chars':>9}{'full tok':>10}{'chars/tok':>10}{'numbers':>9}{'main':>6}"
     for b in (args.budget, args.small):
-        header += f" | {'ctx@' + str(b):>10}{'kept':>6}{'main':>6}{'ms':>7}  dropped"
+        header += f" | {'ctx@' + str(b):>10}{'kept':>6}{'main':>6}{'cited':>7}{'capt':>6}{'ms':>7}  dropped"
     print(header)
     for name, doc in docs:
         full = doc.full_text()
@@ -97,10 +130,14 @@ def main() -> None:
             ctx = build_context(doc, budget)
             ms = (time.perf_counter() - t0) * 1000
             dropped = ",".join(ctx.dropped) + ("+trimmed" if ctx.trimmed else "") or "-"
-            line += f" | {ctx.tokens:>10}{kept(numbers, ctx.text):>6.0%}{kept(main, ctx.text):>6.0%}{ms:>7.1f}  {dropped}"
+            k, c = cited_tables_kept(doc, ctx.text)
+            cited = f"{k}/{c}" if c else "-"
+            line += (f" | {ctx.tokens:>10}{kept(numbers, ctx.text):>6.0%}{kept(main, ctx.text):>6.0%}{cited:>7}"
+                     f"{caption_tokens(ctx.text):>6}{ms:>7.1f}  {dropped}")
         print(line)
-    print("numbers: distinct numbers of all tables and results sections; main: without the tables only the "
-          "appendix cites; kept: share of them the context still contains")
+    print("numbers: distinct numbers of all tables and results sections; main: without the tables the main text "
+          "does not cite; kept: share of them the context still contains; cited: tables the context's own text "
+          "cites that it also holds; capt: tokens of figure captions in the context")
     if any(n.endswith("*") for n, _ in docs):
         print("* the real arXiv page from ../shared (not in the repository)")
 

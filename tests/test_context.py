@@ -22,7 +22,7 @@ DOC = Document(
     sections=[
         Section(heading="1 Introduction", text=words(400, "intro")),
         Section(heading="2 Related Work", text=words(300, "related")),
-        Section(heading="3 Method", text=words(800, "method")),
+        Section(heading="3 Method", text="Figure 1 shows the method. " + words(800, "method")),
         Section(heading="3.1 Details", level=2, text=words(50, "detail")),
         Section(heading="4 Experiments", text="Table 1 shows the results. " + words(300, "exp")),
         Section(heading="5 Conclusion", text=words(40, "concl")),
@@ -103,7 +103,8 @@ def test_drop_order_references_appendix_related_figures():
 
     size: dict[str, int] = {}
     for p in _parts(DOC, ()):
-        size[p.kind] = size.get(p.kind, 0) + p.tokens + 1
+        key = p.label or p.kind
+        size[key] = size.get(key, 0) + p.tokens + 1
     full = build_context(DOC, 100_000).full_tokens
     assert full == sum(size.values())
     budget = full - size["refs"]
@@ -112,14 +113,59 @@ def test_drop_order_references_appendix_related_figures():
     assert "thanks" not in ctx.text and "appx1" in ctx.text  # acknowledgements go with the references
     assert drop_order(budget - 1) == ["refs", "appendix"]
     ctx = build_context(DOC, budget - 1)
-    assert "Table 2: Hyperparameters" not in ctx.text  # cited only by the appendix
-    assert "Table 1: Main results" in ctx.text and "related1" in ctx.text and not ctx.trimmed
+    assert "Table 2: Hyperparameters" in ctx.text  # it still fits, though its citing text is gone
     budget -= size["appendix"]
-    assert drop_order(budget - 1) == ["refs", "appendix", "related"]
+    assert drop_order(budget - 1) == ["refs", "appendix", "uncited"]
+    ctx = build_context(DOC, budget - 1)
+    assert "Table 2: Hyperparameters" not in ctx.text  # cited only by the dropped appendix
+    assert "Table 1: Main results" in ctx.text and "related1" in ctx.text and not ctx.trimmed
+    budget -= size["T2"]
+    assert drop_order(budget - 1) == ["refs", "appendix", "uncited", "related"]
     budget -= size["related"]
-    assert drop_order(budget - 1) == ["refs", "appendix", "related", "figures"]
-    assert not build_context(DOC, budget - size["figures"]).trimmed
-    assert build_context(DOC, budget - size["figures"] - 1).trimmed
+    assert drop_order(budget - 1) == ["refs", "appendix", "uncited", "related", "figures"]
+    ctx = build_context(DOC, budget - size["F1"] - size["figures_head"])
+    assert not ctx.trimmed and "Figure 1:" not in ctx.text and "## Figure captions" not in ctx.text
+    assert build_context(DOC, budget - size["F1"] - size["figures_head"] - 1).trimmed
+
+
+def test_cited_appendix_table_is_kept_ahead_of_uncited_material():
+    """Appendix prose says where the details are; that table stays, uncited examples and captions go first."""
+    doc = DOC.model_copy(update={
+        "sections": [*DOC.sections[:7],
+                     Section(heading="A Training details", appendix=True,
+                             text="Model versions and hyperparameters are in Table 12. " + words(150, "setup")),
+                     Section(heading="B Examples", appendix=True, text=words(300, "example"))],
+        "tables": [*DOC.tables[:1],
+                   Table(caption="Table 12: Model versions", markdown="| model | gpt-4o-2024-05-13 |\n|---|---|\n| lr | 2e-5 |"),
+                   Table(caption="Table 13: Example answers", markdown="| q | a |\n|---|---|\n" + "| why | " + words(200, "ans") + " |")],
+        "figures": [Figure(caption="Figure 1: " + words(30, "fig")),
+                    Figure(caption="Figure 7: " + words(400, "uncitedfig"))],
+    })
+    from paperbrief.writer.context import _parts
+
+    size: dict[str, int] = {}
+    for p in _parts(doc, ()):
+        size[p.label or p.kind] = size.get(p.label or p.kind, 0) + p.tokens + 1
+    full = build_context(doc, 100_000)
+    assert full.dropped == [] and "Table 13" in full.text
+    budget = full.full_tokens - size["refs"] - size["F7"] - size["T13"]
+    ctx = build_context(doc, budget)
+    assert ctx.dropped == ["refs", "uncited"] and not ctx.trimmed
+    assert "Table 13: Example answers" not in ctx.text and "Figure 7:" not in ctx.text  # cited by nothing
+    assert "Table 12: Model versions" in ctx.text and "gpt-4o-2024-05-13" in ctx.text  # the appendix cites it
+    assert "example9" in ctx.text and "Figure 1:" in ctx.text
+    tight = build_context(doc, budget - 1)
+    assert tight.dropped == ["refs", "uncited", "appendix"] and not tight.trimmed
+    assert "Model versions and hyperparameters are in Table 12." in tight.text and "Table 12: Model versions" in tight.text
+    assert "example9" not in tight.text
+
+
+def test_citations_and_labels():
+    from paperbrief.writer.context import cited_labels, label_of
+
+    assert label_of("Table 12: Model versions") == "T12" and label_of("Fig. 3. Overview") == "F3"
+    assert label_of("图 2：流程") == "F2" and label_of("Tab. A1 Hyperparameters") == "TA1" and label_of("Overview") == ""
+    assert cited_labels("see Tables 2 and 4, Figs. 1-3, Figure~5 and 表 6") == {"T2", "T4", "F1", "F3", "F5", "T6"}
 
 
 def test_tight_budget_trims_longest_sections_and_keeps_results_tables():
