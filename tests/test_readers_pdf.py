@@ -156,3 +156,39 @@ def test_syllable_breaks_are_joined_and_compounds_keep_their_hyphen(arxiv_id):
     joined, compounds = BREAKS[arxiv_id]
     for word in joined + compounds:
         assert word in full, word
+
+
+def test_table_rows_stay_rows_with_their_caption_above_or_below():
+    doc = parse_pdf((DATA / "tables-and-footnotes.pdf").read_bytes())
+    assert [(t.caption, t.markdown) for t in doc.tables] == [
+        ("Table 1: Accuracy on the held-out split.",
+         "| Model | Accuracy | F1 |\n|---|---|---|\n| Baseline net | 71.25 | 0.64 |\n| Our model | 78.50 | 0.71 |"),
+        ("Table 2: Training cost per model.",
+         "| Model | GPU hours | Cost |\n|---|---|---|\n| Baseline net | 120 | 310 |\n| Our model | 96 | 248 |"),
+    ]
+    experiments = next(s.text for s in doc.sections if s.heading == "Experiments")
+    assert "71.25" not in experiments and "GPU hours" not in experiments  # the cells left the running text
+    # the sentence the tables interrupted goes on in the same paragraph
+    assert "the cost. Our model is more accurate and cheaper" in experiments
+
+
+def test_footnote_markers_leave_words_and_exponents_stay_exponents():
+    doc = parse_pdf((DATA / "tables-and-footnotes.pdf").read_bytes())
+    intro = next(s.text for s in doc.sections if s.heading == "Introduction")
+    assert "This matters in most cases. It also matters for grids of any size." in intro
+    assert doc.footnotes == ["The other cases are rare.", "We use grids of 64^3 and 32^3 cells."]
+
+
+@pytest.mark.parametrize(("arxiv_id", "caption", "row"), [
+    ("2602.05293", "Table 1: Reconstruction quality and speed on Toys4K.", "| Fast-SAM3D (ours) | 92.59 | 0.552 | 0.0209 | 2.67 |"),
+    ("2602.05293", "Table 2: Latency in seconds of each stage", "| Total | 462 | 230 | 50% |"),
+    ("2601.22027", "Table 1: Consistent success over three attempts in percent by task type.", "| Qwen3-32B | 48.2 | 27.5 | 21.3 |"),
+])
+def test_fixture_tables_have_their_rows(arxiv_id, caption, row):
+    if arxiv_id not in PDF_IDS:
+        pytest.skip(f"{arxiv_id} PDF fixture not built")
+    doc = parse_pdf(pdf_bytes(arxiv_id), arxiv_id=arxiv_id)
+    [table] = [t for t in doc.tables if t.caption.startswith(caption)]
+    assert row in table.markdown.splitlines()
+    text = doc.full_text()
+    assert "grid1" not in text and "sunroof1" not in text  # footnote markers glued to words

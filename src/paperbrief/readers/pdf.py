@@ -100,12 +100,52 @@ def _font(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, bool]:
     return size, bold
 
 
+def _origin_y(textpage: pdfium.PdfTextPage, index: int) -> float:
+    x, y = ctypes.c_double(), ctypes.c_double()
+    pdfium_c.FPDFText_GetCharOrigin(textpage.raw, index, ctypes.byref(x), ctypes.byref(y))
+    return y.value
+
+
+_MARK_CHARS = "*†‡§¶"
+
+
+def _superscripts(textpage: pdfium.PdfTextPage, line: str, first: int) -> tuple[str, bool]:
+    """The line with raised small digits (and *†‡§¶) after a word made plain, and whether it ended
+    with one: a footnote marker glued to a word or a sentence end ("cases.¹") is dropped, an
+    exponent after a digit ("64³") becomes "64^3". A marker that starts the line (a footnote's
+    own) is kept."""
+    out: list[str] = []
+    prev_size = prev_y = 0.0
+    for k, ch in enumerate(line):
+        index = first + k
+        if k and (ch.isdigit() or ch in _MARK_CHARS) and not line[k - 1].isspace():
+            size = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, index))
+            y = _origin_y(textpage, index)
+            if prev_size and size < 0.85 * prev_size and y > prev_y + 0.2 * prev_size:
+                base = out[-1] if out and not out[-1].startswith("\x00") else ""
+                if base[-1:].isdigit() and ch.isdigit():
+                    out.append("\x00^" + ch)  # an exponent; later digits of the same run follow it
+                elif out and out[-1].startswith("\x00^") and ch.isdigit():
+                    out.append(ch)
+                else:
+                    out.append("\x00")  # a footnote marker: dropped
+                continue
+        if not ch.isspace():
+            prev_size = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, index))
+            prev_y = _origin_y(textpage, index)
+        out.append(ch)
+    raised_end = bool(out) and (out[-1].startswith("\x00") or (out[-1].isdigit() and len(out) > 1
+                                                                and out[-2].startswith("\x00^")))
+    return "".join(out).replace("\x00", ""), raised_end
+
+
 def _page_lines(page: pdfium.PdfPage, number: int) -> list[_Line]:
     textpage = page.get_textpage()
     height = float(page.get_height())
     text = textpage.get_text_range()
     lines: list[_Line] = []
     pos = 0
+    split_after_raised = False
     for raw_line in re.split(r"\r\n|\n|\r", text):
         start = pos
         pos += len(raw_line) + (2 if text[pos + len(raw_line) : pos + len(raw_line) + 2] == "\r\n" else 1)
@@ -118,11 +158,21 @@ def _page_lines(page: pdfium.PdfPage, number: int) -> list[_Line]:
             left, _bottom, _right, top = textpage.get_charbox(first)
             last_top = textpage.get_charbox(last)[3]
             size, bold = _font(textpage, first)
+            plain, raised_end = stripped, False
+            if re.search(r"\S[\d*†‡§¶]", stripped):
+                plain, raised_end = _superscripts(textpage, stripped, first)
         except Exception:  # pdfium can refuse odd generated characters; keep the text
-            left, top, last_top, size, bold = 0.0, 0.0, 0.0, 0.0, False
-        lines.append(
-            _Line(fix_accents(stripped), number, left, top, round(size, 1), bold, first, textpage, last_top, height, stripped)
-        )
+            left, top, last_top, size, bold, plain, raised_end = 0.0, 0.0, 0.0, 0.0, False, stripped, False
+        prev = lines[-1] if lines else None
+        if prev is not None and split_after_raised and left > prev.x and abs(top - prev.top) < max(size, 1.0):
+            # the rest of a line that pdfium split after a raised footnote marker or exponent
+            space = "" if re.match(r"[.,;:)\]]", plain) else " "
+            prev.text += space + fix_accents(plain)
+            prev.last_top = last_top
+        else:
+            lines.append(_Line(fix_accents(plain), number, left, top, round(size, 1), bold, first, textpage,
+                               last_top, height, stripped))
+        split_after_raised = raised_end
     return lines
 
 
@@ -326,8 +376,8 @@ def _paragraphs(lines: list[_Line]) -> str:
             same_flow = ln.page == prev.page and abs(ln.x - prev.x) < 150
             gap = prev.last_top - ln.top if same_flow else 0.0
             ended = prev.text.rstrip().endswith((".", "!", "?", ":"))
-            if same_flow and gap > 2.0 * max(ln.size, 1.0):
-                new = True
+            if same_flow and gap > 2.0 * max(ln.size, 1.0) and (ended or not text[:1].islower()):
+                new = True  # (a sentence a table or figure interrupted goes on in the same paragraph)
             elif ended and same_flow and ln.x > prev.x + 6 and not paras[-1][0].startswith("- "):
                 new = True  # indented first line of a paragraph
         if new:
@@ -343,6 +393,56 @@ def _paragraphs(lines: list[_Line]) -> str:
         else:
             out.append(joined)
     return "\n\n".join(out)
+
+
+_NUMBER_CELL = re.compile(r"^[-+−±]?\d[\d.,]*\s?(?:%|×|x|s|ms|[KMB])?$")
+
+
+def _is_row(line: _Line, *, gaps_only: bool = False) -> bool:
+    """A line that reads as a table row: short cells the type separates by wide gaps, or mostly numbers."""
+    if line.text.rstrip().endswith(".") and len(line.text) > 60:
+        return False
+    cells = _gap_split(line)
+    if len(cells) >= 2 and all(len(c.split()) <= 6 for c in cells):
+        return True
+    if gaps_only:
+        return False
+    tokens = line.text.split()
+    numbers = sum(1 for t in tokens if _NUMBER_CELL.match(t))
+    return numbers >= 2 and numbers >= 0.4 * len(tokens)
+
+
+def _near(upper: _Line, lower: _Line, lines: float) -> bool:
+    """`lower` follows `upper` on the same page within `lines` line heights (PDF y grows upwards)."""
+    return upper.page == lower.page and 0 < upper.top - lower.top <= lines * max(lower.size, 6.0)
+
+
+def _next_row(prev: _Line, line: _Line, first: bool) -> bool:
+    """`line` is the next row of the table whose caption (first row) or last row is `prev`."""
+    return _near(prev, line, 2.6 if first else 1.8) and _is_row(line)
+
+
+def _rows_above(body: list[_Line], caption: _Line) -> list[_Line]:
+    """The rows right above a table caption (a caption set below its table), top to bottom."""
+    rows: list[_Line] = []
+    anchor = caption
+    for ln in reversed(body):
+        if not _near(ln, anchor, 1.8 if rows else 2.6) or not _is_row(ln, gaps_only=True):
+            break
+        rows.append(ln)
+        anchor = ln
+    return rows[::-1] if len(rows) >= 2 else []
+
+
+def _table_markdown(rows: list[_Line]) -> str:
+    """A Markdown table of the rows split into cells at wide gaps; plain lines when a row has no gaps."""
+    cells = [[clean(c) for c in _gap_split(ln) if clean(c)] for ln in rows]
+    if any(len(c) < 2 for c in cells):
+        return "\n".join(ln.text for ln in rows)
+    width = max(len(c) for c in cells)
+    cells = [c + [""] * (width - len(c)) for c in cells]
+    lines = ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in cells]
+    return "\n".join([lines[0], "|" + "---|" * width, *lines[1:]])
 
 
 def parse_pdf(data: bytes, *, arxiv_id: str | None = None) -> Document:
@@ -406,6 +506,8 @@ def _build(pages: list[list[_Line]], meta_title: str, arxiv_id: str | None) -> D
     appendix = False
     caption: list[str] | None = None
     caption_kind = ""
+    caption_start: _Line | None = None
+    caption_end: _Line | None = None
     footnotes: list[list[str]] = []
     footnote_page = -1
 
@@ -418,12 +520,33 @@ def _build(pages: list[list[_Line]], meta_title: str, arxiv_id: str | None) -> D
             sections.append(Section(heading="", level=1, text=_fix_hyphens(_paragraphs(body), hyphenated, words)))
         body = []
 
-    def end_caption() -> None:
-        nonlocal caption
+    table_rows: list[_Line] = []  # the rows of the table whose caption was just read
+    row_table: Table | None = None
+    row_anchor: _Line | None = None  # the caption's or the last row's line
+
+    def end_caption(last: _Line | None = None) -> None:
+        nonlocal caption, row_table, row_anchor
         if caption:
             text = clean(_fix_hyphens(_dehyphenate(caption), hyphenated, words))
-            (tables.append(Table(caption=text)) if caption_kind == "Table" else figures.append(Figure(caption=text)))
+            if caption_kind == "Table":
+                tables.append(Table(caption=text))
+                if caption_start is not None:
+                    above = _rows_above(body, caption_start)
+                    if above:  # a caption set below its table
+                        del body[-len(above):]
+                        tables[-1].markdown = _table_markdown(above)
+                    else:
+                        row_table, row_anchor = tables[-1], last
+            else:
+                figures.append(Figure(caption=text))
         caption = None
+
+    def end_rows() -> None:
+        nonlocal row_table, row_anchor
+        if row_table is not None and table_rows:
+            row_table.markdown = _table_markdown(table_rows)
+        table_rows.clear()
+        row_table = row_anchor = None
 
     title_ids = {id(ln) for ln in title_lines}
     for ln in lines:
@@ -432,10 +555,19 @@ def _build(pages: list[list[_Line]], meta_title: str, arxiv_id: str | None) -> D
         inline_abstract = re.match(r"^Abstract\s*[-—.:]\s*(\S.*)$", ln.text)
         head = None if inline_abstract else _heading(ln, body_size, state)
         if caption is not None:
-            if head is None and not _CAPTION.match(ln.text) and len(caption) < 8 and not caption[-1].rstrip().endswith("."):
+            if (head is None and not _CAPTION.match(ln.text) and len(caption) < 8
+                    and not caption[-1].rstrip().endswith(".") and not _is_row(ln)):
                 caption.append(ln.text)
+                caption_end = ln
                 continue
-            end_caption()
+            end_caption(caption_end)
+        if row_table is not None:
+            if (head is None and row_anchor is not None and not _CAPTION.match(ln.text)
+                    and _next_row(row_anchor, ln, first=not table_rows)):
+                table_rows.append(ln)
+                row_anchor = ln
+                continue
+            end_rows()
         if inline_abstract:
             flush()
             current, mode = None, "abstract"
@@ -480,12 +612,14 @@ def _build(pages: list[list[_Line]], meta_title: str, arxiv_id: str | None) -> D
         m = _CAPTION.match(ln.text)
         if m:
             caption = [ln.text]
+            caption_start = caption_end = ln
             caption_kind = "Table" if m.group("kind") == "Table" else "Figure"
             if ln.text.rstrip().endswith(".") and len(ln.text) < 60:
-                end_caption()
+                end_caption(ln)
             continue
         body.append(ln)
-    end_caption()
+    end_caption(caption_end)
+    end_rows()
     flush()
 
     abstract = clean(_fix_hyphens(_dehyphenate([ln.text for ln in abstract_lines]), hyphenated, words))
