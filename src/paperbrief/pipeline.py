@@ -128,11 +128,13 @@ def run_day(
     rewrite_older_prompts: bool = False,
     sort: str | None = None,
     top: int | None = None,
+    overview: bool = True,
 ) -> RunResult:
     """Run one day end to end and write its files. Raises RunError when it cannot start.
 
     `sort` orders the papers (listing, upvotes or relevance; default the `sort` setting); with `top`,
     only the best `top` papers by that order are written, the rest are listed in the overview.
+    `overview=False` leaves out the day's overview (the bare seed shape).
     """
     from paperbrief.interests import LibraryError, check_library_files
     from paperbrief.rank import NO_INTERESTS
@@ -213,6 +215,14 @@ def run_day(
         day = load_day(store, date, lang)
         if day is not None:
             arrange(day, shown, sort, top, ranking.scores if ranking else None, ranking.method if ranking else "")
+            if overview:
+                from paperbrief.overview import day_overview
+
+                day.overview = day_overview(settings, store, day, use_llm=settings.llm_configured and
+                                            runner.endpoint_error is None, force=force, run_id=run_id)
+                if day.overview.error:
+                    reporter.message(f"the day's overview could not be written by the LLM ({day.overview.error}); "
+                                     "the file has the statistical overview")
             try:
                 result.md_path, result.json_path = write_day_files(day, out, settings.prices)
             except OSError as e:
@@ -525,7 +535,7 @@ class _DayRunner:
 
 
 def rerender(settings: Settings, date: str, *, lang: str | None = None, out: Path | None = None,
-             sort: str | None = None, top: int | None = None) -> tuple[Path, Path]:
+             sort: str | None = None, top: int | None = None, overview: bool = True) -> tuple[Path, Path]:
     """Rebuild a day's files from the store alone (no network, no LLM); returns their paths.
 
     The order and --top are the last run's unless given.
@@ -553,5 +563,9 @@ def rerender(settings: Settings, date: str, *, lang: str | None = None, out: Pat
         except LibraryError as e:
             raise RunError(str(e)) from None
         arrange(day, papers, sort, top, ranking.scores if ranking else None, ranking.method if ranking else "")
+        if overview:
+            from paperbrief.overview import day_overview
+
+            day.overview = day_overview(settings, store, day, use_llm=False)  # the stored one, else statistics
     return write_day_files(day, out or settings.out, settings.prices)
 

@@ -68,6 +68,8 @@ def run(
     exclude: list[str] = typer.Option(None, "--exclude", help="A phrase that pushes a paper down (repeatable)."),
     papers: list[str] = typer.Option(None, "--papers", help="Your library: arXiv ids, a BibTeX file or a Zotero "
                                      "CSV/BibTeX export (repeatable)."),
+    no_overview: bool = typer.Option(False, "--no-overview", help="No overview and index before the papers "
+                                     "(the bare report shape)."),
 ) -> None:
     """Write the day's report: list, read, write, check, store, and write <date>.md and <date>.json.
 
@@ -100,10 +102,10 @@ def run(
         if sys.stderr.isatty():
             with LiveReporter(err_console, settings) as live:
                 result = run_day(settings, day, force=force, ids=id_list, limit=limit, reporter=live,
-                                 rewrite_older_prompts=rewrite_older, top=top)
+                                 rewrite_older_prompts=rewrite_older, top=top, overview=not no_overview)
         else:
             result = run_day(settings, day, force=force, ids=id_list, limit=limit, reporter=LogReporter(),
-                             rewrite_older_prompts=rewrite_older, top=top)
+                             rewrite_older_prompts=rewrite_older, top=top, overview=not no_overview)
     except RunError as e:
         fail(str(e))
     except KeyboardInterrupt:
@@ -120,6 +122,7 @@ def render(
     lang: str = typer.Option(None, "--lang", help=LANG_HELP),
     sort: str = typer.Option(None, "--sort", help=SORT_HELP + " Default: the last run's."),
     top: int = typer.Option(None, "--top", help="Blocks only for the N best papers (default: the last run's)."),
+    no_overview: bool = typer.Option(False, "--no-overview", help="No overview and index before the papers."),
 ) -> None:
     """Rebuild <date>.md and <date>.json from the store: no network, no LLM."""
     from paperbrief.pipeline import RunError, rerender
@@ -135,7 +138,7 @@ def render(
         require_relevance_interests(settings)
     ensure_writable(settings.out, "the output folder (--out)")
     try:
-        md_path, json_path = rerender(settings, day, sort=sort, top=top)
+        md_path, json_path = rerender(settings, day, sort=sort, top=top, overview=not no_overview)
     except RunError as e:
         fail(str(e))
     out_console.print(f"wrote {md_path} and {json_path}")

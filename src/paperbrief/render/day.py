@@ -20,6 +20,7 @@ from paperbrief.store import Store
 
 if TYPE_CHECKING:
     from paperbrief.rank import Relevance
+    from paperbrief.synthesis import Synthesis
 
 SEPARATOR = "=" * 60
 HF_PAPERS = "https://huggingface.co/papers"
@@ -49,6 +50,7 @@ class Day:
     relevance: dict[str, Relevance] | None = None  # per arXiv id, when interests are configured
     relevance_method: str = ""
     last_run: dict[str, Any] = field(default_factory=dict)  # the stats of that run (its sort and top)
+    overview: Synthesis | None = None  # the "今日速览 / Today" part; None gives the bare seed shape
 
     @property
     def source_url(self) -> str:
@@ -119,8 +121,12 @@ def day_markdown(day: Day) -> str:
         "# Hugging Face Daily Papers Report\n"
         f"**Date**: {day.date}\n"
         f"**Source URL**: {day.source_url}\n\n"
-        f"{SEPARATOR}\n\n"
     ]
+    if day.overview is not None:
+        from paperbrief.render.overview import overview_markdown
+
+        parts.append(overview_markdown(day, day.overview) + "\n\n")
+    parts.append(f"{SEPARATOR}\n\n")
     for e in day.entries:
         block = paper_markdown(e.paper.title, e.paper.arxiv_id, source_label(e, day.lang), e.written, lang=day.lang)
         parts.append(block.rstrip("\n") + f"\n\n\n{SEPARATOR}\n\n")
@@ -194,6 +200,8 @@ def day_json(day: Day, prices: dict[str, tuple[float, float]]) -> dict[str, Any]
         ]
     if day.relevance is not None:
         extra["relevance_method"] = day.relevance_method
+    if day.overview is not None:
+        extra["overview"] = day.overview.to_json()
     return {
         "date": day.date,
         "source_url": day.source_url,

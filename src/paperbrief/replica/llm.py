@@ -9,7 +9,9 @@ when `stream` is true), `POST /v1/embeddings` and `POST /embeddings`, `GET /v1/m
     ... after the scripted answers the default responder writes a valid report ...
     assert llm.calls_for("2602.05293") == 1
 
-The default responder builds a schema-valid report deterministically from the
+A request with a `<papers>` block (the day's overview, a digest's themes) gets claims
+that group the papers by field, cite their ids and quote one of their numbers
+(`default_synthesis`). The default responder builds a schema-valid report deterministically from the
 request: in the language of the system prompt, naming the paper's title (the
 `Title:` line of the paper block), quoting decimal numbers exactly as they occur in
 the paper block, so a run with it passes the grounding check.
@@ -185,7 +187,7 @@ class LLMService:
             return resp
         content = answer.content
         if content is None and answer.refusal is None:
-            content = default_report(body)
+            content = default_synthesis(body) if _papers_block(body) else default_report(body)
         model = body.get("model") or self.model
         prompt_tokens = sum(_estimate(_content(m)) + 4 for m in body["messages"])
         completion_tokens = _estimate((content or "") + (answer.refusal or ""))
@@ -389,6 +391,62 @@ def default_report(body: dict[str, Any]) -> str:
     report = {"domain": "机器学习 (Machine Learning)" if zh else "Machine Learning", "contribution": contribution,
               "usage": usage, "innovations": innovations, "results": results}
     return json.dumps(report, ensure_ascii=False)
+
+
+# -- cross-paper texts: the day's overview ("sentences") and a digest's themes ("themes") ----------
+
+_ENTRY_HEAD = re.compile(r"^\[(\d{4}\.\d{4,5})\]\s*(.*)$")
+_DECIMAL = re.compile(r"(?<![\w.])\d+\.\d+(?:\s?(?:%|×|倍|x\b))?")
+
+
+def _papers_block(body: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
+    """The papers of a `<papers>` block: (arXiv id, title, detail lines), in order."""
+    for m in body.get("messages", []):
+        if m.get("role") != "user":
+            continue
+        match = re.search(r"<papers>\n(.*?)</papers>", _content(m), re.S)
+        if not match:
+            continue
+        entries: list[tuple[str, str, list[str]]] = []
+        for line in match.group(1).splitlines():
+            head = _ENTRY_HEAD.match(line.strip())
+            if head:
+                entries.append((head.group(1), head.group(2), []))
+            elif line.strip() and entries:
+                entries[-1][2].append(line.strip())
+        return entries
+    return []
+
+
+def default_synthesis(body: dict[str, Any]) -> str:
+    """Claims over the papers of the request, each citing its papers and quoting one of their decimal numbers.
+
+    Papers are grouped by their first detail line (the field); "themes" (a digest) gets up to 6
+    groups with a title, "sentences" (a day's overview) up to 4 sentences.
+    """
+    system = next((_content(m) for m in body.get("messages", []) if m.get("role") == "system"), "")
+    zh = len(_CJK.findall(system)) > 20
+    themes = '"themes"' in system
+    groups: dict[str, list[tuple[str, str, list[str]]]] = {}
+    for entry in _papers_block(body):
+        field_line = entry[2][0] if entry[2] else ""
+        name = re.split(r"[:：]", field_line, maxsplit=1)[-1].strip()
+        name = re.split(r"\s+[-–—]\s+|[（(/]", name, maxsplit=1)[0].strip() or ("其他" if zh else "Other")
+        groups.setdefault(name, []).append(entry)
+    items = []
+    for name, entries in sorted(groups.items(), key=lambda kv: -len(kv[1]))[: 6 if themes else 4]:
+        ids = [e[0] for e in entries[:3]]
+        number = next((m.group(0) for e in entries[:3] for m in _DECIMAL.finditer(" ".join(e[2]))), None)
+        titles = "、".join(f"《{e[1]}》" for e in entries[:2]) if zh else " and ".join(f"“{e[1]}”" for e in entries[:2])
+        if zh:
+            text = f"{name}方向的论文包括{titles}" + (f"，其中报告的数字有 {number}。" if number else "。")
+        else:
+            text = f"{name}: papers such as {titles}" + (f"; one reports {number}." if number else ".")
+        item: dict[str, Any] = {"text": text, "papers": ids}
+        if themes:
+            item["title"] = name
+        items.append(item)
+    return json.dumps({"themes" if themes else "sentences": items}, ensure_ascii=False)
 
 
 def register(replica: Replica) -> LLMService:

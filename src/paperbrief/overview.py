@@ -1,0 +1,222 @@
+"""The day's overview ("今日速览 / Today"): an LLM paragraph of the day's themes, or a statistical one.
+
+With an LLM endpoint, the run asks for 3–6 sentences over the day's reports, every sentence
+citing the arXiv ids it rests on (checked: only papers of that day) and every number checked
+against the cited reports and abstracts (`synthesis.check_claims`). The paragraph is stored
+under the day's inputs (each paper's report), so a rerun or `render` reuses it and never
+pays twice; `--force` asks again. Without an LLM (or when it fails) the overview is plain
+statistics: how many papers, the fields and their counts, the most upvoted, and with
+interests the most relevant.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from paperbrief.config import Settings
+from paperbrief.search import top_domain
+from paperbrief.store import Store, content_hash
+from paperbrief.synthesis import (
+    Claim,
+    Synthesis,
+    SynthesisFailed,
+    SynthesisFailedWithCalls,
+    ask,
+    check_claims,
+    generated_key,
+    load_generated,
+    paper_block,
+    save_generated,
+)
+
+if TYPE_CHECKING:
+    from paperbrief.render.day import Day
+
+OVERVIEW_VERSION = "overview-1"
+MAX_PAPERS = 60  # papers given to the LLM (by the day's order); a day rarely has more
+FIELDS_SHOWN = 6
+
+SCHEMA = {
+    "type": "object",
+    "required": ["sentences"],
+    "properties": {
+        "sentences": {
+            "type": "array", "minItems": 1, "maxItems": 8,
+            "items": {"type": "object", "required": ["text", "papers"],
+                      "properties": {"text": {"type": "string"},
+                                     "papers": {"type": "array", "items": {"type": "string"}}}},
+        }
+    },
+}
+
+SYSTEM = {
+    "zh": (
+        "你是一名研究简报编辑。下面是某一天 Hugging Face Daily Papers 上论文的报告摘要。请写一段“今日速览”："
+        "3 到 6 句话，概括当天最主要的研究主题与趋势，而不是逐篇罗列。每句话都必须在 papers 字段中列出它所依据的论文 "
+        "arXiv id（只能使用下面列出的 id）。只能使用所引论文报告中出现过的数字，不要编造或换算数字。"
+        "只输出一个 JSON 对象，形如 {\"sentences\": [{\"text\": \"……\", \"papers\": [\"2602.05293\"]}]}，"
+        "text 用简体中文撰写，不要在 text 中写 arXiv id。"
+    ),
+    "en": (
+        "You are the editor of a research briefing. Below are short reports of the papers listed on one day of "
+        "Hugging Face Daily Papers. Write the day's overview: 3 to 6 sentences on the day's main research themes and "
+        "trends, not a list of papers. Every sentence must list in `papers` the arXiv ids it rests on (only ids listed "
+        "below). Use only numbers that appear in the reports of the papers you cite; never invent or convert numbers. "
+        "Answer with one JSON object only, shaped {\"sentences\": [{\"text\": \"...\", \"papers\": [\"2602.05293\"]}]}, "
+        "text in English, without arXiv ids inside the text."
+    ),
+}
+LABELS = {
+    "zh": {"date": "日期", "field": "领域", "contribution": "贡献", "results": "结果", "abstract": "摘要"},
+    "en": {"date": "Date", "field": "Field", "contribution": "Contribution", "results": "Results",
+           "abstract": "Abstract"},
+}
+
+
+def _inputs(day: Day) -> list[str]:
+    """What the LLM overview is written from: each shown paper's report (or abstract), in order."""
+    parts = [OVERVIEW_VERSION]
+    for e in day.entries[:MAX_PAPERS]:
+        body = e.written.report.model_dump_json() if e.written.report else e.paper.abstract
+        parts.append(f"{e.paper.arxiv_id}:{content_hash(e.paper.title, body)[:16]}")
+    return parts
+
+
+def _texts(day: Day) -> dict[str, str]:
+    """What each paper of the day may be quoted from: its report and abstract (others: the abstract)."""
+    from paperbrief.checks import report_texts
+
+    texts = {p.arxiv_id: f"{p.title}\n{p.abstract}" for p in day.others}
+    for e in day.entries:
+        report = "\n".join(t for _, t in report_texts(e.written.report)) if e.written.report else ""
+        texts[e.paper.arxiv_id] = f"{e.paper.title}\n{e.paper.abstract}\n{report}"
+    return texts
+
+
+def stored_overview(store: Store, day: Day) -> Synthesis | None:
+    """The LLM overview stored for exactly these reports, if any (no LLM call)."""
+    return load_generated(store, generated_key("overview", day.date, day.lang, _inputs(day)))
+
+
+def day_overview(settings: Settings, store: Store, day: Day, *, use_llm: bool, force: bool = False,
+                 run_id: int | None = None) -> Synthesis:
+    """The day's overview: stored LLM one, a new LLM one (when `use_llm`), else the statistical one."""
+    written = [e for e in day.entries if e.written.report is not None]
+    key = generated_key("overview", day.date, day.lang, _inputs(day))
+    if not force:
+        stored = load_generated(store, key)
+        if stored is not None:
+            return stored
+    if not use_llm or not written:
+        return statistical_overview(day)
+    lang = day.lang if day.lang in SYSTEM else "zh"
+    L = LABELS[lang]
+    block = paper_block(
+        (e.paper.arxiv_id, e.paper.title,
+         [f"{L['field']}: {e.written.report.domain}", f"{L['contribution']}: {e.written.report.contribution}",
+          f"{L['results']}: " + " ".join(f"{r.label}: {r.text}" for r in e.written.report.results[:3])]
+         if e.written.report else [f"{L['abstract']}: {e.paper.abstract[:600]}"])
+        for e in day.entries[:MAX_PAPERS]
+    )
+    messages = [{"role": "system", "content": SYSTEM[lang]},
+                {"role": "user", "content": f"{L['date']}: {day.date}\n\n{block}"}]
+    from paperbrief.render.day import cost_usd
+
+    try:
+        claims, calls = ask(settings, messages, name="day_overview", schema=SCHEMA, version=OVERVIEW_VERSION,
+                            key="sentences", lang=lang)
+    except SynthesisFailed as e:
+        failed_calls = e.calls if isinstance(e, SynthesisFailedWithCalls) else []
+        store.record_calls(run_id, None, failed_calls,
+                           cost_of=lambda c: cost_usd(settings.prices, c.model, c.tokens_in, c.tokens_out))
+        fallback = statistical_overview(day)
+        fallback.error = str(e)
+        return fallback
+    store.record_calls(run_id, None, calls,
+                       cost_of=lambda c: cost_usd(settings.prices, c.model, c.tokens_in, c.tokens_out))
+    checked, ungrounded, flags = check_claims(claims, _texts(day))
+    synthesis = Synthesis(kind="llm", claims=checked, ungrounded_numbers=ungrounded, flags=flags,
+                          model=settings.model, prompt_version=OVERVIEW_VERSION,
+                          tokens_in=sum(c.tokens_in for c in calls), tokens_out=sum(c.tokens_out for c in calls))
+    save_generated(store, key, "overview", day.date, day.lang, synthesis)
+    return synthesis
+
+
+# --- statistics ------------------------------------------------------------------------------
+
+STAT = {
+    "zh": {
+        "count": "今日共 {total} 篇论文，{written} 篇有报告{failed}{others}。",
+        "failed": "，{n} 篇未能生成报告",
+        "others": "，另有 {n} 篇只列出摘要",
+        "fields": "领域分布：{items}。",
+        "field_item": "{name} {n} 篇",
+        "sep": "、",
+        "top": "点赞最多的是{items}。",
+        "top_item": "《{title}》（{n} 赞）",
+        "and": "和",
+        "relevant": "与你的兴趣最相关的是{items}。",
+        "relevant_item": "《{title}》（相关度 {score:.2f}，匹配：{why}）",
+        "other": "其他",
+    },
+    "en": {
+        "count": "{total} papers today, {written} with a report{failed}{others}.",
+        "failed": ", {n} failed",
+        "others": ", {n} listed with their abstract only",
+        "fields": "Fields: {items}.",
+        "field_item": "{name} {n}",
+        "sep": ", ",
+        "top": "Most upvoted: {items}.",
+        "top_item": "“{title}” ({n} upvotes)",
+        "and": " and ",
+        "relevant": "Closest to your interests: {items}.",
+        "relevant_item": "“{title}” (relevance {score:.2f}, matched {why})",
+        "other": "Other",
+    },
+}
+
+
+def _join(items: list[str], sep: str, last: str) -> str:
+    return items[0] if len(items) == 1 else sep.join(items[:-1]) + last + items[-1]
+
+
+def statistical_overview(day: Day) -> Synthesis:
+    """Counts, fields, the most upvoted and (with interests) the most relevant papers of the day."""
+    lang = day.lang if day.lang in STAT else "zh"
+    t = STAT[lang]
+    entries = day.entries
+    written = [e for e in entries if e.written.report is not None]
+    failed = len(entries) - len(written)
+    total = len(entries) + len(day.others)
+    claims = [Claim(t["count"].format(
+        total=total, written=len(written), failed=t["failed"].format(n=failed) if failed else "",
+        others=t["others"].format(n=len(day.others)) if day.others else ""))]
+    fields: Counter[str] = Counter()
+    for e in written:
+        assert e.written.report is not None
+        fields[top_domain(e.written.report.domain) or t["other"]] += 1
+    if fields:
+        ranked = sorted(fields.items(), key=lambda kv: (-kv[1], kv[0]))
+        shown = ranked[:FIELDS_SHOWN]
+        rest = sum(n for _, n in ranked[FIELDS_SHOWN:])
+        items = [t["field_item"].format(name=name, n=n) for name, n in shown]
+        if rest:
+            items.append(t["field_item"].format(name=t["other"], n=rest))
+        claims.append(Claim(t["fields"].format(items=t["sep"].join(items))))
+    papers = [e.paper for e in entries] + list(day.others)
+    top = sorted(papers, key=lambda p: -p.upvotes)[:3]
+    if top and top[0].upvotes > 0:
+        items = [t["top_item"].format(title=p.title, n=p.upvotes) for p in top]
+        claims.append(Claim(t["top"].format(items=_join(items, t["sep"], t["and"])), [p.arxiv_id for p in top]))
+    if day.relevance:
+        scored = [(p, day.relevance[p.arxiv_id]) for p in papers if p.arxiv_id in day.relevance]
+        best = sorted((x for x in scored if x[1].score > 0), key=lambda x: -x[1].score)[:3]
+        if best:
+            items = [t["relevant_item"].format(title=p.title, score=r.score,
+                                               why=t["sep"].join(dict.fromkeys(m.value for m in r.matched
+                                                                               if m.kind != "exclude")) or "—")
+                     for p, r in best]
+            claims.append(Claim(t["relevant"].format(items=_join(items, t["sep"], t["and"])),
+                                [p.arxiv_id for p, _ in best]))
+    return Synthesis(kind="statistical", claims=claims)
