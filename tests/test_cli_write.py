@@ -81,8 +81,8 @@ def test_failed_paper_exits_1_with_the_reason(page, llm_env):
     llm_env.script(Answer.refuse("I can't help with that."))
     result = runner.invoke(app, ["write", str(page)])
     assert result.exit_code == 1
-    assert "LLM refused: I can't help with that." in result.stderr
-    assert "> ⚠ 未能生成本文报告：大模型拒绝作答（LLM refused" in result.stdout
+    assert "the model refused to answer (I can't help with that.)" in result.stderr
+    assert "> ⚠ 未能生成本文报告：大模型拒绝作答（I can't help with that.）" in result.stdout
 
 
 def test_bad_input_is_one_line(tmp_path):

@@ -18,9 +18,9 @@ from paperbrief.http import (
     Fetcher,
     FetchError,
     NotFound,
-    retry_after_seconds,
 )
 from paperbrief.replica import Fault, Replica, Response
+from paperbrief.retry import retry_after_seconds
 
 PDF_BODY = b"%PDF-1.5\n" + b"x" * 2000 + b"\n%%EOF\n"
 PAGE = "<!DOCTYPE html><html><body><article class='ltx_document'>τ² ≥ 95%</article></body></html>"

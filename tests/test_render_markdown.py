@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from paperbrief.models import Innovation, LabeledText, Report, WrittenReport
+from paperbrief.models import Failure, Innovation, LabeledText, Report, WrittenReport
 from paperbrief.render.markdown import mark_numbers, paper_body_markdown, paper_markdown
 
 REPORT = Report(
@@ -66,10 +66,23 @@ def test_extract_note_comes_first():
 
 
 def test_failed_paper_block():
-    written = WrittenReport(error="LLM answered in English, not Chinese")
+    written = WrittenReport(failure=Failure(kind="wrong_language", detail="answered in English, not Chinese"))
     assert paper_body_markdown(written, "zh") == (
-        "> ⚠ 未能生成本文报告：大模型没有用要求的语言作答（LLM answered in English, not Chinese）\n")
-    assert paper_body_markdown(written, "en") == "> ⚠ No report for this paper: LLM answered in English, not Chinese\n"
+        "> ⚠ 未能生成本文报告：大模型没有用要求的语言作答（answered in English, not Chinese）\n")
+    assert paper_body_markdown(written, "en") == (
+        "> ⚠ No report for this paper: the model did not answer in the requested language "
+        "(answered in English, not Chinese)\n")
+
+
+def test_reports_stored_before_the_typed_outcome_read_as_typed():
+    old = {"arxiv_id": "2602.05293", "title": "T", "source": "ArXiv Abs", "lang": "zh", "report": None,
+           "flags": ["read_fallback"], "error": "LLM request timed out: no answer within 180 s (2 tries)"}
+    w = WrittenReport.model_validate(old)
+    assert w.failure == Failure(kind="timeout", detail="LLM request timed out: no answer within 180 s (2 tries)")
+    assert w.provenance == "listing_fallback" and w.source == "ArXiv Abs" and w.flags == []
+    unread = WrittenReport.model_validate({"source": "ArXiv Abs", "flags": ["unread"],
+                                          "error": "could not read the paper: HTTP 500"})
+    assert unread.failure.kind == "unread" and unread.provenance == "export_abstract"
 
 
 def test_paper_block_header():
@@ -98,10 +111,10 @@ def test_failure_reason_leads_in_chinese_for_chinese_reports():
     from paperbrief.models import WrittenReport
     from paperbrief.render.markdown import paper_body_markdown
 
-    w = WrittenReport(lang="zh", error="LLM request timed out: no answer within 180 s (2 tries)")
-    assert paper_body_markdown(w, "zh").strip() == (
-        "> ⚠ 未能生成本文报告：大模型请求超时（LLM request timed out: no answer within 180 s (2 tries)）")
-    w_en = WrittenReport(lang="en", error="LLM request timed out: no answer within 180 s (2 tries)")
+    timeout = Failure(kind="timeout", detail="no answer within 180 s (2 tries)")
+    w = WrittenReport(lang="zh", failure=timeout)
+    assert paper_body_markdown(w, "zh").strip() == "> ⚠ 未能生成本文报告：大模型请求超时（no answer within 180 s (2 tries)）"
+    w_en = WrittenReport(lang="en", failure=timeout)
     assert "大模型" not in paper_body_markdown(w_en, "en")
 
 

@@ -376,7 +376,7 @@ def test_arxiv_down_then_back_rereads_the_papers(replica_env, tmp_path):
     """A run while arXiv fails writes from the HF abstracts, says so, stops asking arXiv after a few
     papers, and the next run (arXiv back) reads the full text instead of reusing the fallback."""
     from paperbrief.config import load_settings
-    from paperbrief.pipeline import ARXIV_DOWN_AFTER, READ_FALLBACK, run_day
+    from paperbrief.pipeline import ARXIV_DOWN_AFTER, run_day
     from paperbrief.replica import Fault
 
     ids = fixtures.html_fixture_ids()
@@ -389,7 +389,7 @@ def test_arxiv_down_then_back_rereads_the_papers(replica_env, tmp_path):
     down = run_day(settings, DATE, ids=ids, reporter=LogReporter(stream))
     log = stream.getvalue()
     assert not down.failed
-    assert all(o.written.source == "ArXiv Abs" and READ_FALLBACK in o.written.flags for o in down.outcomes)
+    assert all(o.written.source == "ArXiv Abs" and o.written.provenance == "listing_fallback" for o in down.outcomes)
     assert "written from the Hugging Face abstract" in log and "not asking it again" in log
     arxiv_requests = sum(replica_env.count(p) for p in ("/html/", "/pdf/", "/api/query"))
     assert arxiv_requests == 3 * ARXIV_DOWN_AFTER, "after the limit no paper asks arXiv again"
@@ -399,7 +399,7 @@ def test_arxiv_down_then_back_rereads_the_papers(replica_env, tmp_path):
     back = run_day(settings, DATE, ids=ids)
     assert not any(o.reused for o in back.outcomes)
     assert {o.written.source for o in back.outcomes} == {"HTML"}
-    assert not any(READ_FALLBACK in o.written.flags for o in back.outcomes)
+    assert {o.written.provenance for o in back.outcomes} == {"arxiv_html"}
     third = run_day(settings, DATE, ids=ids)
     assert all(o.reused for o in third.outcomes)
 

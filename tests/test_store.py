@@ -7,6 +7,7 @@ import pytest
 from paperbrief.models import (
     DayListing,
     Document,
+    Failure,
     Innovation,
     LabeledText,
     ListedPaper,
@@ -29,13 +30,13 @@ def _written(failed=False):
         usage=[LabeledText(label="输入", text="单张图像")],
         innovations=[Innovation(name="缓存（Caching）", detail="……")],
         results=[LabeledText(label="加速", text="2.67 倍")])
-    return WrittenReport(arxiv_id="2602.05293", title="Fast-SAM3D", source="HTML", lang="zh", model="m",
-                         prompt_version="p1", report=report, error="boom" if failed else None)
+    return WrittenReport(arxiv_id="2602.05293", provenance="arxiv_html", lang="zh", model="m", prompt_version="p1",
+                         report=report, failure=Failure(kind="writer_crashed", detail="boom") if failed else None)
 
 
 def test_migrations_are_pinned(tmp_path):
     # Migrations are append-only: shipped names never change order or disappear.
-    assert [name for name, _ in MIGRATIONS][:1] == ["001_initial"]
+    assert [name for name, _ in MIGRATIONS][:3] == ["001_initial", "002_search", "003_outcome"]
     assert "005_interests" in [name for name, _ in MIGRATIONS]
     db = tmp_path / "pb.db"
     with Store(db) as s:
@@ -87,7 +88,9 @@ def test_failed_reports_are_not_reused(tmp_path):
     with Store(tmp_path / "pb.db") as s:
         s.save_report("k", "d", _written(failed=True))
         assert s.get_report("k") is None
-        assert s.get_report("k", include_failed=True).written.error == "boom"
+        assert s.get_report("k", include_failed=True).written.failure == Failure(kind="writer_crashed", detail="boom")
+        row = s.query("SELECT failure_kind, failure_detail, provenance FROM reports WHERE key = 'k'")[0]
+        assert tuple(row) == ("writer_crashed", "boom", "arxiv_html")
         s.save_report("k", "d", _written())
         got = s.get_report("k")
         assert got.written.report.results[0].text == "2.67 倍"
@@ -111,3 +114,48 @@ def test_a_failed_transaction_leaves_nothing(tmp_path):
             c.execute("INSERT INTO days VALUES ('2026-02-08', 0, 0)")
             c.execute("INSERT INTO days VALUES ('2026-02-08', 0, 0)")
         assert s.days() == []
+
+
+def test_003_outcome_fills_the_columns_of_reports_stored_before(tmp_path):
+    """A store from before the typed outcome: English error sentences and pipeline flags become
+    failure kinds and provenance columns, and the bodies are rewritten in today's shape."""
+    import json
+    import time
+
+    from paperbrief.store import _split_sql
+
+    db = tmp_path / "old.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
+    for name, sql in MIGRATIONS[:2]:
+        for statement in _split_sql(sql):
+            conn.execute(statement)
+        conn.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, time.time()))
+    old = {
+        "timeout": {"arxiv_id": "2602.00001", "title": "A", "source": "HTML", "lang": "zh", "report": None,
+                    "flags": [], "error": "LLM request timed out: no answer within 180 s (2 tries)"},
+        "unread": {"arxiv_id": "2602.00002", "title": "B", "source": "ArXiv Abs", "lang": "zh", "report": None,
+                   "flags": ["unread"], "error": "could not read the paper: HTTP 503"},
+        "fallback": {"arxiv_id": "2602.00003", "title": "C", "source": "ArXiv Abs", "lang": "zh",
+                     "report": json.loads(_written().model_dump_json())["report"],
+                     "flags": ["read_fallback", "empty:usage"], "error": None},
+        "auth": {"arxiv_id": "2602.00004", "title": "D", "source": "PDF", "lang": "en", "report": None, "flags": [],
+                 "error": "LLM endpoint refused the request: HTTP 401: bad key"},
+    }
+    for key, body in old.items():
+        conn.execute("INSERT INTO reports(key, arxiv_id, doc_hash, lang, model, prompt_version, writer, failed, "
+                     "error, body, created_at) VALUES (?, ?, 'd', ?, 'm', 'p', 'llm', ?, ?, ?, 0)",
+                     (key, body["arxiv_id"], body["lang"], int(body["report"] is None), body["error"],
+                      json.dumps(body)))
+    conn.commit()
+    conn.close()
+    with Store(db) as s:
+        rows = {r["key"]: (r["failure_kind"], r["provenance"]) for r in
+                s.query("SELECT key, failure_kind, provenance FROM reports")}
+        assert rows == {"timeout": ("timeout", "arxiv_html"), "unread": ("unread", "export_abstract"),
+                        "fallback": (None, "listing_fallback"), "auth": ("endpoint_auth", "arxiv_pdf")}
+        fallback = s.get_report("fallback").written
+        assert fallback.flags == ["empty:usage"] and fallback.report is not None
+        body = json.loads(s.query("SELECT body FROM reports WHERE key = 'unread'")[0]["body"])
+        assert body["failure"] == {"kind": "unread", "detail": "could not read the paper: HTTP 503"}
+        assert "error" not in body and "source" not in body

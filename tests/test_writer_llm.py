@@ -8,8 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from paperbrief.checks import check_report
 from paperbrief.config import Settings
-from paperbrief.models import Document, Section, Table
+from paperbrief.models import Document, Failure, Section, Table
 from paperbrief.replica import Replica
 from paperbrief.replica.llm import Answer, default_report
 from paperbrief.writer import prompt_version, write_report
@@ -139,8 +140,8 @@ def test_missing_field_twice_fails_with_reason(llm_replica, llm, stream):
     llm.script(json.dumps(missing, ensure_ascii=False), json.dumps(missing, ensure_ascii=False))
     written = write_report(make_doc(), settings_for(llm_replica), stream=stream)
     assert written.report is None and written.failed
-    assert written.error.startswith("LLM answer invalid twice") and "innovations" in written.error
-    assert "\n" not in written.error and len(bodies(llm)) == 2
+    assert written.failure.kind == "invalid_answer" and "innovations" in written.failure.detail
+    assert "\n" not in written.failure.detail and len(bodies(llm)) == 2
 
 
 def test_429_then_success_honours_retry_after(llm_replica, llm, stream):
@@ -155,14 +156,15 @@ def test_429_then_success_honours_retry_after(llm_replica, llm, stream):
 def test_5xx_persistently_fails_after_retries(llm_replica, llm, stream):
     llm.script(*[Answer.http_error(503, "overloaded", retry_after=0)] * 3)
     written = write_report(make_doc(), settings_for(llm_replica, llm_retries=2), stream=stream)
-    assert written.failed and "HTTP 503" in written.error and "3 times" in written.error
+    assert written.failure.kind == "endpoint_error"
+    assert "HTTP 503" in written.failure.detail and "3 times" in written.failure.detail
     assert len(llm.requests) == 3
 
 
 def test_timeout_fails(llm_replica, llm, stream):
     llm.script(Answer.slow(2.0))
     written = write_report(make_doc(), settings_for(llm_replica, llm_timeout=0.5, llm_retries=0), stream=stream)
-    assert written.failed and "timed out" in written.error
+    assert written.failed and written.failure.kind == "timeout" and "within 0.5 s" in written.failure.detail
     assert written.calls[0].outcome == "timeout"
 
 
@@ -175,33 +177,33 @@ def test_timeout_is_retried_once(llm_replica, llm, stream):
 def test_refusal_field(llm_replica, llm, stream):
     llm.script(Answer.refuse("I'm sorry, I cannot assist with that request."))
     written = write_report(make_doc(), settings_for(llm_replica), stream=stream)
-    assert written.failed and written.error.startswith("LLM refused") and "cannot assist" in written.error
+    assert written.failed and written.failure.kind == "refused" and "cannot assist" in written.failure.detail
     assert written.calls[-1].outcome == "refused" and len(llm.requests) == 1
 
 
 def test_refusal_in_text(llm_replica, llm, stream):
     llm.script("抱歉，我无法完成这个请求。")
     written = write_report(make_doc(), settings_for(llm_replica), stream=stream)
-    assert written.failed and written.error.startswith("LLM refused")
+    assert written.failed and written.failure.kind == "refused" and "无法完成" in written.failure.detail
 
 
 def test_empty_answer(llm_replica, llm, stream):
     llm.script("   ")
     written = write_report(make_doc(), settings_for(llm_replica), stream=stream)
-    assert written.failed and "empty answer" in written.error and written.calls[-1].outcome == "empty"
+    assert written.failed and written.failure.kind == "empty_answer" and written.calls[-1].outcome == "empty"
 
 
 def test_english_answer_when_chinese_was_asked(llm_replica, llm, stream):
     llm.script(valid("en"))
     written = write_report(make_doc(), settings_for(llm_replica), lang="zh", stream=stream)
-    assert written.failed and written.error == "LLM answered in English, not Chinese"
+    assert written.failure == Failure(kind="wrong_language", detail="answered in English, not Chinese")
     assert written.calls[-1].outcome == "wrong_language"
 
 
 def test_chinese_answer_when_english_was_asked(llm_replica, llm, stream):
     llm.script(valid("zh"))
     written = write_report(make_doc(), settings_for(llm_replica), lang="en", stream=stream)
-    assert written.failed and written.error == "LLM answered in Chinese, not English"
+    assert written.failure == Failure(kind="wrong_language", detail="answered in Chinese, not English")
 
 
 def test_json_schema_rejected_falls_back_and_is_remembered(llm_replica, llm, stream):
@@ -225,15 +227,17 @@ def test_no_response_format_at_all(llm_replica, llm, stream):
 def test_auth_error_is_not_retried_and_hides_the_key(llm_replica, llm, stream):
     llm.script(Answer.http_error(401, f"Incorrect API key provided: {SECRET}."))
     written = write_report(make_doc(), settings_for(llm_replica), stream=stream)
-    assert written.failed and "HTTP 401" in written.error and len(llm.requests) == 1
+    assert written.failure.kind == "endpoint_auth" and "HTTP 401" in written.failure.detail
+    assert len(llm.requests) == 1
     assert SECRET not in written.model_dump_json()
-    assert SECRET[:12] not in written.error
+    assert SECRET[:12] not in written.failure.detail
 
 
 def test_unreachable_endpoint(stream):
     settings = Settings(openai_base_url="http://127.0.0.1:9/v1", llm_retries=1, llm_timeout=2)
     written = write_report(make_doc(), settings, stream=stream)
-    assert written.failed and "cannot reach the LLM endpoint http://127.0.0.1:9/v1" in written.error
+    assert written.failure.kind == "endpoint_unreachable"
+    assert written.failure.detail.startswith("http://127.0.0.1:9/v1: connection failed")
 
 
 def test_missing_usage_is_estimated(llm_replica, llm, stream):
@@ -244,7 +248,7 @@ def test_missing_usage_is_estimated(llm_replica, llm, stream):
 
 def test_prompt_injection_still_yields_a_report(llm_replica, llm, stream):
     doc = make_doc(injection=True)
-    written = write_report(doc, settings_for(llm_replica), stream=stream)
+    written = check_report(write_report(doc, settings_for(llm_replica), stream=stream), doc)
     assert written.error is None and written.report is not None and written.flags == []
     [body] = bodies(llm)
     system, user = body["messages"]
@@ -268,7 +272,7 @@ def test_prompt_injection_fixture_if_present(llm_replica, llm):
     injected = [d for d in docs if re.search(r"(ignore|disregard) (all |any )?(the )?(previous|prior|above|earlier) instructions", d.full_text(), re.I)]
     assert injected, "one HTML fixture should carry a prompt-injection paragraph"
     for doc in injected:
-        written = write_report(doc, settings_for(llm_replica))
+        written = check_report(write_report(doc, settings_for(llm_replica)), doc)
         assert written.error is None and written.report is not None, written.error
         assert written.ungrounded_numbers == [] and doc.title in written.report.contribution
         system, user = bodies(llm)[-1]["messages"]
@@ -302,7 +306,7 @@ def test_real_page_within_the_budget(llm_replica, llm):
     doc = real_page_document()
     if doc is None:
         pytest.skip("real arXiv page not present")
-    written = write_report(doc, settings_for(llm_replica, token_budget=8000))
+    written = check_report(write_report(doc, settings_for(llm_replica, token_budget=8000)), doc)
     assert written.error is None and written.ungrounded_numbers == [] and written.flags == []
     [body] = bodies(llm)
     prompt = sum(estimate_tokens(m["content"]) for m in body["messages"])
@@ -330,4 +334,4 @@ def test_stream_stalling_midway_times_out_and_is_retried(llm_replica, llm):
 def test_stream_stalling_twice_fails(llm_replica, llm):
     llm.script(Answer(content=valid(), stall=2.0), Answer(content=valid(), stall=2.0))
     written = write_report(make_doc(), settings_for(llm_replica, llm_timeout=0.5), stream=True)
-    assert written.failed and "timed out" in written.error
+    assert written.failed and written.failure.kind == "timeout"

@@ -29,10 +29,9 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from paperbrief.langs import CJK_CHAR, cjk_share, text_language
 from paperbrief.models import Document, Report, WrittenReport
 
-_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN_WORD_RE = re.compile(r"[A-Za-z]{2,}")
 _URL_RE = re.compile(r"https?://\S+|www\.\S+")
 
 # A number (with thousands separators and decimals), an optional unit after it.
@@ -111,7 +110,7 @@ def numbers_in(text: str, *, skip_trivial: bool = True) -> list[tuple[str, Decim
             continue  # part of a name: GPT-4o, ResNet-18, Qwen2.5, v2
         after = text[m.end() : m.end() + 1]
         unit = m.group("unit")
-        if not unit and after and (after.isalpha() and not _CJK_RE.match(after)):
+        if not unit and after and (after.isalpha() and not CJK_CHAR.match(after)):
             continue  # 3D, 4o, 2nd
         if not unit and after in (".",) and text[m.end() + 1 : m.end() + 2].isdigit():
             continue  # version strings such as 1.2.3
@@ -173,19 +172,6 @@ def ungrounded_numbers(report: Report, paper_text: str) -> list[str]:
     return missing
 
 
-def cjk_share(text: str) -> float:
-    """Share of CJK characters among CJK characters plus Latin words (0 = all English, 1 = all Chinese)."""
-    text = _URL_RE.sub(" ", text)
-    cjk = len(_CJK_RE.findall(text))
-    latin = len(_LATIN_WORD_RE.findall(text))
-    return cjk / (cjk + latin) if cjk + latin else 0.5
-
-
-def text_language(text: str) -> str:
-    """"zh" when the text is mostly Chinese, else "en"."""
-    return "zh" if cjk_share(text) >= 0.5 else "en"
-
-
 def report_language_ok(text: str, lang: str) -> bool:
     """True unless `text` is mostly in the other language (Chinese reports keep English terms)."""
     share = cjk_share(text)
@@ -193,7 +179,7 @@ def report_language_ok(text: str, lang: str) -> bool:
 
 
 def _grams(text: str) -> set[str]:
-    if _CJK_RE.search(text) and cjk_share(text) >= 0.5:
+    if CJK_CHAR.search(text) and cjk_share(text) >= 0.5:
         chars = re.sub(r"\s+", "", text)
         return {chars[i : i + 8] for i in range(max(len(chars) - 7, 0))}
     words = re.findall(r"\w+", text.lower())
@@ -219,7 +205,7 @@ def report_flags(report: Report, doc: Document, expected_lang: str, *, extract: 
     texts = [t for path, t in report_texts(report) if not path.endswith("label")]
     if extract:
         texts = [t for path, t in report_texts(report)
-                 if not path.endswith((".label", ".name")) and path != "domain" and not _CJK_RE.search(t)]
+                 if not path.endswith((".label", ".name")) and path != "domain" and not CJK_CHAR.search(t)]
     if texts and not report_language_ok("\n".join(texts), expected_lang):
         flags.append(f"wrong_language:{'en' if expected_lang == 'zh' else 'zh'}")
     if doc.abstract and not extract:

@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError, field_validator
 
+from paperbrief.langs import Lang
+
 
 class ConfigError(Exception):
     """A configuration problem, phrased as a one-line message for the user."""
@@ -107,7 +109,7 @@ class Settings(BaseModel):
     openai_base_url: str | None = None
     openai_api_key: SecretStr | None = None
     model: str = "gpt-4o-mini"
-    lang: str = Field("zh", pattern="^(zh|en)$")
+    lang: Lang = "zh"
     token_budget: int = Field(24000, ge=1000)  # context tokens; fits a 32k model with room to answer
     max_output_tokens: int = Field(4096, ge=256)
     llm_timeout: float = Field(180.0, gt=0)

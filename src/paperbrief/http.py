@@ -19,13 +19,10 @@
 from __future__ import annotations
 
 import contextlib
-import email.utils
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -38,12 +35,13 @@ import httpx
 
 from paperbrief import __version__
 from paperbrief.config import Settings
+from paperbrief.files import write_atomic
+from paperbrief.retry import backoff_seconds, retry_after_seconds
 
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 120.0  # seconds; a server asking for longer is treated as a final failure
-MAX_BACKOFF = 30.0
 NOT_FOUND_TTL = 24 * 3600.0  # a cached 404 counts for a day (arXiv converts HTML late sometimes)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -108,30 +106,6 @@ def full_url(url: str, params: dict[str, Any] | None = None) -> str:
         return url
     query = urlencode([(k, v) for k, v in params.items() if v is not None])
     return f"{url}{'&' if '?' in url else '?'}{query}"
-
-
-def retry_after_seconds(headers: httpx.Headers | dict[str, str], now: float | None = None) -> float | None:
-    """Seconds to wait from `Retry-After` (seconds or HTTP date) or HF's `RateLimit: ...;t=N`."""
-    value = headers.get("retry-after") or headers.get("Retry-After")
-    if value:
-        value = value.strip()
-        if re.fullmatch(r"\d+(\.\d+)?", value):
-            return float(value)
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            when = None
-        if when is not None:
-            if when.tzinfo is None:
-                when = when.replace(tzinfo=UTC)
-            now = time.time() if now is None else now
-            return max(0.0, when.timestamp() - now)
-    ratelimit = headers.get("ratelimit") or headers.get("RateLimit")
-    if ratelimit:
-        m = re.search(r"\bt=(\d+)", ratelimit)
-        if m:
-            return float(m.group(1))
-    return None
 
 
 def _host(url: str) -> str:
@@ -241,7 +215,7 @@ class Fetcher:
                         status=status,
                     )
             if attempt + 1 < attempts:
-                delay = wait if wait is not None else min(MAX_BACKOFF, self.backoff * (2**attempt))
+                delay = wait if wait is not None else backoff_seconds(attempt + 1, self.backoff, jitter=0)
                 log.info("retrying %s in %.1f s after %s", target, delay, last_problem)
                 time.sleep(delay)
         raise FetchError(
@@ -362,16 +336,7 @@ class Fetcher:
             "fetched": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(json.dumps(meta, ensure_ascii=True).encode("ascii") + b"\n")
-                    f.write(fetched.content)
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_atomic(path, json.dumps(meta, ensure_ascii=True).encode("ascii") + b"\n" + fetched.content, sync=False)
         except OSError as e:  # a full or read-only disk must not fail the download itself
             log.warning("cannot write cache entry %s: %s", path, e)
 

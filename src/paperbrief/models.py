@@ -12,21 +12,45 @@ type serialises to the JSON the CLI prints.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
+
+from paperbrief.langs import LANGS, Lang, as_lang
+
+__all__ = ["LANGS", "Lang", "as_lang"]  # re-exported: the language type travels with the models
 
 ReadingSource = Literal["HTML", "PDF", "ArXiv Abs"]
-Lang = Literal["zh", "en"]
-LANGS: tuple[Lang, ...] = ("zh", "en")
 
+# Where a report's text came from. The reading source label of report-format.md ("HTML",
+# "PDF", "ArXiv Abs") is derived from it; `listing_fallback` means arXiv failed and the
+# report rests on the Hugging Face abstract only, so the next run reads arXiv again.
+Provenance = Literal["arxiv_html", "arxiv_pdf", "export_abstract", "listing_fallback"]
+PROVENANCE_OF_SOURCE: dict[str, Provenance] = {"HTML": "arxiv_html", "PDF": "arxiv_pdf", "ArXiv Abs": "export_abstract"}
+SOURCE_OF_PROVENANCE: dict[Provenance, ReadingSource] = {
+    "arxiv_html": "HTML", "arxiv_pdf": "PDF", "export_abstract": "ArXiv Abs", "listing_fallback": "ArXiv Abs",
+}
 
-def as_lang(value: str) -> Lang:
-    """`value` as a report language; ValueError naming the choices for anything else."""
-    for lang in LANGS:
-        if value == lang:
-            return lang
-    raise ValueError(f"language must be zh or en, not {value!r}")
+# Why a paper has no report. Wording for readers lives in paperbrief.messages ("failure.<kind>").
+FailureKind = Literal[
+    "unread",                # no text at all: arXiv failed and the listing has no abstract
+    "endpoint_auth",         # the LLM endpoint rejected the API key (401/403)
+    "endpoint_model",        # the endpoint does not know the model, or the URL is wrong (404)
+    "endpoint_unreachable",  # the endpoint cannot be reached (connection refused, DNS, TLS)
+    "endpoint_error",        # the endpoint kept failing (5xx, other 4xx, an error event)
+    "rate_limited",          # the endpoint asked us to wait longer than we will
+    "not_sent",              # not sent: the endpoint failed for an earlier paper of the run
+    "invalid_answer",        # the answer did not fit the report schema, twice
+    "empty_answer",          # the answer was empty
+    "refused",               # the model refused
+    "wrong_language",        # the report is in the other language
+    "cut_off",               # the answer was cut off at max_output_tokens
+    "timeout",               # no answer in time
+    "broken_stream",         # the streamed answer broke off
+    "writer_crashed",        # a bug in our writer on this paper
+]
+FAILURE_KINDS: tuple[str, ...] = FailureKind.__args__  # type: ignore[attr-defined]
+ENDPOINT_FAILURES: frozenset[str] = frozenset({"endpoint_auth", "endpoint_model", "endpoint_unreachable"})
 
 
 # --- sources ---------------------------------------------------------------
@@ -132,6 +156,19 @@ class Report(BaseModel):
     results: list[LabeledText] = Field(min_length=1)
 
 
+class Failure(BaseModel):
+    """Why a paper has no report: a kind that code decides on, and a technical detail for people."""
+
+    kind: FailureKind
+    detail: str = ""
+
+    def describe(self, lang: str = "en") -> str:
+        """One line for a reader, in `lang`: what happened, then the detail."""
+        from paperbrief.messages import describe_failure
+
+        return describe_failure(self, lang)
+
+
 class LLMCall(BaseModel):
     """One request to a language model, as recorded for tokens, cost and debugging."""
 
@@ -145,11 +182,11 @@ class LLMCall(BaseModel):
 
 
 class WrittenReport(BaseModel):
-    """A report for one paper with its provenance and grounding results."""
+    """A paper's outcome: its report or why it has none (`failure`), where its text came from
+    (`provenance`), who wrote it, what it cost, and what the grounding check found."""
 
     arxiv_id: str | None = None
-    title: str = ""
-    source: ReadingSource = "HTML"
+    provenance: Provenance = "arxiv_html"
     lang: Lang = "zh"
     writer: Literal["llm", "extractive"] = "llm"
     model: str = ""
@@ -160,8 +197,85 @@ class WrittenReport(BaseModel):
     tokens_in: int = 0
     tokens_out: int = 0
     calls: list[LLMCall] = Field(default_factory=list)
-    error: str | None = None  # set when the paper failed; report is then None
+    failure: Failure | None = None  # set when the paper failed; report is then None
 
     @property
     def failed(self) -> bool:
         return self.report is None
+
+    @property
+    def source(self) -> ReadingSource:
+        """The reading source label of report-format.md."""
+        return SOURCE_OF_PROVENANCE[self.provenance]
+
+    @property
+    def error(self) -> str | None:
+        """The failure as one English line (for logs and tests), or None."""
+        if self.failure is None:
+            return None if self.report is not None else "unknown reason"
+        return self.failure.describe("en")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_older_versions(cls, data: Any) -> Any:
+        """Reports stored before the typed outcome carried `source`, an English `error` sentence and
+        pipeline state in `flags` (`unread`, `read_fallback`); read them into today's fields."""
+        if not isinstance(data, dict) or ("error" not in data and "source" not in data):
+            return data
+        data = dict(data)
+        flags = [f for f in data.get("flags") or [] if f not in ("unread", "read_fallback")]
+        old_flags = set(data.get("flags") or [])
+        source = data.pop("source", None)
+        error = data.pop("error", None)
+        data.pop("title", None)
+        if "provenance" not in data:
+            provenance = PROVENANCE_OF_SOURCE.get(source or "HTML", "arxiv_html")
+            data["provenance"] = "listing_fallback" if "read_fallback" in old_flags else provenance
+        if error and "failure" not in data:
+            kind = "unread" if "unread" in old_flags else legacy_failure_kind(error)
+            data["failure"] = {"kind": kind, "detail": error}
+        data["flags"] = flags
+        return data
+
+
+# How the English failure sentences of stored reports map to kinds (read once, when an older
+# report is loaded; nothing writes these sentences any more).
+_LEGACY_FAILURES: tuple[tuple[str, FailureKind], ...] = (
+    ("could not read the paper", "unread"),
+    ("not sent:", "not_sent"),
+    ("LLM answer invalid twice", "invalid_answer"),
+    ("LLM refused", "refused"),
+    ("LLM returned an empty answer", "empty_answer"),
+    ("LLM answered in", "wrong_language"),
+    ("LLM request timed out", "timeout"),
+    ("LLM answer broke off", "broken_stream"),
+    ("cannot reach the LLM endpoint", "endpoint_unreachable"),
+    ("LLM endpoint refused the request: HTTP 401", "endpoint_auth"),
+    ("LLM endpoint refused the request: HTTP 403", "endpoint_auth"),
+    ("LLM endpoint refused the request: HTTP 404", "endpoint_model"),
+    ("LLM endpoint asked to retry", "rate_limited"),
+    ("LLM endpoint", "endpoint_error"),
+)
+
+
+def legacy_failure_kind(error: str) -> FailureKind:
+    for prefix, kind in _LEGACY_FAILURES:
+        if error.startswith(prefix):
+            return kind
+    return "writer_crashed"
+
+
+
+# --- the store's view of a day ---------------------------------------------
+
+
+class DayEntry(BaseModel):
+    """One paper of a stored day: how it was listed and its outcome in one language."""
+
+    paper: ListedPaper
+    written: WrittenReport
+
+    @property
+    def read_ok(self) -> bool:
+        """False when no text at all could be read (the failure kind `unread`)."""
+        return not (self.written.failure is not None and self.written.failure.kind == "unread")

@@ -2,33 +2,53 @@
 
 Stages overlap: one thread reads from arXiv politely (one request at a time,
 with the configured delay), and every paper read is handed at once to a pool
-of `jobs` writer threads. Every finished paper is stored in its own
+of `jobs` writer threads, which check its numbers (`checks`), store it and
+report it as soon as it is done. Every finished paper is stored in its own
 transaction, so a run that is interrupted at any point resumes where it
 stopped: stored documents are not read again and stored reports (same
 document, prompt version, model, language and links) are never written
 again. A report written with an older prompt version is kept too (and the run
 says how many), never rewritten silently: `rewrite_older_prompts` (or `force`)
 asks the LLM again. The day's files are rendered from the store by `render.day`.
+
+Each paper's outcome is a `WrittenReport`: its report or a typed `failure`
+(kind + detail), and its `provenance`. Decisions here read those fields, never
+the wording of a message.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_all
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from datetime import date as Date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from paperbrief.checks import check_report
 from paperbrief.config import Settings
-from paperbrief.models import DayListing, Document, ListedPaper, WrittenReport
+from paperbrief.costs import cost_usd, total_cost
+from paperbrief.dates import today_utc
+from paperbrief.messages import msg
+from paperbrief.models import (
+    ENDPOINT_FAILURES,
+    PROVENANCE_OF_SOURCE,
+    DayListing,
+    Document,
+    Failure,
+    FailureKind,
+    ListedPaper,
+    Provenance,
+    WrittenReport,
+)
 from paperbrief.rank import Ranking, order, rank_day
-from paperbrief.render.day import arrange, cost_usd, load_day, write_day_files
+from paperbrief.render.day import arrange, load_day, write_day_files
 from paperbrief.store import Store, report_key
 
 
@@ -62,23 +82,32 @@ class RunResult:
 
 
 class Reporter:
-    """Receives progress events; the CLI shows them as a progress bar or log lines."""
+    """Receives progress events; the CLI shows them as a progress bar or log lines.
 
+    `written` is called from the writer threads as each paper finishes, in any order."""
+
+    def started(self, model: str, endpoint: str | None) -> None: ...
     def listed(self, date: str, total: int, todo: int) -> None: ...
     def read(self, paper: ListedPaper, source: str | None, seconds: float, error: str | None = None) -> None: ...
     def written(self, outcome: PaperOutcome) -> None: ...
     def message(self, text: str) -> None: ...
 
 
-def utc_today() -> Date:
-    return datetime.now(UTC).date()
+def endpoint_host(settings: Settings) -> str | None:
+    """The LLM endpoint's host and port (no path, no credentials), for progress lines and summaries."""
+    if not settings.llm_configured:
+        return None
+    parts = urlsplit(settings.openai_base_url or "https://api.openai.com/v1")
+    if not parts.hostname:
+        return None
+    return parts.hostname + (f":{parts.port}" if parts.port else "")
 
 
 def find_latest_day(settings: Settings, fetcher: Any, *, today: Date | None = None, look_back: int = 10) -> DayListing:
     """The most recent day (from today, UTC, backwards) whose listing has papers."""
     from paperbrief.sources import SourceError, list_day
 
-    day = today or utc_today()
+    day = today or today_utc()
     last_error: str | None = None
     for i in range(look_back + 1):
         d = day - timedelta(days=i)
@@ -198,6 +227,7 @@ def run_day(
 
         run_id = store.start_run(date, lang, model, pv)
         started = time.monotonic()
+        reporter.started(model, endpoint_host(settings))
         reporter.listed(date, len(listing.papers), len(to_write))
         runner = _DayRunner(settings, store, fetcher, reporter, run_id, lang, model, pv, force, rewrite_older_prompts)
         status = "interrupted"
@@ -243,7 +273,7 @@ def older_prompt_report(store: Store, doc_hash: str, pv: str, model: str, lang: 
     """The newest successful report of this document, model, language and links under another prompt version."""
     for stored in store.reports_of_document(doc_hash, lang, model):
         w = stored.written
-        if (w.writer == "llm" and w.prompt_version != pv and READ_FALLBACK not in w.flags
+        if (w.writer == "llm" and w.prompt_version != pv and w.provenance != "listing_fallback"
                 and stored.key == report_key(doc_hash, w.prompt_version, model, lang, known_links)):
             return w
     return None
@@ -288,25 +318,15 @@ def warm_up_llm(settings: Settings) -> None:
     threading.Thread(target=warm, name="llm-warm-up", daemon=True).start()
 
 
-READ_FALLBACK = "read_fallback"  # flag: written from the listing's abstract because arXiv failed; retried next run
 ARXIV_DOWN_AFTER = 3  # papers in a row that arXiv failed for before the run stops asking it
 
-# Writer errors that no other paper can escape either: a rejected key, an unreachable endpoint, an unknown model.
-ENDPOINT_FAILURE = re.compile(r"refused the request: HTTP (401|403|404)|cannot reach the LLM endpoint")
 
-
-def endpoint_hint(error: str, settings: Settings) -> str:
+def endpoint_hint(failure: Failure, settings: Settings, lang: str = "en") -> str:
     """One line naming every way to fix an endpoint that refuses us or can't be reached."""
-    if "HTTP 401" in error or "HTTP 403" in error:
-        fix = (f"the LLM endpoint {settings.openai_base_url or 'https://api.openai.com/v1'} rejected the API key; "
-               f"set OPENAI_API_KEY, or openai_api_key in {settings.config_file}")
-    elif "HTTP 404" in error:
-        fix = (f"the LLM endpoint does not know model '{settings.model}' or the URL is wrong; set PAPERBRIEF_MODEL "
-               f"or --model, and check OPENAI_BASE_URL (it usually ends in /v1)")
-    else:
-        fix = (f"the LLM endpoint {settings.openai_base_url} cannot be reached; check OPENAI_BASE_URL "
-               f"(environment) or openai_base_url in {settings.config_file}, or unset both for the extractive writer")
-    return f"{fix}. The remaining papers are not sent; run again once it is fixed."
+    kind = failure.kind if failure.kind in ENDPOINT_FAILURES else "endpoint_unreachable"
+    fix = msg(f"hint.{kind}", lang, url=settings.openai_base_url or "https://api.openai.com/v1",
+              config=settings.config_file, model=settings.model)
+    return msg("hint.endpoint_stop", lang, fix=fix, detail=failure.detail)
 
 
 class _LazyFetcher:
@@ -329,7 +349,8 @@ class _LazyFetcher:
 
 
 class _DayRunner:
-    """Reads papers one at a time in this thread and writes them in a pool of `jobs` threads."""
+    """Reads papers one at a time in this thread and writes them in a pool of `jobs` threads;
+    each paper is checked, stored and reported by the thread that wrote it, as it finishes."""
 
     def __init__(self, settings: Settings, store: Store, fetcher: _LazyFetcher, reporter: Reporter, run_id: int,
                  lang: str, model: str, pv: str, force: bool, rewrite_older: bool = False) -> None:
@@ -339,15 +360,14 @@ class _DayRunner:
         self.arxiv_blocked: str | None = None
         self.arxiv_down: str | None = None  # set after ARXIV_DOWN_AFTER papers in a row could not be read
         self.arxiv_failures = 0
-        self.fallbacks: set[str] = set()  # papers written from the listing's abstract because arXiv failed
-        self.endpoint_error: str | None = None
+        self.endpoint_failure: Failure | None = None
         self._lock = threading.Lock()
         self.outcomes: dict[str, PaperOutcome] = {}
         self.calls_in = self.calls_out = 0
         self.cost: float | None = 0.0
 
     def run(self, papers: list[ListedPaper]) -> list[PaperOutcome]:
-        futures: list[Future[PaperOutcome]] = []
+        futures: list[Future[None]] = []
         reusable = {p.arxiv_id: self._reuse(p) for p in papers}
         if self.settings.llm_configured and any(r is None for r in reusable.values()):
             warm_up_llm(self.settings)
@@ -358,13 +378,14 @@ class _DayRunner:
                 if reused is not None:
                     self._done(reused)
                     continue
-                doc, doc_hash, read_s = self._read(paper)
+                doc, doc_hash, provenance, read_s = self._read(paper)
                 if doc is None:
                     self._done(self._unread(paper, doc_hash, read_s))
                     continue
-                futures.append(pool.submit(self._write, paper, doc, doc_hash, read_s))
+                futures.append(pool.submit(self._write, paper, doc, doc_hash, provenance, read_s))
+            wait_all(futures)
             for f in futures:
-                self._done(f.result())
+                f.result()  # a bug outside the per-paper guard surfaces here
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
@@ -389,7 +410,7 @@ class _DayRunner:
         if stored is None:
             older = self._older_prompt_report(paper, stored_doc[0])
             return PaperOutcome(paper=paper, written=older, reused=True, older_prompt=True) if older else None
-        if READ_FALLBACK in stored.written.flags:  # arXiv failed last time: try again
+        if stored.written.provenance == "listing_fallback":  # arXiv failed last time: try again
             return None
         return PaperOutcome(paper=paper, written=stored.written, reused=True)
 
@@ -409,12 +430,13 @@ class _DayRunner:
         if stored is None:
             return None
         report = self.store.get_report(self._key(paper, stored[0]), include_failed=True)
-        if report is not None and READ_FALLBACK in report.written.flags:
+        if report is not None and report.written.provenance == "listing_fallback":
             return None
         return stored
 
-    def _read(self, paper: ListedPaper) -> tuple[Document | None, str, float]:
-        """The paper's document: stored, read from arXiv, or the listing's abstract as a last resort."""
+    def _read(self, paper: ListedPaper) -> tuple[Document | None, str, Provenance, float]:
+        """The paper's document, its hash (or the error) and provenance: stored, read from arXiv,
+        or the listing's abstract as a last resort."""
         from paperbrief.http import ArxivBlocked
         from paperbrief.readers import ReadError, read
 
@@ -423,8 +445,9 @@ class _DayRunner:
             stored = self._stored_document(paper)
             if stored is not None:
                 self.reporter.read(paper, stored[1].source, 0.0)
-                return stored[1], stored[0], 0.0
+                return stored[1], stored[0], PROVENANCE_OF_SOURCE[stored[1].source], 0.0
         doc: Document | None = None
+        provenance: Provenance = "arxiv_html"
         error: str | None = None
         if self.arxiv_blocked is None and self.arxiv_down is None:
             try:
@@ -444,9 +467,11 @@ class _DayRunner:
                     self.reporter.message(
                         f"arXiv failed for {self.arxiv_failures} papers in a row; not asking it again in this run "
                         f"(last error: {error})")
-        if doc is None and paper.abstract.strip():
+        if doc is not None:
+            provenance = PROVENANCE_OF_SOURCE[doc.source]
+        elif paper.abstract.strip():
             doc = listing_document(paper)
-            self.fallbacks.add(paper.arxiv_id)
+            provenance = "listing_fallback"
             why = error or self.arxiv_blocked or self.arxiv_down
             self.reporter.message(f"{paper.arxiv_id}: written from the Hugging Face abstract, arXiv could not be "
                                   f"read ({why}); the next run tries arXiv again")
@@ -454,51 +479,54 @@ class _DayRunner:
         if doc is None:
             error = error or self.arxiv_blocked or "no text and no abstract"
             self.reporter.read(paper, None, read_s, error)
-            return None, error, read_s
+            return None, error, provenance, read_s
         if not doc.arxiv_id:
             doc.arxiv_id = paper.arxiv_id
         doc_hash = self.store.save_document(doc)
         self.reporter.read(paper, doc.source, read_s)
-        return doc, doc_hash, read_s
+        return doc, doc_hash, provenance, read_s
 
-    def _failure(self, paper: ListedPaper, source: str, error: str, flags: Sequence[str] = ()) -> WrittenReport:
-        """A failed paper's report: no report, the reason, and this run's writer settings."""
+    def _failure(self, paper: ListedPaper, provenance: Provenance, kind: FailureKind, detail: str) -> WrittenReport:
+        """A failed paper's outcome: no report, why, and this run's writer settings."""
         return WrittenReport(
-            arxiv_id=paper.arxiv_id, title=paper.title, source=source, lang=self.lang,  # type: ignore[arg-type]
+            arxiv_id=paper.arxiv_id, provenance=provenance, lang=self.lang,  # type: ignore[arg-type]
             writer="extractive" if self.model == "extractive" else "llm", model=self.model,
-            prompt_version=self.pv, error=error, flags=list(flags),
+            prompt_version=self.pv, failure=Failure(kind=kind, detail=detail),
         )
 
     def _unread(self, paper: ListedPaper, error: str, read_s: float) -> PaperOutcome:
-        written = self._failure(paper, "ArXiv Abs", f"could not read the paper: {error}", ["unread"])
+        written = self._failure(paper, "export_abstract", "unread", error)
         self.store.save_report(report_key("unread:" + paper.arxiv_id, self.pv, self.model, self.lang), "", written)
         return PaperOutcome(paper=paper, written=written, read_s=read_s)
 
-    def _write(self, paper: ListedPaper, doc: Document, doc_hash: str, read_s: float) -> PaperOutcome:
+    def _write(self, paper: ListedPaper, doc: Document, doc_hash: str, provenance: Provenance, read_s: float) -> None:
+        """Write, check, store and report one paper (in a writer thread)."""
         from paperbrief.writer import write_report
 
         t0 = time.monotonic()
-        if self.endpoint_error is not None:  # the endpoint refused us: don't send 40 more doomed requests
-            written = self._failure(paper, doc.source, f"not sent: {self.endpoint_error}")
+        if self.endpoint_failure is not None:  # the endpoint refused us: don't send 40 more doomed requests
+            written = self._failure(paper, provenance, "not_sent", self.endpoint_failure.describe("en"))
         else:
             try:
-                written = write_report(doc, self.settings, lang=self.lang, known_links=paper.known_links())
+                written = check_report(
+                    write_report(doc, self.settings, lang=self.lang, known_links=paper.known_links()), doc)
             except Exception as e:  # a bug in one paper's writing must not sink the day
-                written = self._failure(paper, doc.source, f"writer crashed: {type(e).__name__}: {e}")
-            if written.error and ENDPOINT_FAILURE.search(written.error):
+                written = self._failure(paper, provenance, "writer_crashed", f"{type(e).__name__}: {e}")
+            failure = written.failure
+            if failure is not None and failure.kind in ENDPOINT_FAILURES:
                 with self._lock:
-                    if self.endpoint_error is None:
-                        self.endpoint_error = written.error
-                        self.reporter.message(endpoint_hint(written.error, self.settings))
+                    first = self.endpoint_failure is None
+                    if first:
+                        self.endpoint_failure = failure
+                if first:
+                    self.reporter.message(endpoint_hint(failure, self.settings))
         written.arxiv_id = paper.arxiv_id
-        written.title = paper.title
-        if paper.arxiv_id in self.fallbacks and READ_FALLBACK not in written.flags:
-            written.flags.append(READ_FALLBACK)
+        written.provenance = provenance
         self.store.save_report(self._key(paper, doc_hash), doc_hash, written)
         price = self.settings.prices
         self.store.record_calls(self.run_id, paper.arxiv_id, written.calls,
                                 cost_of=lambda c: cost_usd(price, c.model, c.tokens_in, c.tokens_out))
-        return PaperOutcome(paper=paper, written=written, read_s=read_s, write_s=time.monotonic() - t0)
+        self._done(PaperOutcome(paper=paper, written=written, read_s=read_s, write_s=time.monotonic() - t0))
 
     def _done(self, outcome: PaperOutcome) -> None:
         with self._lock:
@@ -507,13 +535,13 @@ class _DayRunner:
                 w = outcome.written
                 self.calls_in += w.tokens_in
                 self.calls_out += w.tokens_out
-                c = cost_usd(self.settings.prices, w.model, w.tokens_in, w.tokens_out)
-                self.cost = None if (self.cost is None or c is None) else round(self.cost + c, 6)
+                self.cost = total_cost([self.cost, cost_usd(self.settings.prices, w.model, w.tokens_in, w.tokens_out)])
         self.reporter.written(outcome)
 
     def stats(self, elapsed: float) -> dict[str, Any]:
         outs = list(self.outcomes.values())
-        sources = Counter(o.written.source for o in outs if "unread" not in o.written.flags)
+        read = [o for o in outs if not (o.written.failure and o.written.failure.kind == "unread")]
+        sources = Counter(o.written.source for o in read)
         return {
             "papers": len(outs),
             "written": sum(1 for o in outs if not o.written.failed),
@@ -525,12 +553,16 @@ class _DayRunner:
             "tokens_out": self.calls_out,
             "cost_usd": self.cost,
             "elapsed_s": round(elapsed, 3),
+            "model": self.model,
+            "endpoint": endpoint_host(self.settings),
             "failures": [
-                {"arxiv_id": o.paper.arxiv_id, "reason": o.written.error} for o in outs if o.written.failed
+                {"arxiv_id": o.paper.arxiv_id, "kind": o.written.failure.kind, "detail": o.written.failure.detail}
+                for o in outs if o.written.failure is not None
             ],
             "arxiv_blocked": self.arxiv_blocked,
             "arxiv_down": self.arxiv_down,
-            "read_fallbacks": sorted(self.fallbacks),
+            "read_fallbacks": sorted(o.paper.arxiv_id for o in outs if o.written.provenance == "listing_fallback"
+                                     and not o.reused),
         }
 
 

@@ -22,11 +22,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from paperbrief.langs import CJK, CJK_RUN
 from paperbrief.store import Store
 
 # Han ideographs (with extensions and compatibility forms) and Japanese kana.
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
-_CJK_RUN = re.compile(f"[{_CJK}]+")
+_CJK = CJK
+_CJK_RUN = CJK_RUN
 _QUERY_PART = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W_{_CJK}]+)")
 _LATIN_WORD = re.compile(rf"[^\W_{_CJK}]+")
 _CJK_BIGRAM = re.compile(f"(?=([{_CJK}]{{2}}))")

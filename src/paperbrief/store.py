@@ -15,13 +15,13 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from paperbrief.models import DayListing, Document, ListedPaper, LLMCall, WrittenReport
+from paperbrief.models import DayEntry, DayListing, Document, ListedPaper, LLMCall, WrittenReport
 
 MIGRATIONS: list[tuple[str, str]] = [
     (
@@ -125,6 +125,18 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE TABLE search_state (name TEXT PRIMARY KEY, value REAL NOT NULL);
         CREATE INDEX reports_by_created ON reports(created_at);
         CREATE INDEX papers_by_updated ON papers(updated_at);
+        """,
+    ),
+    (
+        # The typed outcome of a paper: why it failed (a kind from models.FailureKind and a
+        # detail) and where its text came from (models.Provenance), as columns; `error` stays
+        # for older readers. Rows stored before are filled in by `_backfill_outcome`.
+        "003_outcome",
+        """
+        ALTER TABLE reports ADD COLUMN failure_kind TEXT;
+        ALTER TABLE reports ADD COLUMN failure_detail TEXT;
+        ALTER TABLE reports ADD COLUMN provenance TEXT NOT NULL DEFAULT 'arxiv_html';
+        CREATE INDEX reports_by_failure ON reports(failure_kind) WHERE failure_kind IS NOT NULL;
         """,
     ),
     (
@@ -271,6 +283,9 @@ class Store:
                 with self.transaction() as c:
                     for statement in _split_sql(sql):
                         c.execute(statement)
+                    backfill = _BACKFILLS.get(name)
+                    if backfill is not None:
+                        backfill(c)
                     c.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, time.time()))
                 applied.append(name)
             return applied
@@ -356,10 +371,14 @@ class Store:
     def save_report(self, key: str, doc_hash: str, written: WrittenReport) -> None:
         """Store a written (or failed) report under its content key, replacing a previous one."""
         with self.transaction() as c:
+            failure = written.failure
             c.execute(
                 "INSERT INTO reports(key, arxiv_id, doc_hash, lang, model, prompt_version, writer, failed, error, "
-                "body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
-                "failed=excluded.failed, error=excluded.error, body=excluded.body, created_at=excluded.created_at",
+                "failure_kind, failure_detail, provenance, body, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+                "failed=excluded.failed, error=excluded.error, failure_kind=excluded.failure_kind, "
+                "failure_detail=excluded.failure_detail, provenance=excluded.provenance, body=excluded.body, "
+                "created_at=excluded.created_at",
                 (
                     key,
                     written.arxiv_id or "",
@@ -369,7 +388,10 @@ class Store:
                     written.prompt_version,
                     written.writer,
                     int(written.failed),
-                    written.error,
+                    written.error if written.failed else None,
+                    failure.kind if failure else None,
+                    failure.detail if failure else None,
+                    written.provenance,
                     written.model_dump_json(),
                     time.time(),
                 ),
@@ -389,6 +411,23 @@ class Store:
             (doc_hash, lang, model),
         )
         return [_report_from_row(r) for r in rows]
+
+    def day_entries(self, date: str, lang: str) -> list[DayEntry] | None:
+        """The papers of a listed day, in listing order, each with its report in `lang` (successful
+        first, then newest); papers with no report in `lang` are left out. None if never listed."""
+        if not self.query("SELECT 1 FROM days WHERE date = ?", (date,)):
+            return None
+        rows = self.query(
+            "SELECT p.*, l.upvotes AS l_upvotes, l.submitted_at AS l_submitted, r.body AS report_body "
+            "FROM listings l JOIN papers p USING (arxiv_id) "
+            "JOIN (SELECT arxiv_id, body, row_number() OVER (PARTITION BY arxiv_id "
+            "      ORDER BY failed ASC, created_at DESC, rowid DESC) AS rn FROM reports WHERE lang = ?) r "
+            "  ON r.arxiv_id = l.arxiv_id AND r.rn = 1 "
+            "WHERE l.date = ? ORDER BY l.position",
+            (lang, date),
+        )
+        return [DayEntry(paper=_paper_from_row(r), written=WrittenReport.model_validate_json(r["report_body"]))
+                for r in rows]
 
     def latest_report(self, arxiv_id: str, *, lang: str | None = None) -> StoredReport | None:
         """The newest report of a paper (successful ones first), in a language if given."""
@@ -451,6 +490,25 @@ class Store:
                     for k in calls
                 ],
             )
+
+
+def _backfill_outcome(c: sqlite3.Connection) -> None:
+    """003_outcome: read each older report (the model converts its English error sentence and
+    pipeline flags) and store its failure kind, detail and provenance as columns, and its body in
+    today's shape."""
+    rows = c.execute("SELECT key, body FROM reports").fetchall()
+    for key, body in rows:
+        written = WrittenReport.model_validate_json(body)
+        failure = written.failure
+        c.execute(
+            "UPDATE reports SET failure_kind = ?, failure_detail = ?, provenance = ?, body = ? WHERE key = ?",
+            (failure.kind if failure else None, failure.detail if failure else None, written.provenance,
+             written.model_dump_json(), key),
+        )
+
+
+# Python steps run inside a migration's transaction, after its SQL.
+_BACKFILLS: dict[str, Callable[[sqlite3.Connection], None]] = {"003_outcome": _backfill_outcome}
 
 
 def _split_sql(script: str) -> list[str]:

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from paperbrief import __version__
 from paperbrief.config import ConfigError, Settings, load_settings
+from paperbrief.langs import Lang, as_lang
 
 # Exit codes (documented in the README).
 EXIT_OK = 0
@@ -40,6 +41,16 @@ def fail(message: str, code: int = EXIT_CANNOT_START) -> NoReturn:
     """Print a one-line error to stderr and exit."""
     err_console.print(Text.assemble(("Error:", "bold red"), " ", message))
     raise typer.Exit(code)
+
+
+def check_lang(lang: str | None, flag: str = "--lang") -> Lang | None:
+    """A language flag as a Lang (None when not given); a one-line error for anything else."""
+    if lang is None:
+        return None
+    try:
+        return as_lang(lang)
+    except ValueError:
+        fail(f"{flag} must be zh or en, not {lang!r}")
 
 
 def warn(message: str) -> None:

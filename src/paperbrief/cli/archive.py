@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.text import Text
 
-from paperbrief.cli.app import app, err_console, fail, out_console, print_json, settings_from
+from paperbrief.cli.app import app, check_lang, err_console, fail, out_console, print_json, settings_from
 
 DEFAULT_SITE = Path("site")
 
@@ -33,11 +33,6 @@ def _check_day(text: str | None, flag: str) -> str | None:
         fail(f"{flag} must be a date like 2026-02-08, not {text!r}")
 
 
-def _check_lang(lang: str | None) -> None:
-    if lang is not None and lang not in ("zh", "en"):
-        fail(f"--lang must be zh or en, not {lang!r}")
-
-
 @app.command()
 def search(
     query: str = typer.Argument(..., help="Words to find, in Chinese or English (e.g. 投机解码, speculative decoding)."),
@@ -57,7 +52,7 @@ def search(
     start, end = _check_day(date_from, "--from"), _check_day(date_to, "--to")
     if start and end and start > end:
         fail(f"--from {start} is after --to {end}; swap them")
-    _check_lang(lang)
+    check_lang(lang)
     settings = settings_from()
     with _open_store(settings) as store:
         refresh_index(store)
@@ -94,7 +89,7 @@ def site(
     from paperbrief.render.site import build_site
     from paperbrief.search import refresh_index
 
-    _check_lang(lang)
+    check_lang(lang)
     if base_url and not base_url.startswith(("http://", "https://")):
         fail(f"--base-url must start with http:// or https://, not {base_url!r}")
     settings = settings_from()
@@ -123,7 +118,7 @@ def serve(
     """Serve the website on http://127.0.0.1:PORT/, rebuilding it first if the store is newer."""
     from paperbrief.serve import ensure_built, make_server
 
-    _check_lang(lang)
+    check_lang(lang)
     settings = settings_from()
     if not no_build:
         with _open_store(settings) as store:

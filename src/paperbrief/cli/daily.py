@@ -15,6 +15,7 @@ from paperbrief.cli.app import (
     EXIT_PAPERS_FAILED,
     SORT_HELP,
     app,
+    check_lang,
     check_sort,
     ensure_writable,
     err_console,
@@ -39,11 +40,6 @@ def _check_date(text: str | None) -> str | None:
         return parse_day(text).isoformat()
     except BadDate as e:
         fail(str(e))
-
-
-def _check_lang(lang: str | None) -> None:
-    if lang is not None and lang not in ("zh", "en"):
-        fail(f"--lang must be zh or en, not {lang!r}")
 
 
 @app.command()
@@ -80,7 +76,7 @@ def run(
     from paperbrief.pipeline import RunError, run_day
 
     day = _check_date(date)
-    _check_lang(lang)
+    check_lang(lang)
     if limit is not None and limit < 1:
         fail("--limit must be at least 1")
     if top is not None and top < 1:
@@ -129,7 +125,7 @@ def render(
 
     day = _check_date(date)
     assert day is not None  # --date is required
-    _check_lang(lang)
+    check_lang(lang)
     check_sort(sort)
     if top is not None and top < 1:
         fail("--top must be at least 1")

@@ -11,6 +11,7 @@ from paperbrief.cli.app import (
     EXIT_CANNOT_START,
     EXIT_PAPERS_FAILED,
     app,
+    check_lang,
     fail,
     print_json,
     require_usable_llm,
@@ -23,8 +24,9 @@ def written_json(written: WrittenReport, doc: Document) -> dict[str, Any]:
     """The --json object of one written paper."""
     return {
         "arxiv_id": written.arxiv_id or doc.arxiv_id,
-        "title": written.title or doc.title,
+        "title": doc.title,
         "source": written.source,
+        "provenance": written.provenance,
         "lang": written.lang,
         "writer": written.writer,
         "model": written.model,
@@ -34,7 +36,8 @@ def written_json(written: WrittenReport, doc: Document) -> dict[str, Any]:
         "flags": written.flags,
         "tokens_in": written.tokens_in,
         "tokens_out": written.tokens_out,
-        "error": written.error,
+        "failure": written.failure.model_dump() if written.failure else None,
+        "error": written.failure.describe("en") if written.failure else None,
     }
 
 
@@ -46,12 +49,12 @@ def write_command(
     stream: bool = typer.Option(False, "--stream", help="Stream the LLM's answer (same result)."),
 ) -> None:
     """Read one paper and write its report (LLM when configured, else an extract of its sentences)."""
-    if lang is not None and lang not in ("zh", "en"):
-        fail(f"--lang must be zh or en, not {lang!r}")
+    check_lang(lang)
     settings = settings_from(lang=lang)
     require_usable_llm(settings)
     lang = lang or settings.lang
 
+    from paperbrief.checks import check_report
     from paperbrief.http import FetchError
     from paperbrief.readers import ReadError, read
     from paperbrief.render.markdown import paper_markdown
@@ -61,7 +64,7 @@ def write_command(
         doc = read(ref, settings)
     except (ReadError, FetchError) as e:
         fail(str(e), EXIT_CANNOT_START)
-    written = write_report(doc, settings, lang=lang, stream=stream)
+    written = check_report(write_report(doc, settings, lang=lang, stream=stream), doc)
     if as_json:
         print_json(written_json(written, doc))
     else:

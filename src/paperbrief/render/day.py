@@ -8,14 +8,15 @@ temporary file and renamed into place, so no half-written report is ever left.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from paperbrief.models import ListedPaper, WrittenReport
+from paperbrief.costs import Prices, cost_usd, total_cost
+from paperbrief.files import write_atomic
+from paperbrief.messages import msg
+from paperbrief.models import DayEntry, ListedPaper
 from paperbrief.store import Store
 
 if TYPE_CHECKING:
@@ -26,15 +27,6 @@ SEPARATOR = "=" * 60
 HF_PAPERS = "https://huggingface.co/papers"
 ARXIV = "https://arxiv.org"
 SOURCES = ("HTML", "PDF", "ArXiv Abs")
-
-
-@dataclass
-class DayEntry:
-    """One paper of the day: how it was listed and what was written for it."""
-
-    paper: ListedPaper
-    written: WrittenReport
-    read_ok: bool = True  # False when no text at all could be read
 
 
 @dataclass
@@ -57,28 +49,13 @@ class Day:
         return f"{HF_PAPERS}/date/{self.date}"
 
 
-def cost_usd(prices: dict[str, tuple[float, float]], model: str, tokens_in: int, tokens_out: int) -> float | None:
-    """Estimated cost in USD from per-million-token prices, or None when the model has no price."""
-    if model == "extractive":
-        return 0.0
-    price = prices.get(model)
-    if price is None:
-        return None
-    return round((tokens_in * price[0] + tokens_out * price[1]) / 1_000_000, 6)
-
-
 def load_day(store: Store, date: str, lang: str) -> Day | None:
     """The day as stored: listed papers that have a report in `lang`, in listing order."""
-    listing = store.get_listing(date)
-    if listing is None:
+    entries = store.day_entries(date, lang)
+    if entries is None:
         return None
-    day = Day(date=date, lang=lang, listed=len(listing.papers))
-    for paper in listing.papers:
-        stored = store.latest_report(paper.arxiv_id, lang=lang)
-        if stored is None:
-            continue
-        written = stored.written
-        day.entries.append(DayEntry(paper=paper, written=written, read_ok="unread" not in written.flags))
+    listed = store.query("SELECT paper_count FROM days WHERE date = ?", (date,))[0][0]
+    day = Day(date=date, lang=lang, entries=entries, listed=listed)
     runs = [r for r in store.runs(limit=200) if r.date == date and r.lang == lang and r.finished_at]
     finished = runs[0].finished_at if runs else None
     if finished is not None:
@@ -108,9 +85,8 @@ def arrange(day: Day, listing: list[ListedPaper], sort: str = "listing", top: in
 
 
 def source_label(entry: DayEntry, lang: str) -> str:
-    if not entry.read_ok:
-        return "未能读取" if lang == "zh" else "not read"
-    return entry.written.source
+    """The reading source line of report-format.md (HTML / PDF / ArXiv Abs), or "not read"."""
+    return entry.written.source if entry.read_ok else msg("source.unread", lang)
 
 
 def day_markdown(day: Day) -> str:
@@ -144,12 +120,12 @@ def paper_links(p: ListedPaper) -> dict[str, str | None]:
     }
 
 
-def day_json(day: Day, prices: dict[str, tuple[float, float]]) -> dict[str, Any]:
+def day_json(day: Day, prices: Prices) -> dict[str, Any]:
     """The daily JSON: the day's figures and, per paper, metadata, report and grounding."""
     papers = []
     sources = {s: 0 for s in SOURCES}
     tokens_in = tokens_out = 0
-    cost: float | None = 0.0
+    costs: list[float | None] = []
     models: list[str] = []
     versions: list[str] = []
     failures = []
@@ -159,14 +135,15 @@ def day_json(day: Day, prices: dict[str, tuple[float, float]]) -> dict[str, Any]
             sources[w.source] = sources.get(w.source, 0) + 1
         tokens_in += w.tokens_in
         tokens_out += w.tokens_out
-        c = cost_usd(prices, w.model, w.tokens_in, w.tokens_out)
-        cost = None if (cost is None or c is None) else round(cost + c, 6)
+        costs.append(cost_usd(prices, w.model, w.tokens_in, w.tokens_out))
         if w.model and w.model not in models:
             models.append(w.model)
         if w.prompt_version and w.prompt_version not in versions:
             versions.append(w.prompt_version)
+        failure = w.failure
         if w.failed:
-            failures.append({"arxiv_id": e.paper.arxiv_id, "reason": w.error or "unknown"})
+            failures.append({"arxiv_id": e.paper.arxiv_id, "kind": failure.kind if failure else "unknown",
+                             "reason": failure.describe(day.lang) if failure else msg("failure.unknown", day.lang)})
         papers.append(
             {
                 "arxiv_id": e.paper.arxiv_id,
@@ -177,6 +154,7 @@ def day_json(day: Day, prices: dict[str, tuple[float, float]]) -> dict[str, Any]
                 "github_repo": e.paper.github_repo,
                 "project_page": e.paper.project_page,
                 "source": w.source if e.read_ok else None,
+                "provenance": w.provenance if e.read_ok else None,
                 "writer": w.writer,
                 "model": w.model,
                 "prompt_version": w.prompt_version,
@@ -186,7 +164,8 @@ def day_json(day: Day, prices: dict[str, tuple[float, float]]) -> dict[str, Any]
                 "flags": w.flags,
                 "tokens_in": w.tokens_in,
                 "tokens_out": w.tokens_out,
-                "error": w.error,
+                "failure": failure.model_dump() if failure else None,
+                "error": failure.describe(day.lang) if failure else None,
                 **_relevance_json(day, e.paper.arxiv_id),
             }
         )
@@ -216,7 +195,7 @@ def day_json(day: Day, prices: dict[str, tuple[float, float]]) -> dict[str, Any]
             "sources": sources,
         },
         "tokens": {"in": tokens_in, "out": tokens_out},
-        "cost_usd": cost,
+        "cost_usd": total_cost(costs),
         "timings": day.run,
         "failures": failures,
         **extra,
@@ -240,27 +219,12 @@ def one_line_abstract(abstract: str, limit: int = 200) -> str:
     return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temp file in the same folder and rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def day_file_stem(date: str, lang: str) -> str:
     """`2026-02-08` for Chinese (the default), `2026-02-08.en` for English, so both can share a folder."""
     return date if lang == "zh" else f"{date}.{lang}"
 
 
-def write_day_files(day: Day, out: Path, prices: dict[str, tuple[float, float]]) -> tuple[Path, Path]:
+def write_day_files(day: Day, out: Path, prices: Prices) -> tuple[Path, Path]:
     """Write `<date>.md` and `<date>.json` (`<date>.en.*` in English) into `out`; returns their paths."""
     stem = day_file_stem(day.date, day.lang)
     md_path = out / f"{stem}.md"

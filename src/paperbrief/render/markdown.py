@@ -10,70 +10,20 @@ from __future__ import annotations
 
 import re
 
+from paperbrief.langs import LANGS
+from paperbrief.messages import describe_failure, field_name, msg
 from paperbrief.models import WrittenReport
 from paperbrief.render.mathtext import tidy_math
 
 HF_PAPERS = "https://huggingface.co/papers"
 MARK = "⚠"
 
-HEADINGS = {
-    "zh": ("应用领域", "一句话核心贡献", "使用指南", "主要创新点", "实验效果"),
-    "en": ("Field", "Core contribution", "How to use it", "Key innovations", "Results"),
-}
-COLON = {"zh": "：", "en": ": "}
+FIELDS = ("domain", "contribution", "usage", "innovations", "results")
 HEAD_COLON = {"zh": "：", "en": ":"}
-TEXT = {
-    "zh": {
-        "link": "链接",
-        "source": "阅读来源",
-        "extract": "> 注：本条为论文原句摘录（未使用大模型），并非总结。",
-        "ungrounded": "> ⚠ 以下数字未能在论文原文中找到，请核对：{numbers}",
-        "sep": "、",
-        "failed": "> ⚠ 未能生成本文报告：{error}",
-        "unknown": "原因不明",
-    },
-    "en": {
-        "link": "Link",
-        "source": "Read from",
-        "extract": "> Note: this entry quotes the paper's own sentences (no language model was used); it is an extract, not a summary.",
-        "ungrounded": "> ⚠ Numbers not found in the paper's text, please check: {numbers}",
-        "sep": ", ",
-        "failed": "> ⚠ No report for this paper: {error}",
-        "unknown": "unknown reason",
-    },
-}
-
-
-# The writer's failure reasons are English one-liners (they also go to logs); a Chinese report
-# leads with what happened in Chinese and keeps the technical detail after it.
-FAILURE_ZH = (
-    ("could not read the paper", "未能读取论文"),
-    ("not sent:", "大模型服务不可用，本文未发送"),
-    ("LLM answer invalid twice", "大模型两次返回的内容都不符合报告格式"),
-    ("LLM refused", "大模型拒绝作答"),
-    ("LLM returned an empty answer", "大模型返回了空内容"),
-    ("LLM answered in", "大模型没有用要求的语言作答"),
-    ("LLM request timed out", "大模型请求超时"),
-    ("LLM answer broke off", "大模型的回答中途中断"),
-    ("cannot reach the LLM endpoint", "无法连接大模型服务"),
-    ("LLM endpoint refused the request", "大模型服务拒绝了请求"),
-    ("LLM endpoint", "大模型服务出错"),
-    ("writer crashed", "撰写时程序出错"),
-)
-
-
-def explain_failure(error: str, lang: str) -> str:
-    """The failure reason for a reader: in Chinese reports, a Chinese summary before the detail."""
-    if _lang(lang) != "zh":
-        return error
-    for prefix, zh in FAILURE_ZH:
-        if error.startswith(prefix):
-            return f"{zh}（{error}）"
-    return error
 
 
 def _lang(lang: str) -> str:
-    return lang if lang in HEADINGS else "zh"
+    return lang if lang in LANGS else "zh"
 
 
 def _one_line(text: str) -> str:
@@ -100,11 +50,11 @@ def mark_numbers(text: str, numbers: list[str]) -> str:
 def paper_body_markdown(written: WrittenReport, lang: str = "zh") -> str:
     """The per-paper body: five numbered sections, or a short failure block."""
     lang = _lang(lang)
-    t = TEXT[lang]
     report = written.report
     if report is None:
-        return t["failed"].format(error=explain_failure(_one_line(written.error or t["unknown"]), lang)) + "\n"
-    h, c, hc = HEADINGS[lang], COLON[lang], HEAD_COLON[lang]
+        return msg("md.failed", lang, reason=describe_failure(written.failure, lang)) + "\n"
+    h = [field_name(f, lang) for f in FIELDS]
+    c, hc = msg("colon", lang), HEAD_COLON[lang]
     nums = written.ungrounded_numbers
 
     def txt(s: str) -> str:
@@ -121,21 +71,20 @@ def paper_body_markdown(written: WrittenReport, lang: str = "zh") -> str:
         f"5. **{h[4]}**{hc}\n" + bullets([(r.label, r.text) for r in report.results]),
     ]
     if written.writer == "extractive":
-        blocks.insert(0, t["extract"])
+        blocks.insert(0, msg("md.extract", lang))
     if nums:
-        blocks.append(t["ungrounded"].format(numbers=t["sep"].join(nums)))
+        blocks.append(msg("md.ungrounded", lang, numbers=msg("list_sep", lang).join(nums)))
     return "\n\n".join(blocks) + "\n"
 
 
 def paper_markdown(title: str, arxiv_id: str, source: str, written: WrittenReport, lang: str = "zh") -> str:
     """One paper's block of the daily file: title, link, reading source, body."""
     lang = _lang(lang)
-    t = TEXT[lang]
     page_id = re.sub(r"v\d+$", "", arxiv_id.strip())  # Hugging Face pages have no version suffix
-    link = f"- **{t['link']}**: {HF_PAPERS}/{page_id}\n" if page_id else ""  # a local file has no page
+    link = f"- **{msg('md.link', lang)}**: {HF_PAPERS}/{page_id}\n" if page_id else ""  # a local file has no page
     return (
         f"## 📄 {_one_line(title)}\n\n"
         f"{link}"
-        f"- **{t['source']}**: {source}\n\n"
+        f"- **{msg('md.source', lang)}**: {source}\n\n"
         f"{paper_body_markdown(written, lang)}"
     )

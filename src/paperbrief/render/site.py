@@ -28,10 +28,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from paperbrief.files import write_atomic
+from paperbrief.langs import LANGS
+from paperbrief.messages import FIELDS, describe_failure, describe_flag, field_name, msg, section
+from paperbrief.models import WrittenReport
 from paperbrief.render.chart import domain_series, svg_chart
 from paperbrief.render.feeds import FeedDay, FeedPaper, atom_feed
-from paperbrief.render.flags import describe_flag
-from paperbrief.render.markdown import explain_failure
 from paperbrief.render.mathtext import tidy_math
 from paperbrief.render.search_index import IndexDoc, build_index
 from paperbrief.search import top_domain
@@ -45,133 +47,11 @@ AUTHORS_SHOWN = 8
 ABSTRACT_INDEXED = 600  # characters of the abstract in the site's search index
 PARALLEL_FROM = 2000  # pages to render before worker processes are worth starting
 
+# The site's wording comes from the one catalog: its own `site.*` messages plus the report's
+# section headings, as one dict per language for the templates.
 LABELS: dict[str, dict[str, str]] = {
-    "zh": {
-        "html_lang": "zh-CN",
-        "site_title": "Hugging Face 每日论文简报",
-        "feed_title": "每日论文简报（Atom 订阅）",
-        "feed_subtitle": "Hugging Face Daily Papers 每日研究简报",
-        "feed": "订阅",
-        "search": "搜索",
-        "search_placeholder": "搜索论文、领域或方法，如：投机解码",
-        "home": "首页",
-        "footer": "由 paperbrief 根据 Hugging Face Daily Papers 与 arXiv 论文生成",
-        "home_lead": "共 {days} 天、{papers} 篇论文的研究简报。",
-        "chart_day": "每日论文领域分布",
-        "chart_week": "每周论文领域分布",
-        "chart_month": "每月论文领域分布",
-        "other": "其他",
-        "days": "按日期浏览",
-        "no_days": "还没有任何一天的数据，请先运行 paperbrief run。",
-        "date": "日期",
-        "papers": "论文",
-        "written": "已写",
-        "failed_short": "失败",
-        "month": "{year} 年 {month} 月",
-        "day_title": "{date} 论文简报",
-        "day_lead": "共 {count} 篇论文，已写 {written} 篇，失败 {failed} 篇。",
-        "hf_day": "Hugging Face 当日列表",
-        "contents": "目录",
-        "source": "阅读来源",
-        "writer": "生成方式",
-        "writer_llm": "大模型（{model}）",
-        "writer_extractive": "原文摘录",
-        "other_lang": "英文报告",
-        "grounded": "数字均已在原文中核对",
-        "grounding": "核对提示",
-        "ungrounded": "原文中未找到的数字",
-        "domain": "应用领域",
-        "contribution": "一句话核心贡献",
-        "usage": "使用指南",
-        "innovations": "主要创新点",
-        "results": "实验效果",
-        "colon": "：",
-        "failed": "未能生成报告",
-        "pending": "尚未生成报告",
-        "listed_on": "收录日期",
-        "upvotes": "点赞",
-        "abstract": "摘要",
-        "all_authors": "全部作者",
-        "authors_more": "等 {n} 位作者",
-        "link_abs": "arXiv 摘要页",
-        "link_hf": "Hugging Face",
-        "link_pdf": "PDF",
-        "link_code": "代码",
-        "link_project": "项目主页",
-        "needs_js": "站内搜索需要启用 JavaScript；也可以在命令行使用 paperbrief search。",
-        "searching": "正在搜索……",
-        "no_results": "没有找到相关论文。",
-        "result_count": "找到 {count} 篇相关论文。",
-        "too_short": "请至少输入两个汉字或一个英文单词。",
-        "search_error": "搜索索引加载失败，请稍后再试。",
-        "entry_title": "{date} · {count} 篇论文",
-        "papers_word": "篇论文",
-        "not_written": "尚未生成报告",
-        "failed_note": "生成失败",
-    },
-    "en": {
-        "html_lang": "en",
-        "site_title": "Hugging Face Daily Papers Briefing",
-        "feed_title": "Daily Papers Briefing (Atom feed)",
-        "feed_subtitle": "A research briefing of each day's Hugging Face Daily Papers",
-        "feed": "Feed",
-        "search": "Search",
-        "search_placeholder": "Search papers, fields or methods, e.g. speculative decoding",
-        "home": "Home",
-        "footer": "Made by paperbrief from Hugging Face Daily Papers and arXiv",
-        "home_lead": "Briefings for {papers} papers over {days} days.",
-        "chart_day": "Papers per field, by day",
-        "chart_week": "Papers per field, by week",
-        "chart_month": "Papers per field, by month",
-        "other": "Other",
-        "days": "Browse by day",
-        "no_days": "No days stored yet: run paperbrief run first.",
-        "date": "Date",
-        "papers": "Papers",
-        "written": "Written",
-        "failed_short": "Failed",
-        "month": "{month_name} {year}",
-        "day_title": "Papers of {date}",
-        "day_lead": "{count} papers: {written} written, {failed} failed.",
-        "hf_day": "The day on Hugging Face",
-        "contents": "Contents",
-        "source": "Read from",
-        "writer": "Written by",
-        "writer_llm": "LLM ({model})",
-        "writer_extractive": "extract of the paper",
-        "other_lang": "report in Chinese",
-        "grounded": "every number found in the paper",
-        "grounding": "Check before quoting",
-        "ungrounded": "Numbers not found in the paper",
-        "domain": "Field",
-        "contribution": "Core contribution",
-        "usage": "How to use it",
-        "innovations": "Key innovations",
-        "results": "Results",
-        "colon": ": ",
-        "failed": "No report could be written",
-        "pending": "Not written yet",
-        "listed_on": "Listed on",
-        "upvotes": "Upvotes",
-        "abstract": "Abstract",
-        "all_authors": "All authors",
-        "authors_more": "et al. ({n} authors)",
-        "link_abs": "arXiv abstract",
-        "link_hf": "Hugging Face",
-        "link_pdf": "PDF",
-        "link_code": "Code",
-        "link_project": "Project page",
-        "needs_js": "Search on this site needs JavaScript; on the command line, use paperbrief search.",
-        "searching": "Searching…",
-        "no_results": "No papers found.",
-        "result_count": "Papers found: {count}.",
-        "too_short": "Type at least two Chinese characters or one word.",
-        "search_error": "The search index could not be loaded; try again later.",
-        "entry_title": "{date} · {count} papers",
-        "papers_word": "papers",
-        "not_written": "not written yet",
-        "failed_note": "failed",
-    },
+    lang: {**section("site", lang), **{f: field_name(f, lang) for f in FIELDS}, "colon": msg("colon", lang)}
+    for lang in LANGS
 }
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -265,7 +145,7 @@ class PaperData:
     upvotes: int = 0
     report_meta: tuple[Any, ...] | None = None  # (key, lang, failed, created_at)
     hash: str = ""
-    body: dict[str, Any] | None = None  # the WrittenReport JSON, when loaded
+    body: WrittenReport | None = None  # the paper's outcome, when loaded
 
 
 def _load_papers(store: Store) -> tuple[dict[str, PaperData], dict[str, list[str]], dict[str, float]]:
@@ -315,7 +195,7 @@ def _load_bodies(store: Store, papers: list[PaperData]) -> None:
     for i in range(0, len(keys), 500):
         batch = keys[i : i + 500]
         for r in store.query(f"SELECT key, body FROM reports WHERE key IN ({','.join('?' * len(batch))})", batch):
-            by_key[r["key"]].body = json.loads(r["body"])
+            by_key[r["key"]].body = WrittenReport.model_validate_json(r["body"])
 
 
 def _hash(*parts: Any) -> str:
@@ -565,10 +445,7 @@ def _write(path: Path, data: bytes, fresh: bool | None = None) -> None:
             with open(path, "wb") as f:
                 f.write(data)
             return
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
+    write_atomic(path, data, sync=False)
 
 
 def _view(p: PaperData, L: dict[str, str], lang: str) -> dict[str, Any]:
@@ -585,11 +462,15 @@ def _view(p: PaperData, L: dict[str, str], lang: str) -> dict[str, Any]:
                        (L["link_project"], safe_url(p.row["project_page"]))):
         if url:
             links.append((label, url))
-    body = p.body or {}
+    w = p.body
     writer = ""
-    if body:
-        writer = L["writer_extractive"] if body.get("writer") == "extractive" else L["writer_llm"].format(
-            model=body.get("model") or "?")
+    if w is not None:
+        writer = L["writer_extractive"] if w.writer == "extractive" else L["writer_llm"].format(model=w.model or "?")
+    notes: list[str] = []
+    if w is not None:
+        notes = [describe_flag(f, lang) for f in w.flags]
+        if w.provenance == "listing_fallback":
+            notes.append(msg("provenance.listing_fallback", lang))
     return {
         "arxiv_id": aid,
         "title": p.row["title"],
@@ -598,13 +479,14 @@ def _view(p: PaperData, L: dict[str, str], lang: str) -> dict[str, Any]:
         "authors_list_cut": AUTHORS_SHOWN,
         "abstract": p.row["abstract"],
         "links": links,
-        "source": body.get("source", "—") if body else "—",
+        "source": "—" if w is None else (
+            msg("source.unread", lang) if w.failure and w.failure.kind == "unread" else w.source),
         "writer": writer,
-        "other_lang": bool(body) and body.get("lang") != lang and body.get("report") is not None,
-        "report": body.get("report"),
-        "error": explain_failure(body.get("error") or "", lang) if body and body.get("report") is None else None,
-        "ungrounded": body.get("ungrounded_numbers") or [],
-        "flags": [describe_flag(f, lang) for f in body.get("flags") or []],
+        "other_lang": w is not None and w.lang != lang and w.report is not None,
+        "report": w.report.model_dump() if w is not None and w.report is not None else None,
+        "error": describe_failure(w.failure, lang) if w is not None and w.report is None else None,
+        "ungrounded": w.ungrounded_numbers if w is not None else [],
+        "flags": notes,
         "dates": p.dates,
         "upvotes": p.upvotes,
     }

@@ -2,8 +2,8 @@
 
     write_report(doc, settings, lang="zh", known_links=(), client=None) -> WrittenReport
 
-Never raises for a paper-level problem: a failed paper has report=None and a
-one-line `error`. Every successful report is grounding-checked before it returns.
+Never raises for a paper-level problem: a failed paper has report=None and a typed
+`failure`. Checking the numbers is the next stage's job (`checks.check_report`).
 Thread-safe: the daily run calls it from several threads at once.
 """
 
@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from paperbrief.checks import check_report
 from paperbrief.config import Settings
-from paperbrief.models import Document, WrittenReport, as_lang
+from paperbrief.models import PROVENANCE_OF_SOURCE, Document, Failure, WrittenReport, as_lang
 from paperbrief.writer.prompts import prompt_version as _llm_prompt_version
 
 EXTRACTIVE_VERSION = "extractive-2"  # bump when the extractive writer changes what it picks
@@ -33,8 +32,7 @@ def write_extractive(doc: Document, *, lang: str = "zh", known_links: Sequence[s
 
     written = WrittenReport(
         arxiv_id=doc.arxiv_id,
-        title=doc.title,
-        source=doc.source,
+        provenance=PROVENANCE_OF_SOURCE[doc.source],
         lang=as_lang(lang),
         writer="extractive",
         model="extractive",
@@ -43,7 +41,7 @@ def write_extractive(doc: Document, *, lang: str = "zh", known_links: Sequence[s
     try:
         written.report = extract_report(doc, lang, known_links)
     except Exception as e:
-        written.error = f"extractive writer error: {type(e).__name__}: {e}"[:200]
+        written.failure = Failure(kind="writer_crashed", detail=f"extractive writer: {type(e).__name__}: {e}"[:200])
     return written
 
 
@@ -56,13 +54,10 @@ def write_report(
     client: Any = None,
     stream: bool = False,
 ) -> WrittenReport:
-    """The report of `doc` in `lang`, checked against the paper; never raises for one paper's failure."""
-    if lang not in ("zh", "en"):
-        raise ValueError(f"unknown report language {lang!r}; use zh or en")
+    """The report of `doc` in `lang` (not yet checked); never raises for one paper's failure."""
+    as_lang(lang)
     if settings.llm_configured or client is not None:
         from paperbrief.writer.llm import write_llm
 
-        written = write_llm(doc, settings, lang=lang, known_links=known_links, client=client, stream=stream)
-    else:
-        written = write_extractive(doc, lang=lang, known_links=known_links)
-    return check_report(written, doc)
+        return write_llm(doc, settings, lang=lang, known_links=known_links, client=client, stream=stream)
+    return write_extractive(doc, lang=lang, known_links=known_links)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from paperbrief.langs import CJK, CJK_CHAR
 from paperbrief.models import Document, Innovation, LabeledText, Report
 from paperbrief.writer.context import section_kind
 
@@ -51,8 +52,7 @@ _DOMAINS: list[tuple[str, str, str]] = [
 ]
 
 _ABBREV = r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bet al\.)(?<!\bFig\.)(?<!\bEq\.)(?<!\bvs\.)(?<!\bSec\.)(?<!\bTab\.)(?<!\bNo\.)(?<!\bcf\.)"
-_SPLIT_RE = re.compile(_ABBREV + r"(?<=[.!?])\s+(?=[A-Z(\[\"“\u0370-\u03ff\u4e00-\u9fff])|(?<=[。！？])")
-_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SPLIT_RE = re.compile(_ABBREV + rf"(?<=[.!?])\s+(?=[A-Z(\[\"“\u0370-\u03ff{CJK}])|(?<=[。！？])")
 _BULLET_RE = re.compile(r"^\s*(?:[-*•●◦▪]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}\))\s+")
 
 _CONTRIB_RE = re.compile(
@@ -104,7 +104,7 @@ def sentences(text: str) -> list[str]:
         line = _BULLET_RE.sub("", line, count=1)
         for s in _SPLIT_RE.split(line):
             s = clean(s or "")
-            if len(s) >= (6 if _HAS_CJK.search(s) else 12):
+            if len(s) >= (6 if CJK_CHAR.search(s) else 12):
                 out.append(s)
     return out
 

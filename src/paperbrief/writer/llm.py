@@ -12,9 +12,7 @@ recorded as an `LLMCall`.
 
 from __future__ import annotations
 
-import email.utils
 import json
-import random
 import re
 import threading
 import time
@@ -26,20 +24,34 @@ from typing import Any
 import openai
 from pydantic import ValidationError
 
-from paperbrief.checks import cjk_share, report_language_ok
+from paperbrief.checks import report_language_ok
 from paperbrief.config import Settings
-from paperbrief.models import Document, LLMCall, Report, WrittenReport, as_lang
+from paperbrief.langs import LANG_NAMES, cjk_share
+from paperbrief.models import (
+    PROVENANCE_OF_SOURCE,
+    Document,
+    Failure,
+    FailureKind,
+    LLMCall,
+    Report,
+    WrittenReport,
+    as_lang,
+)
+from paperbrief.retry import backoff_seconds, retry_after_seconds
 from paperbrief.writer.context import build_context
 from paperbrief.writer.prompts import REPORT_SCHEMA, RETRY_MESSAGE, build_messages, overhead_tokens, prompt_version
 from paperbrief.writer.tokens import estimate_tokens
 
 MODES = ("json_schema", "json_object", "none")
 MAX_RETRY_AFTER = 120.0  # seconds; a server asking for longer is treated as a failure
-LANG_NAMES = {"zh": "Chinese", "en": "English"}
 
 
 class PaperFailed(Exception):
-    """This paper cannot be written; the message is the one-line reason."""
+    """This paper cannot be written: a failure kind for code and a one-line detail for people."""
+
+    def __init__(self, kind: FailureKind, detail: str) -> None:
+        super().__init__(detail)
+        self.failure = Failure(kind=kind, detail=detail)
 
 
 class _StreamBroken(Exception):
@@ -97,25 +109,6 @@ def scrub(text: str, settings: Settings) -> str:
     text = re.sub(r"\b(sk|key|api)[-_][A-Za-z0-9_\-*]{6,}", r"\1-****", text)
     text = re.sub(r"\s+", " ", text).strip()
     return text if len(text) <= 200 else text[:199] + "…"
-
-
-def _retry_after(headers: Any) -> float | None:
-    if headers is None:
-        return None
-    ms = headers.get("retry-after-ms")
-    if ms:
-        try:
-            return float(ms) / 1000
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
-        return max(parsed.timestamp() - time.time(), 0.0) if parsed else None
 
 
 def _error_message(e: openai.APIStatusError) -> str:
@@ -290,17 +283,17 @@ class _Caller:
                     call.outcome, call.error = "error", scrub(f"the streamed answer broke off: {e}", s)
                     if attempts >= s.llm_retries:
                         self._record(call, started, messages)
-                        raise PaperFailed(f"LLM answer broke off: {call.error}") from None
+                        raise PaperFailed("broken_stream", call.error) from None
                     self._record(call, started, messages)
                     attempts += 1
-                    time.sleep(min(0.5 * 2 ** (attempts - 1), 30.0))
+                    time.sleep(backoff_seconds(attempts, jitter=0))
                     continue
                 call.outcome, call.error = "timeout", f"no answer within {s.llm_timeout:g} s"
                 timeouts += 1
                 if timeouts > 1 or attempts >= s.llm_retries:
                     self._record(call, started, messages)
                     tries = "1 attempt" if attempts == 0 else f"{attempts + 1} attempts"
-                    raise PaperFailed(f"LLM request timed out: no answer within {s.llm_timeout:g} s ({tries})") from None
+                    raise PaperFailed("timeout", f"no answer within {s.llm_timeout:g} s ({tries})") from None
             except openai.APIStatusError as e:
                 detail = scrub(_error_message(e), s)
                 call.outcome, call.error = "error", f"HTTP {e.status_code}: {detail}"
@@ -311,24 +304,26 @@ class _Caller:
                     continue  # not a retry: the request changed
                 if status not in (408, 409, 429) and status < 500:
                     self._record(call, started, messages)
-                    raise PaperFailed(f"LLM endpoint refused the request: HTTP {status}: {detail}") from None
-                wait = _retry_after(e.response.headers)
+                    kind: FailureKind = ("endpoint_auth" if status in (401, 403)
+                                         else "endpoint_model" if status == 404 else "endpoint_error")
+                    raise PaperFailed(kind, f"HTTP {status}: {detail}") from None
+                wait = retry_after_seconds(e.response.headers)
                 if attempts >= s.llm_retries:
                     self._record(call, started, messages)
-                    raise PaperFailed(f"LLM endpoint failed {attempts + 1} times, last HTTP {status}: {detail}") from None
+                    raise PaperFailed("endpoint_error", f"failed {attempts + 1} times, last HTTP {status}: {detail}") from None
                 if wait is not None and wait > MAX_RETRY_AFTER:
                     self._record(call, started, messages)
-                    raise PaperFailed(f"LLM endpoint asked to retry after {wait:g} s (HTTP {status}); giving up") from None
+                    raise PaperFailed("rate_limited", f"asked to retry after {wait:g} s (HTTP {status})") from None
             except openai.APIConnectionError as e:
                 call.outcome, call.error = "error", scrub(f"connection failed: {e.__cause__ or e}", s)
                 if attempts >= s.llm_retries:
                     self._record(call, started, messages)
-                    raise PaperFailed(f"cannot reach the LLM endpoint {s.openai_base_url}: {call.error}") from None
+                    raise PaperFailed("endpoint_unreachable", f"{s.openai_base_url}: {call.error}") from None
             except openai.APIError as e:  # e.g. an error event inside a stream
                 call.outcome, call.error = "error", scrub(str(e), s)
                 if attempts >= s.llm_retries:
                     self._record(call, started, messages)
-                    raise PaperFailed(f"LLM endpoint error: {call.error}") from None
+                    raise PaperFailed("endpoint_error", call.error or "") from None
             else:
                 call.tokens_in = tin if tin is not None else -1
                 call.tokens_out = tout if tout is not None else estimate_tokens(answer.content + (answer.refusal or ""))
@@ -336,9 +331,7 @@ class _Caller:
                 return answer
             self._record(call, started, messages)
             attempts += 1
-            if wait is None:
-                wait = min(0.5 * 2 ** (attempts - 1), 30.0) * (1 + random.random() * 0.2)
-            time.sleep(wait)
+            time.sleep(wait if wait is not None else backoff_seconds(attempts))
 
     def _record(self, call: LLMCall, started: float, messages: list[dict[str, str]]) -> None:
         call.latency_s = round(time.monotonic() - started, 3)
@@ -350,11 +343,11 @@ class _Caller:
 # -- the writer -----------------------------------------------------------------------
 
 
-def _fail_last(caller: _Caller, outcome: str, reason: str) -> None:
+def _fail_last(caller: _Caller, outcome: str, kind: FailureKind, reason: str) -> None:
     if caller.calls:
         caller.calls[-1].outcome = outcome
         caller.calls[-1].error = reason
-    raise PaperFailed(reason)
+    raise PaperFailed(kind, reason)
 
 
 def _ask(caller: _Caller, doc: Document, settings: Settings, lang: str, known_links: Sequence[str]) -> Report:
@@ -365,16 +358,14 @@ def _ask(caller: _Caller, doc: Document, settings: Settings, lang: str, known_li
         answer = caller.complete(messages)
         text = answer.content.strip()
         if answer.refusal:
-            _fail_last(caller, "refused", "LLM refused: " + scrub(answer.refusal, settings)[:120])
+            _fail_last(caller, "refused", "refused", scrub(answer.refusal, settings)[:120])
         if not text:
-            _fail_last(caller, "empty", f"LLM returned an empty answer (finish_reason={answer.finish_reason})")
+            _fail_last(caller, "empty", "empty_answer", f"finish_reason={answer.finish_reason}")
         obj = find_json_object(text)
         if obj is None:
             if _REFUSAL_RE.search(text[:300]):
-                _fail_last(caller, "refused", "LLM refused: " + scrub(text, settings)[:120])
+                _fail_last(caller, "refused", "refused", scrub(text, settings)[:120])
             problem = "the answer contains no JSON object"
-            if answer.finish_reason == "length":
-                problem += f" (cut off at max_output_tokens={settings.max_output_tokens})"
         else:
             try:
                 report = Report.model_validate(obj)
@@ -383,8 +374,12 @@ def _ask(caller: _Caller, doc: Document, settings: Settings, lang: str, known_li
             else:
                 if not report_language_ok(report_language(report), lang):
                     got = "Chinese" if cjk_share(report_language(report)) > 0.5 else "English"
-                    _fail_last(caller, "wrong_language", f"LLM answered in {got}, not {LANG_NAMES[lang]}")
+                    _fail_last(caller, "wrong_language", "wrong_language",
+                               f"answered in {got}, not {LANG_NAMES[as_lang(lang)]}")
                 return report
+        if answer.finish_reason == "length":  # asking again with the same limit is cut off again
+            _fail_last(caller, "invalid", "cut_off",
+                       f"{problem}; the answer stopped at max_output_tokens={settings.max_output_tokens}")
         caller.calls[-1].outcome = "invalid"
         caller.calls[-1].error = problem
         if round_ == 0:
@@ -393,7 +388,7 @@ def _ask(caller: _Caller, doc: Document, settings: Settings, lang: str, known_li
                 {"role": "assistant", "content": text[:8000]},
                 {"role": "user", "content": RETRY_MESSAGE[lang].format(error=problem)},
             ]
-    raise PaperFailed(f"LLM answer invalid twice: {problem}")
+    raise PaperFailed("invalid_answer", problem)
 
 
 def write_llm(
@@ -409,8 +404,7 @@ def write_llm(
     caller = _Caller(client or client_for(settings), settings, lang, stream)
     written = WrittenReport(
         arxiv_id=doc.arxiv_id,
-        title=doc.title,
-        source=doc.source,
+        provenance=PROVENANCE_OF_SOURCE[doc.source],
         lang=as_lang(lang),
         writer="llm",
         model=settings.model,
@@ -419,9 +413,9 @@ def write_llm(
     try:
         written.report = _ask(caller, doc, settings, lang, known_links)
     except PaperFailed as e:
-        written.error = str(e)
+        written.failure = e.failure
     except Exception as e:
-        written.error = scrub(f"LLM writer error: {type(e).__name__}: {e}", settings)
+        written.failure = Failure(kind="writer_crashed", detail=scrub(f"{type(e).__name__}: {e}", settings))
     written.calls = caller.calls
     written.tokens_in = sum(c.tokens_in for c in caller.calls)
     written.tokens_out = sum(c.tokens_out for c in caller.calls)

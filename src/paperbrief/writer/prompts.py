@@ -20,7 +20,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-LANGS = ("zh", "en")
+from paperbrief.langs import as_lang
 
 
 def _items(first: str, second: str) -> dict[str, Any]:
@@ -67,9 +67,7 @@ class Template:
 
 
 def _check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise ValueError(f"unknown report language {lang!r}; use zh or en")
-    return lang
+    return as_lang(lang)
 
 
 _MARKER_RE = re.compile(r"^=== (system|user) ===$")

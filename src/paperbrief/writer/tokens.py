@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import re
 
-_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+from paperbrief.langs import CJK, HANGUL
+
+_CJK = CJK + HANGUL  # Hangul syllables cost about a token each, like ideographs
 _TOKEN_RE = re.compile(
     rf"(?P<cjk>[{_CJK}])|(?P<word>[^\W\d_{_CJK}]+(?:'[^\W\d_]+)?)|(?P<digits>\d+)|(?P<other>[^\w\s{_CJK}]+|_+)"
 )

@@ -1,0 +1,275 @@
+"""Every sentence and label a reader sees, in Chinese and in English: one catalog.
+
+The CLI, the day's Markdown and JSON, the website, the feed and delivery all take their
+wording from here, so a failure or a flag reads the same everywhere and a translation is
+made in one place. Keys are dotted by where they belong (`field.*` the report's five
+sections, `failure.*` one per `models.FailureKind`, `flag.*` grounding flags, `md.*` the
+day's Markdown, `site.*` the website). Both languages have exactly the same keys (a test
+checks it) and `{name}` placeholders are filled by `msg(key, lang, name=...)`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from paperbrief.langs import LANGS
+
+if TYPE_CHECKING:
+    from paperbrief.models import Failure
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "zh": {
+        # the report's five sections
+        "field.domain": "应用领域",
+        "field.contribution": "一句话核心贡献",
+        "field.usage": "使用指南",
+        "field.innovations": "主要创新点",
+        "field.results": "实验效果",
+        "colon": "：",
+        "list_sep": "、",
+        # why a paper has no report: one per models.FailureKind
+        "failure.unread": "未能读取论文",
+        "failure.endpoint_auth": "大模型服务拒绝了 API 密钥",
+        "failure.endpoint_model": "大模型服务找不到该模型（或服务地址有误）",
+        "failure.endpoint_unreachable": "无法连接大模型服务",
+        "failure.endpoint_error": "大模型服务出错",
+        "failure.rate_limited": "大模型服务要求等待过久，已放弃",
+        "failure.not_sent": "大模型服务不可用，本文未发送",
+        "failure.invalid_answer": "大模型两次返回的内容都不符合报告格式",
+        "failure.empty_answer": "大模型返回了空内容",
+        "failure.refused": "大模型拒绝作答",
+        "failure.wrong_language": "大模型没有用要求的语言作答",
+        "failure.cut_off": "回答被截断（达到 max_output_tokens 上限）",
+        "failure.timeout": "大模型请求超时",
+        "failure.broken_stream": "大模型的回答中途中断",
+        "failure.writer_crashed": "撰写时程序出错",
+        "failure.with_detail": "{summary}（{detail}）",
+        "hint.endpoint_auth": "大模型服务 {url} 拒绝了 API 密钥；请设置环境变量 OPENAI_API_KEY，或在 {config} 中设置 openai_api_key",
+        "hint.endpoint_model": "大模型服务不认识模型“{model}”或地址有误；请设置 PAPERBRIEF_MODEL 或 --model，"
+                               "并检查 OPENAI_BASE_URL（通常以 /v1 结尾）",
+        "hint.endpoint_unreachable": "无法连接大模型服务 {url}；请检查环境变量 OPENAI_BASE_URL 或 {config} 中的 "
+                                     "openai_base_url，或两者都不设置以改用原文摘录",
+        "hint.endpoint_stop": "{fix}（{detail}）。其余论文不再发送；修复后重新运行即可。",
+        "failure.unknown": "原因不明",
+        # grounding flags and where the text came from
+        "flag.empty": "“{field}”一节为空",
+        "flag.wrong_language": "报告大部分不是中文",
+        "flag.wrong_language_en": "报告大部分是中文而非英文",
+        "flag.copies_abstract": "“{field}”第 {n} 条几乎照抄摘要",
+        "provenance.listing_fallback": "arXiv 暂时无法读取，本条依据 Hugging Face 上的摘要撰写，下次运行会重新读取全文",
+        "source.unread": "未能读取",
+        # the day's Markdown
+        "md.link": "链接",
+        "md.source": "阅读来源",
+        "md.extract": "> 注：本条为论文原句摘录（未使用大模型），并非总结。",
+        "md.ungrounded": "> ⚠ 以下数字未能在论文原文中找到，请核对：{numbers}",
+        "md.failed": "> ⚠ 未能生成本文报告：{reason}",
+        # the website
+        "site.html_lang": "zh-CN",
+        "site.site_title": "Hugging Face 每日论文简报",
+        "site.feed_title": "每日论文简报（Atom 订阅）",
+        "site.feed_subtitle": "Hugging Face Daily Papers 每日研究简报",
+        "site.feed": "订阅",
+        "site.search": "搜索",
+        "site.search_placeholder": "搜索论文、领域或方法，如：投机解码",
+        "site.home": "首页",
+        "site.footer": "由 paperbrief 根据 Hugging Face Daily Papers 与 arXiv 论文生成",
+        "site.home_lead": "共 {days} 天、{papers} 篇论文的研究简报。",
+        "site.chart_day": "每日论文领域分布",
+        "site.chart_week": "每周论文领域分布",
+        "site.chart_month": "每月论文领域分布",
+        "site.other": "其他",
+        "site.days": "按日期浏览",
+        "site.no_days": "还没有任何一天的数据，请先运行 paperbrief run。",
+        "site.date": "日期",
+        "site.papers": "论文",
+        "site.written": "已写",
+        "site.failed_short": "失败",
+        "site.month": "{year} 年 {month} 月",
+        "site.day_title": "{date} 论文简报",
+        "site.day_lead": "共 {count} 篇论文，已写 {written} 篇，失败 {failed} 篇。",
+        "site.hf_day": "Hugging Face 当日列表",
+        "site.contents": "目录",
+        "site.source": "阅读来源",
+        "site.writer": "生成方式",
+        "site.writer_llm": "大模型（{model}）",
+        "site.writer_extractive": "原文摘录",
+        "site.other_lang": "英文报告",
+        "site.grounded": "数字均已在原文中核对",
+        "site.grounding": "核对提示",
+        "site.ungrounded": "原文中未找到的数字",
+        "site.failed": "未能生成报告",
+        "site.pending": "尚未生成报告",
+        "site.listed_on": "收录日期",
+        "site.upvotes": "点赞",
+        "site.abstract": "摘要",
+        "site.all_authors": "全部作者",
+        "site.authors_more": "等 {n} 位作者",
+        "site.link_abs": "arXiv 摘要页",
+        "site.link_hf": "Hugging Face",
+        "site.link_pdf": "PDF",
+        "site.link_code": "代码",
+        "site.link_project": "项目主页",
+        "site.needs_js": "站内搜索需要启用 JavaScript；也可以在命令行使用 paperbrief search。",
+        "site.searching": "正在搜索……",
+        "site.no_results": "没有找到相关论文。",
+        "site.result_count": "找到 {count} 篇相关论文。",
+        "site.too_short": "请至少输入两个汉字或一个英文单词。",
+        "site.search_error": "搜索索引加载失败，请稍后再试。",
+        "site.entry_title": "{date} · {count} 篇论文",
+        "site.papers_word": "篇论文",
+        "site.not_written": "尚未生成报告",
+        "site.failed_note": "生成失败",
+    },
+    "en": {
+        "field.domain": "Field",
+        "field.contribution": "Core contribution",
+        "field.usage": "How to use it",
+        "field.innovations": "Key innovations",
+        "field.results": "Results",
+        "colon": ": ",
+        "list_sep": ", ",
+        "failure.unread": "the paper could not be read",
+        "failure.endpoint_auth": "the LLM endpoint rejected the API key",
+        "failure.endpoint_model": "the LLM endpoint does not know the model (or its URL is wrong)",
+        "failure.endpoint_unreachable": "the LLM endpoint could not be reached",
+        "failure.endpoint_error": "the LLM endpoint failed",
+        "failure.rate_limited": "the LLM endpoint asked us to wait too long",
+        "failure.not_sent": "not sent: the LLM endpoint had failed for an earlier paper",
+        "failure.invalid_answer": "the model's answer did not fit the report format, twice",
+        "failure.empty_answer": "the model returned an empty answer",
+        "failure.refused": "the model refused to answer",
+        "failure.wrong_language": "the model did not answer in the requested language",
+        "failure.cut_off": "the answer was cut off (max_output_tokens)",
+        "failure.timeout": "the LLM request timed out",
+        "failure.broken_stream": "the model's answer broke off",
+        "failure.writer_crashed": "the writer crashed",
+        "failure.with_detail": "{summary} ({detail})",
+        "hint.endpoint_auth": "the LLM endpoint {url} rejected the API key; set OPENAI_API_KEY, or openai_api_key in "
+                              "{config}",
+        "hint.endpoint_model": "the LLM endpoint does not know model '{model}' or the URL is wrong; set "
+                               "PAPERBRIEF_MODEL or --model, and check OPENAI_BASE_URL (it usually ends in /v1)",
+        "hint.endpoint_unreachable": "the LLM endpoint {url} cannot be reached; check OPENAI_BASE_URL (environment) "
+                                     "or openai_base_url in {config}, or unset both for the extractive writer",
+        "hint.endpoint_stop": "{fix} ({detail}). The remaining papers are not sent; run again once it is fixed.",
+        "failure.unknown": "unknown reason",
+        "flag.empty": "the “{field}” section is empty",
+        "flag.wrong_language": "the report is mostly not in English",
+        "flag.wrong_language_en": "the report is mostly not in English",
+        "flag.copies_abstract": "{field} item {n} nearly copies the abstract",
+        "provenance.listing_fallback": "arXiv could not be read, so this was written from the Hugging Face abstract; "
+                                       "the next run reads the full text again",
+        "source.unread": "not read",
+        "md.link": "Link",
+        "md.source": "Read from",
+        "md.extract": "> Note: this entry quotes the paper's own sentences (no language model was used); "
+                      "it is an extract, not a summary.",
+        "md.ungrounded": "> ⚠ Numbers not found in the paper's text, please check: {numbers}",
+        "md.failed": "> ⚠ No report for this paper: {reason}",
+        # the website
+        "site.html_lang": "en",
+        "site.site_title": "Hugging Face Daily Papers Briefing",
+        "site.feed_title": "Daily Papers Briefing (Atom feed)",
+        "site.feed_subtitle": "A research briefing of each day's Hugging Face Daily Papers",
+        "site.feed": "Feed",
+        "site.search": "Search",
+        "site.search_placeholder": "Search papers, fields or methods, e.g. speculative decoding",
+        "site.home": "Home",
+        "site.footer": "Made by paperbrief from Hugging Face Daily Papers and arXiv",
+        "site.home_lead": "Briefings for {papers} papers over {days} days.",
+        "site.chart_day": "Papers per field, by day",
+        "site.chart_week": "Papers per field, by week",
+        "site.chart_month": "Papers per field, by month",
+        "site.other": "Other",
+        "site.days": "Browse by day",
+        "site.no_days": "No days stored yet: run paperbrief run first.",
+        "site.date": "Date",
+        "site.papers": "Papers",
+        "site.written": "Written",
+        "site.failed_short": "Failed",
+        "site.month": "{month_name} {year}",
+        "site.day_title": "Papers of {date}",
+        "site.day_lead": "{count} papers: {written} written, {failed} failed.",
+        "site.hf_day": "The day on Hugging Face",
+        "site.contents": "Contents",
+        "site.source": "Read from",
+        "site.writer": "Written by",
+        "site.writer_llm": "LLM ({model})",
+        "site.writer_extractive": "extract of the paper",
+        "site.other_lang": "report in Chinese",
+        "site.grounded": "every number found in the paper",
+        "site.grounding": "Check before quoting",
+        "site.ungrounded": "Numbers not found in the paper",
+        "site.failed": "No report could be written",
+        "site.pending": "Not written yet",
+        "site.listed_on": "Listed on",
+        "site.upvotes": "Upvotes",
+        "site.abstract": "Abstract",
+        "site.all_authors": "All authors",
+        "site.authors_more": "et al. ({n} authors)",
+        "site.link_abs": "arXiv abstract",
+        "site.link_hf": "Hugging Face",
+        "site.link_pdf": "PDF",
+        "site.link_code": "Code",
+        "site.link_project": "Project page",
+        "site.needs_js": "Search on this site needs JavaScript; on the command line, use paperbrief search.",
+        "site.searching": "Searching…",
+        "site.no_results": "No papers found.",
+        "site.result_count": "Papers found: {count}.",
+        "site.too_short": "Type at least two Chinese characters or one word.",
+        "site.search_error": "The search index could not be loaded; try again later.",
+        "site.entry_title": "{date} · {count} papers",
+        "site.papers_word": "papers",
+        "site.not_written": "not written yet",
+        "site.failed_note": "failed",
+    },
+}
+
+FIELDS = ("domain", "contribution", "usage", "innovations", "results")
+
+
+def msg(key: str, lang: str, /, **values: object) -> str:
+    """The message `key` in `lang` (Chinese for an unknown language), with `{name}`s filled in."""
+    table = MESSAGES.get(lang) or MESSAGES["zh"]
+    text = table[key]
+    return text.format(**values) if values else text
+
+
+def section(prefix: str, lang: str) -> dict[str, str]:
+    """Every message under `prefix.` in `lang`, keyed without the prefix (for templates)."""
+    table = MESSAGES.get(lang) or MESSAGES["zh"]
+    cut = len(prefix) + 1
+    return {k[cut:]: v for k, v in table.items() if k.startswith(prefix + ".")}
+
+
+def field_name(field: str, lang: str) -> str:
+    """The heading of a report section (`domain`, `usage`, ...) in `lang`; unknown names as they are."""
+    return msg(f"field.{field}", lang) if field in FIELDS else field
+
+
+def describe_failure(failure: Failure | None, lang: str) -> str:
+    """Why a paper has no report, in `lang`: the kind's sentence, then the technical detail."""
+    if failure is None:
+        return msg("failure.unknown", lang)
+    summary = msg(f"failure.{failure.kind}", lang)
+    detail = re.sub(r"\s*\n\s*", " ", failure.detail).strip()
+    return msg("failure.with_detail", lang, summary=summary, detail=detail) if detail else summary
+
+
+def describe_flag(flag: str, lang: str = "zh") -> str:
+    """A grounding flag (`empty:usage`, `copies_abstract:results[1]`, `wrong_language:zh`) as one
+    sentence; an unknown flag is shown as it is."""
+    kind, _, arg = flag.partition(":")
+    m = re.match(r"(\w+)(?:\[(\d+)\])?", arg)
+    field = field_name(m.group(1), lang) if m else arg
+    if kind == "empty":
+        return msg("flag.empty", lang, field=field)
+    if kind == "wrong_language":
+        return msg("flag.wrong_language_en" if (lang == "en" or arg == "zh") else "flag.wrong_language", lang)
+    if kind == "copies_abstract" and m:
+        return msg("flag.copies_abstract", lang, field=field, n=int(m.group(2) or 0) + 1)
+    return flag
+
+
+__all__ = ["LANGS", "MESSAGES", "describe_failure", "describe_flag", "field_name", "msg", "section"]
