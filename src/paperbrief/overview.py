@@ -121,7 +121,7 @@ def day_overview(settings: Settings, store: Store, day: Day, *, use_llm: bool, f
     )
     messages = [{"role": "system", "content": SYSTEM[lang]},
                 {"role": "user", "content": f"{L['date']}: {day.date}\n\n{block}"}]
-    from paperbrief.render.day import cost_usd
+    from paperbrief.costs import cost_usd
 
     try:
         claims, calls = ask(settings, messages, name="day_overview", schema=SCHEMA, version=OVERVIEW_VERSION,

@@ -249,7 +249,7 @@ def run_day(
                 from paperbrief.overview import day_overview
 
                 day.overview = day_overview(settings, store, day, use_llm=settings.llm_configured and
-                                            runner.endpoint_error is None, force=force, run_id=run_id)
+                                            runner.endpoint_failure is None, force=force, run_id=run_id)
                 if day.overview.error:
                     reporter.message(f"the day's overview could not be written by the LLM ({day.overview.error}); "
                                      "the file has the statistical overview")
