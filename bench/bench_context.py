@@ -1,7 +1,7 @@
 """How much of each paper the model reads: full-text tokens, context tokens, numbers kept.
 
-For every HTML fixture (and the real arXiv page of ../shared when present) this prints
-the estimated tokens of the full text, the tokens of the context built within the
+For every HTML fixture (and the real arXiv page when present, found as tests/testdata.py
+says) this prints the estimated tokens of the full text, the tokens of the context built within the
 default budget (PAPERBRIEF_TOKEN_BUDGET minus the prompt) and within a small budget
 (4000 by default), what was dropped, the share of the full text's numbers (from
 tables and from results/experiments sections) that the context still contains, the
@@ -14,7 +14,6 @@ tokens spent on figure captions ("capt").
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 import time
@@ -28,20 +27,9 @@ from paperbrief.writer.context import build_context, cited_labels, label_of, sec
 from paperbrief.writer.prompts import overhead_tokens
 from paperbrief.writer.tokens import estimate_tokens
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from testdata import REAL_PAGE
 
-def _real_page() -> Path | None:
-    """$PAPERBRIEF_REAL_PAGE, else shared/data/arxiv-html/2501.11120v1.html in the first folder above that has it."""
-    env = os.environ.get("PAPERBRIEF_REAL_PAGE")
-    if env:
-        return Path(env) if Path(env).is_file() else None
-    for folder in Path(__file__).resolve().parents:
-        candidate = folder / "shared" / "data" / "arxiv-html" / "2501.11120v1.html"
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-REAL_PAGE = _real_page()
 RESULTS = re.compile(r"experiment|result|evaluat|benchmark|comparison|ablation", re.I)
 
 

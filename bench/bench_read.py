@@ -4,7 +4,7 @@
 
 Prints documents per second for paperbrief's parser (selectolax/Lexbor, full structure)
 on the HTML fixtures as the arXiv replica serves them (with arXiv's chrome) and on the
-real page in ../shared/data/arxiv-html when present; the same for BeautifulSoup's
+real arXiv page when present (found as tests/testdata.py says); the same for BeautifulSoup's
 `html.parser` doing only a plain `get_text()`; their ratio; lxml's `text_content()` as a
 second reference; and the wall time of reading every fixture again from a warm cache.
 """
@@ -26,7 +26,8 @@ from paperbrief.readers import read
 from paperbrief.readers.html import parse_html
 from paperbrief.replica import Replica, fixtures
 
-REAL_PAGE = Path(__file__).resolve().parents[2] / "shared" / "data" / "arxiv-html" / "2501.11120v1.html"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from testdata import REAL_PAGE
 
 
 def served_pages(replica: Replica) -> dict[str, bytes]:
@@ -92,7 +93,7 @@ def main() -> int:
             f"hand-made fixtures ({len(fixture_pages)})": fixture_pages,
             f"all served pages ({len(pages)})": list(pages.values()),
         }
-        if REAL_PAGE.exists():
+        if REAL_PAGE is not None:
             sets["real page 2501.11120v1"] = [REAL_PAGE.read_bytes()]
         parse_only: list[tuple[str, list[bytes], int]] = []
         print(f"HTML parsing, documents/second (best of {args.rounds} passes)")

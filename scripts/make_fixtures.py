@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Regenerate the replica's committed fixtures in src/paperbrief/replica/data/.
+"""Regenerate the replica's committed fixtures in src/paperbrief/replica/data/ and the readers' oracles.
 
-    /work/venv/bin/python scripts/make_fixtures.py [--out DIR]   (default: the package's data folder)
+    python scripts/make_fixtures.py [--out DIR] [--expected DIR]
+        (defaults: the package's data folder, and tests/data/expected/)
 
 Reads the example report (titles and ids of the 2026-02-08 Daily Papers, in order),
 the abstracts in scripts/fixture_abstracts.py and the LaTeX papers in fixtures/latex/,
@@ -14,8 +15,10 @@ then writes:
     data/arxiv/pdf/*.pdf        pdflatex output (deterministic: SOURCE_DATE_EPOCH)
     data/arxiv/manifest.json    arxiv id -> {"html": file|"template"|null, "pdf": file|"generated"|null,
                                              "version", "base_href", "categories"}
-    data/arxiv/<id>.expected.json   what a reader should find, derived from the LaTeX source
-                                    and checked against the generated HTML
+and the test oracles (test data, not part of the replica):
+
+    tests/data/expected/<id>.expected.json   what a reader should find, derived from the LaTeX
+                                             source and checked against the generated HTML
 
 Needs latexmlc and pdflatex (Debian: latexml, texlive-latex-base/-extra).
 """
@@ -41,6 +44,7 @@ from fixture_abstracts import ABSTRACTS  # noqa: E402
 
 LATEX = ROOT / "fixtures" / "latex"
 DEFAULT_DATA = ROOT / "src" / "paperbrief" / "replica" / "data"
+DEFAULT_EXPECTED = ROOT / "tests" / "data" / "expected"
 EXAMPLE = Path(os.environ.get("PAPERBRIEF_EXAMPLE_REPORT", "/work/shared/reference/example-report-2026-02-08.md"))
 DAY = "2026-02-08"
 
@@ -448,6 +452,7 @@ def category(title: str) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     DATA = Path(args[args.index("--out") + 1]).resolve() if "--out" in args else DEFAULT_DATA
+    EXPECTED = Path(args[args.index("--expected") + 1]).resolve() if "--expected" in args else DEFAULT_EXPECTED
     for tool in ("latexmlc", "pdflatex"):
         if not shutil.which(tool):
             raise SystemExit(f"{tool} is not installed (Debian: apt-get install latexml texlive-latex-extra)")
@@ -462,7 +467,8 @@ def main(argv: list[str] | None = None) -> None:
         if d.exists():
             shutil.rmtree(d)
         d.mkdir(parents=True)
-    for old in (DATA / "arxiv").glob("*.expected.json"):
+    EXPECTED.mkdir(parents=True, exist_ok=True)
+    for old in EXPECTED.glob("*.expected.json"):
         old.unlink()
 
     latexml(LATEX / "template.tex", html_dir / "template.html")
@@ -478,11 +484,11 @@ def main(argv: list[str] | None = None) -> None:
                 entry["pdf"] = f"{arxiv_id}.pdf"
                 formats.append("pdf")
             page = (html_dir / f"{arxiv_id}.html").read_text(encoding="utf-8")
-            write_json(DATA / "arxiv" / f"{arxiv_id}.expected.json", expected_from_tex(arxiv_id, page, formats))
+            write_json(EXPECTED / f"{arxiv_id}.expected.json", expected_from_tex(arxiv_id, page, formats))
         elif arxiv_id in PDF_ONLY:
             pdflatex(filled_template_tex(meta[arxiv_id], PDF_ONLY[arxiv_id]), arxiv_id, pdf_dir / f"{arxiv_id}.pdf")
             entry = {"html": None, "pdf": f"{arxiv_id}.pdf"}
-            write_json(DATA / "arxiv" / f"{arxiv_id}.expected.json", {
+            write_json(EXPECTED / f"{arxiv_id}.expected.json", {
                 "arxiv_id": arxiv_id, "formats": ["pdf"], "two_column": PDF_ONLY[arxiv_id] == "twocolumn",
                 "title": title, "authors": meta[arxiv_id]["authors"], "author_count": len(meta[arxiv_id]["authors"]),
                 "abstract_start": meta[arxiv_id]["abstract"][:80],

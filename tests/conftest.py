@@ -21,6 +21,16 @@ def isolated_env(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def real_page():
+    """The real arXiv HTML page (outside the repository; see tests/testdata.py), or skip the test."""
+    from testdata import REAL_PAGE
+
+    if REAL_PAGE is None:
+        pytest.skip("the real arXiv page is not on this machine (set PAPERBRIEF_REAL_PAGE)")
+    return REAL_PAGE
+
+
+@pytest.fixture
 def replica():
     """A started replica of Hugging Face, arXiv and an OpenAI-compatible LLM on 127.0.0.1."""
     from paperbrief.replica import Replica

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
+from testdata import load_expected
 from typer.testing import CliRunner
 
 from paperbrief.cli import app
@@ -14,7 +14,6 @@ from paperbrief.dates import today_utc
 from paperbrief.replica import Fault, fixtures
 
 runner = CliRunner()
-REAL_PAGE = Path("/work/shared/data/arxiv-html/2501.11120v1.html")
 READ_FIELDS = {"arxiv_id", "title", "authors", "abstract", "sections", "tables", "figures", "footnotes",
                "references", "source", "links"}
 
@@ -122,7 +121,7 @@ def test_read_json_has_every_field(replica_env):
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
     assert set(doc) >= READ_FIELDS
-    exp = fixtures.load_expected("2602.05293")
+    exp = load_expected("2602.05293")
     assert doc["source"] == "HTML" and doc["title"] == exp["title"] and doc["arxiv_id"] == "2602.05293"
     assert [s["heading"] for s in doc["sections"]] == [s["heading"] for s in exp["sections"]]
     assert {"heading", "level", "text"} <= set(doc["sections"][0])
@@ -140,7 +139,7 @@ def test_read_plain_is_readable_markdown(replica_env):
     result = invoke("read", "2602.05293")
     assert result.exit_code == 0
     out = result.stdout
-    exp = fixtures.load_expected("2602.05293")
+    exp = load_expected("2602.05293")
     assert out.startswith(f"# {exp['title']}\n")
     assert "source: HTML" in out and "## Abstract" in out and "## Introduction" in out
     assert "### Single-View 3D Generation" in out
@@ -191,10 +190,8 @@ def test_read_403_is_a_clear_stop(replica_env):
     assert replica_env.count("/pdf/") == 0
 
 
-def test_read_real_page_file(replica_env):
-    if not REAL_PAGE.exists():
-        pytest.skip("the real arXiv page is not here")
-    result = invoke("read", str(REAL_PAGE), "--json")
+def test_read_real_page_file(replica_env, real_page):
+    result = invoke("read", str(real_page), "--json")
     doc = json.loads(result.stdout)
     assert len(doc["authors"]) == 6 and len(doc["references"]) == 48 and len(doc["tables"]) == 47
     assert any(s["appendix"] for s in doc["sections"])

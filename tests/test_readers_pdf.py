@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from testdata import load_expected
 
 from paperbrief.readers.html import NotAPaper
 from paperbrief.readers.pdf import fix_accents, parse_pdf
@@ -22,12 +23,12 @@ def pdf_bytes(arxiv_id: str) -> bytes:
 
 def test_there_are_pdf_fixtures_one_two_column():
     assert len(PDF_IDS) >= 2
-    assert any(fixtures.load_expected(i)["two_column"] for i in PDF_IDS)
+    assert any(load_expected(i)["two_column"] for i in PDF_IDS)
 
 
 @pytest.mark.parametrize("arxiv_id", PDF_IDS)
 def test_fixture_extraction_matches_the_expected_file(arxiv_id):
-    exp = fixtures.load_expected(arxiv_id)
+    exp = load_expected(arxiv_id)
     doc = parse_pdf(pdf_bytes(arxiv_id), arxiv_id=arxiv_id)
     assert doc.source == "PDF" and doc.arxiv_id == arxiv_id
     assert doc.title == exp["title"]
@@ -65,9 +66,9 @@ def test_no_page_numbers_or_references_in_the_sections(arxiv_id):
 
 
 def test_two_column_text_reads_column_by_column():
-    two = [i for i in PDF_IDS if fixtures.load_expected(i)["two_column"]]
+    two = [i for i in PDF_IDS if load_expected(i)["two_column"]]
     for arxiv_id in two:
-        exp = fixtures.load_expected(arxiv_id)
+        exp = load_expected(arxiv_id)
         doc = parse_pdf(pdf_bytes(arxiv_id))
         # the abstract is one run of text: its start is followed by its own continuation, not the other column
         words = " ".join(exp["abstract_start"].split()).split()
@@ -128,7 +129,7 @@ def test_a_real_hyphen_at_a_line_end_is_kept_and_a_syllable_break_is_joined():
     # 2602.02016 breaks "well-|tuned" (a compound the paper writes nowhere else), "pre-|conditioner"
     # (the paper has "preconditioner" elsewhere), "Dis-|tributed", "multipli-|cations" and "pretrain-|ing"
     doc = parse_pdf(pdf_bytes("2602.02016"), arxiv_id="2602.02016")
-    exp = fixtures.load_expected("2602.02016")
+    exp = load_expected("2602.02016")
     assert doc.abstract.startswith(" ".join(exp["abstract_start"].split()))
     assert "faster than a well-tuned Distributed Shampoo" in doc.abstract
     full = doc.full_text()

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from testdata import load_expected
 
 from paperbrief.config import Settings
 from paperbrief.http import ArxivBlocked, Fetcher
@@ -18,7 +17,6 @@ from paperbrief.replica import Fault, fixtures
 BOTH = "2602.05293"  # HTML and PDF
 PDF_ONLY = fixtures.pdf_only_ids()
 ABSTRACT_ONLY = fixtures.abstract_only_ids()
-REAL_PAGE = Path("/work/shared/data/arxiv-html/2501.11120v1.html")
 
 
 def make_settings(replica, tmp_path, **kw) -> Settings:
@@ -68,7 +66,7 @@ def test_fixture_kinds_exist():
 
 def test_html_first(replica, settings, fetcher):
     doc = read(BOTH, settings, fetcher)
-    assert doc.source == "HTML" and doc.title == fixtures.load_expected(BOTH)["title"]
+    assert doc.source == "HTML" and doc.title == load_expected(BOTH)["title"]
     assert replica.count("/html/") == 1 and replica.count("/pdf/") == 0
     assert replica.requests[0].path == f"/html/{BOTH}"
 
@@ -123,14 +121,14 @@ def test_truncated_html_falls_back_to_the_pdf_not_a_broken_document(replica, set
     replica.fault(f"/html/{BOTH}", Fault.truncate(), times=settings.http_retries + 1)
     doc = read(BOTH, settings, fetcher)
     assert doc.source == "PDF"
-    assert doc.title == fixtures.load_expected(BOTH)["title"]
+    assert doc.title == load_expected(BOTH)["title"]
     assert replica.count("/html/") == settings.http_retries + 1
 
 
 def test_truncated_once_is_retried_and_read_whole(replica, settings, fetcher):
     replica.fault(f"/html/{BOTH}", Fault.truncate())
     doc = read(BOTH, settings, fetcher)
-    assert doc.source == "HTML" and len(doc.references) == fixtures.load_expected(BOTH)["reference_count"]
+    assert doc.source == "HTML" and len(doc.references) == load_expected(BOTH)["reference_count"]
 
 
 def test_a_page_cut_off_without_a_transport_error_falls_through(replica, settings, fetcher):
@@ -232,7 +230,7 @@ def test_read_without_a_fetcher_uses_and_closes_its_own(replica, settings):
 
 
 def test_versions_urls_and_old_style_ids(replica, settings, fetcher):
-    exp = fixtures.load_expected(BOTH)
+    exp = load_expected(BOTH)
     for ref in (f"{BOTH}v1", f"arXiv:{BOTH}", f"https://arxiv.org/abs/{BOTH}", f"https://arxiv.org/pdf/{BOTH}v1.pdf",
                 f"{replica.url}/html/{BOTH}v1"):
         doc = read(ref, settings, fetcher)
@@ -272,7 +270,7 @@ def test_local_files(replica, settings, tmp_path):
     html_doc = read(str(page), settings)
     pdf_doc = read(str(pdf), settings)
     assert html_doc.source == "HTML" and pdf_doc.source == "PDF"
-    assert html_doc.title == pdf_doc.title == fixtures.load_expected(BOTH)["title"]
+    assert html_doc.title == pdf_doc.title == load_expected(BOTH)["title"]
     assert pdf_doc.arxiv_id == BOTH  # taken from the file name
     bad = tmp_path / "login.html"
     bad.write_text("<html><body>Please log in</body></html>")
@@ -281,10 +279,8 @@ def test_local_files(replica, settings, tmp_path):
     assert replica.count("/") == 0
 
 
-def test_real_page_as_a_local_file(settings):
-    if not REAL_PAGE.exists():
-        pytest.skip("the real arXiv page is not here")
-    doc = read(str(REAL_PAGE), settings)
+def test_real_page_as_a_local_file(settings, real_page):
+    doc = read(str(real_page), settings)
     assert doc.arxiv_id == "2501.11120" and len(doc.authors) == 6 and len(doc.references) == 48
 
 

@@ -1,5 +1,5 @@
 """The HF and arXiv replicas over real HTTP: listings and pagination, arXiv HTML/PDF/abs/Atom,
-the committed fixtures and their expected files, and every scripted fault as a client sees it."""
+the committed fixtures against their expected files (tests/data/expected), and every scripted fault as a client sees it."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import httpx
 import pypdfium2
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from testdata import expected_ids, load_expected
 
 from paperbrief.replica import Fault, Replica, fixtures
 from paperbrief.replica.arxiv import split_id
@@ -113,14 +114,14 @@ def test_manifest_kinds():
     for name in {e["pdf"] for e in manifest.values() if e["pdf"] not in (None, "generated")}:
         path = fixtures.data_path("arxiv", "pdf", name)
         assert path.read_bytes()[:5] == b"%PDF-" and path.stat().st_size < 200_000
-    assert set(fixtures.expected_ids()) == set(fixtures.html_fixture_ids()) | set(fixtures.pdf_fixture_ids())
+    assert set(expected_ids()) == set(fixtures.html_fixture_ids()) | set(fixtures.pdf_fixture_ids())
 
 
 def test_expected_files_match_the_served_html(server, client):
     covered = {"two_column": False, "unnumbered": False, "appendix": False, "footnote": False, "table": False,
                "figure": False, "subsection": False}
     for arxiv_id in fixtures.html_fixture_ids():
-        exp = fixtures.load_expected(arxiv_id)
+        exp = load_expected(arxiv_id)
         page = client.get(f"/html/{arxiv_id}").text
         tree = HTMLParser(page)
         assert " ".join(tree.css_first("h1.ltx_title_document").text().split()) == exp["title"]
@@ -148,7 +149,7 @@ def test_expected_files_match_the_served_html(server, client):
 
 
 def test_fast_sam3d_fixture_has_the_reports_numbers(client):
-    exp = fixtures.load_expected("2602.05293")
+    exp = load_expected("2602.05293")
     assert "pdf" in exp["formats"]
     page = client.get("/html/2602.05293").text
     for needle in ("2.67", "462", "230", "92.59", "92.34", "0.552", "https://github.com/fast-sam3d/Fast-SAM3D"):
@@ -377,7 +378,7 @@ def test_pdf_range_requests(client):
 
 
 def test_two_column_pdf(client):
-    two = [i for i in fixtures.pdf_fixture_ids() if fixtures.load_expected(i)["two_column"]]
+    two = [i for i in fixtures.pdf_fixture_ids() if load_expected(i)["two_column"]]
     assert two
     pdf = pypdfium2.PdfDocument(client.get(f"/pdf/{two[0]}").content)
     assert pdf[0].get_width() > 500  # US letter / A4 page, text set in two columns

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from paperbrief.models import Document
-
-REAL_PAGE = Path(__file__).resolve().parents[2] / "shared" / "data" / "arxiv-html" / "2501.11120v1.html"
 
 
 def fixture_documents() -> list[Document]:
@@ -29,8 +25,10 @@ def fixture_documents() -> list[Document]:
 
 
 def real_page_document() -> Document | None:
-    """The real arXiv HTML page of ../shared (never copied into the repo), or None when absent."""
-    if not REAL_PAGE.exists():
+    """The real arXiv HTML page (see tests/testdata.py; never copied into the repo), or None when absent."""
+    from testdata import REAL_PAGE
+
+    if REAL_PAGE is None:
         return None
     from paperbrief.readers.html import parse_html
 

@@ -1,4 +1,4 @@
-"""Find and load the committed replica fixtures (HF listings, arXiv pages, PDFs, expectations).
+"""Find and load the committed replica fixtures (HF listings, arXiv pages, PDFs).
 
 The files live in `replica/data/` and are made by `scripts/make_fixtures.py`:
 
@@ -8,7 +8,9 @@ The files live in `replica/data/` and are made by `scripts/make_fixtures.py`:
     data/arxiv/html/<id>.html           raw LaTeXML output (the replica adds arXiv's chrome)
     data/arxiv/html/template.html       LaTeXML page with placeholder tokens, filled per paper
     data/arxiv/pdf/<id>.pdf             pdflatex output
-    data/arxiv/<id>.expected.json       what a reader should find in that paper
+
+What a reader should find in each fixture paper (the test oracles) is test data, kept in
+`tests/data/expected/`, not here.
 """
 
 from __future__ import annotations
@@ -63,19 +65,6 @@ def pdf_only_ids() -> list[str]:
 def abstract_only_ids() -> list[str]:
     """Ids with neither HTML nor PDF (the reader must fall back to the abstract)."""
     return sorted(k for k, v in _manifest().items() if not v.get("pdf") and not v.get("html"))
-
-
-def expected_ids() -> list[str]:
-    """Ids that have an `<id>.expected.json` file."""
-    return sorted(p.name.removesuffix(".expected.json") for p in data_path("arxiv").glob("*.expected.json"))
-
-
-def load_expected(arxiv_id: str) -> dict:
-    """What a reader should extract from the fixture of `arxiv_id` (see make_fixtures.py for the keys)."""
-    path = data_path("arxiv", f"{arxiv_id}.expected.json")
-    if not path.exists():
-        raise FileNotFoundError(f"no expected file for {arxiv_id}; known: {', '.join(expected_ids())}")
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def listing_dates() -> list[str]:

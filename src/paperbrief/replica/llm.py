@@ -13,8 +13,12 @@ A request with a `<papers>` block (the day's overview, a digest's themes) gets c
 that group the papers by field, cite their ids and quote one of their numbers
 (`default_synthesis`). The default responder builds a schema-valid report deterministically from the
 request: in the language of the system prompt, naming the paper's title (the
-`Title:` line of the paper block), quoting decimal numbers exactly as they occur in
-the paper block, so a run with it passes the grounding check.
+`Title:` line of the paper block), quoting a few numbers exactly as they are written
+in the paper block (decimals, percentages, speed-ups), as a faithful model would.
+
+The replica is test infrastructure and a demo prop: it imports nothing of paperbrief
+outside `paperbrief.replica` (tests/test_replica_independence.py), so it cannot agree with
+the product's number checker or token estimate by construction; it has its own small rules.
 
 Embeddings are deterministic hashed bags of words (`hashed_embedding`): texts that share
 words get similar vectors, with no model weights anywhere. Only `embedding_models` are
@@ -239,10 +243,12 @@ def _content(message: dict[str, Any]) -> str:
     return c if isinstance(c, str) else ""
 
 
-def _estimate(text: str) -> int:
-    from paperbrief.writer.tokens import estimate_tokens
+_TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|[^\W\d_]+|\d{1,3}|[^\w\s]")
 
-    return estimate_tokens(text)
+
+def _estimate(text: str) -> int:
+    """A rough token count for the usage figures: one per CJK character, word, 3 digits or symbol."""
+    return len(_TOKEN.findall(text))
 
 
 def _json(status: int, data: Any) -> Response:
@@ -279,6 +285,21 @@ def _sse(cid: str, created: int, model: str, content: str | None, refusal: str |
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _URL = re.compile(r"https?://[^\s)\]>,;]+")
+# A number worth quoting, as written: a decimal (92.59), or a whole number with %, × or x (50%, 3×),
+# standing on its own (not part of a name such as GPT-4.5, a version 1.2.3, an id or a date).
+_QUOTABLE = re.compile(r"(?<![\w.\-/:])(?:\d+\.\d+(?:\s?%|[×x])?|\d+(?:\s?%|[×x]))(?![\w×%]|\.\d|-\w)")
+
+
+def quotable_numbers(text: str, limit: int = 3) -> list[str]:
+    """The first `limit` distinct numbers of `text` worth quoting, as written (LaTeX `\\times`, `\\%` made plain)."""
+    text = _URL.sub(" ", text).replace("\\times", "×").replace("\\%", "%").replace("$", " ")
+    found: list[str] = []
+    for m in _QUOTABLE.finditer(text):
+        if m.group() not in found:
+            found.append(m.group())
+        if len(found) == limit:
+            break
+    return found
 
 
 def _paper_block(body: dict[str, Any]) -> str:
@@ -322,28 +343,19 @@ def default_report(body: dict[str, Any]) -> str:
     """A schema-valid report JSON for the paper in the request, following the system prompt.
 
     In the prompt's language; naming the paper's title (the `Title:` line of the paper
-    block); quoting decimal numbers exactly as they occur in the paper block (in bold when
+    block); quoting a few numbers exactly as the paper block writes them (in bold when
     the prompt asks for bold). When the prompt gives usage labels per kind of paper, a paper
     that proposes no method gets the other kind's labels and findings named without an
     invented English term; a paper saying its method does not beat a baseline gets a result
     saying so; a paper that discusses limitations gets a last result with the prompt's label.
     """
-    from paperbrief.checks import normalise_latex, numbers_in
-
     system = next((_content(m) for m in body.get("messages", []) if m.get("role") == "system"), "")
     zh = len(_CJK.findall(system)) > 20
     paper = _paper_block(body)
     title_m = re.search(r"^Title:\s*(.+)$", paper, re.M)
     title = title_m.group(1).strip() if title_m else "this paper"
     after_head = paper.split("## Abstract", 1)[-1]
-    bold = "**" in system
-    numbers: list[str] = []
-    for written, _value, cls in numbers_in(normalise_latex(_URL.sub(" ", after_head))):
-        shown = f"**{written}**" if bold else written
-        if ("." in written or cls in ("percent", "times")) and shown not in numbers:
-            numbers.append(shown)
-        if len(numbers) == 3:
-            break
+    numbers = [f"**{n}**" if "**" in system else n for n in quotable_numbers(after_head)]
     urls = [u for u in _URL.findall(paper) if "github" in u or "huggingface" in u]
     labels = _usage_labels(system)
     abstract = after_head.split("\n## ", 1)[0]
