@@ -445,6 +445,12 @@ def default_synthesis(body: dict[str, Any]) -> str:
         name = re.split(r"[:：]", field_line, maxsplit=1)[-1].strip()
         name = re.split(r"\s+[-–—]\s+|[（(/]", name, maxsplit=1)[0].strip() or ("其他" if zh else "Other")
         groups.setdefault(name, []).append(entry)
+    if themes and len(groups) < 3:  # a digest has 3 to 6 themes: cut the papers into three groups
+        entries_all = [e for g in groups.values() for e in g]
+        groups = {}
+        for i, entry in enumerate(entries_all):
+            label = ("主题" if zh else "Theme") + f" {'ABC'[i * 3 // max(len(entries_all), 1)]}"
+            groups.setdefault(label, []).append(entry)
     items = []
     for name, entries in sorted(groups.items(), key=lambda kv: -len(kv[1]))[: 6 if themes else 4]:
         ids = [e[0] for e in entries[:3]]
