@@ -430,7 +430,7 @@ LABELS = {"zh": ("领域", "贡献", "结果"), "en": ("Field", "Contribution", 
 def _synthesis(settings: Settings, store: Store, period: Period, lang: str, chosen: list[_Paper],
                listed: dict[str, _Paper], *, use_llm: bool, force: bool) -> Synthesis:
     from paperbrief.checks import report_texts
-    from paperbrief.render.day import cost_usd
+    from paperbrief.costs import cost_usd
 
     if not chosen or not use_llm:
         return Synthesis(kind="statistical")

@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 
 from paperbrief.digest import Digest, FieldMove
+from paperbrief.files import write_atomic
 from paperbrief.render.chart import OTHER_COLOUR, PALETTE, Series, svg_chart
-from paperbrief.render.day import write_atomic
 from paperbrief.render.markdown import MARK, mark_numbers
 
 HF_PAPERS = "https://huggingface.co/papers"
