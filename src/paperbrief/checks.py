@@ -94,8 +94,13 @@ def numbers_in(text: str, *, skip_trivial: bool = True) -> list[tuple[str, Decim
 
     Markdown bold (`**92.59**`, `**2.67**×`) is read through: the number is what is bold.
     """
-    text = _URL_RE.sub(" ", text).replace("**", "")
-    found: list[tuple[str, Decimal, str | None]] = []
+    return [(w, v, c) for _, _, w, v, c in number_spans(text.replace("**", ""), skip_trivial=skip_trivial)]
+
+
+def number_spans(text: str, *, skip_trivial: bool = True) -> list[tuple[int, int, str, Decimal, str | None]]:
+    """(start, end, as written, value, unit class) of the numbers of `text`, positions in `text` itself."""
+    text = _URL_RE.sub(lambda m: " " * len(m.group()), text)
+    found: list[tuple[int, int, str, Decimal, str | None]] = []
     for m in _NUMBER_RE.finditer(text):
         start = m.start("num")
         before = text[max(0, start - 24) : start]
@@ -106,8 +111,8 @@ def numbers_in(text: str, *, skip_trivial: bool = True) -> list[tuple[str, Decim
                 pre = None  # the x of a word, e.g. "max2" or "0x"
             before = text[max(0, m.start() - 24) : m.start()]
         prev = text[m.start() - 1] if m.start() > 0 else " "
-        if not pre and (prev.isalpha() or prev in "_." or (prev == "-" and re.search(r"[A-Za-z]-$", before))):
-            continue  # part of a name: GPT-4o, ResNet-18, Qwen2.5, v2
+        if not pre and (prev.isalpha() or prev in "_.@" or (prev == "-" and re.search(r"[A-Za-z][\w.]*-$", before))):
+            continue  # part of a name: GPT-4o, ResNet-18, Qwen2.5, Qwen3-32B, Recall@5, v2
         after = text[m.end() : m.end() + 1]
         unit = m.group("unit")
         if not unit and after and (after.isalpha() and not CJK_CHAR.match(after)):
@@ -126,8 +131,9 @@ def numbers_in(text: str, *, skip_trivial: bool = True) -> list[tuple[str, Decim
                     continue
                 if 1900 <= value <= 2099 and len(m.group("num")) == 4:
                     continue
-        written = m.group(0).strip()
-        found.append((written, value, cls))
+        raw = m.group(0)
+        lead = len(raw) - len(raw.lstrip())
+        found.append((m.start() + lead, m.start() + len(raw.rstrip()), raw.strip(), value, cls))
     return found
 
 

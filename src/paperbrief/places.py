@@ -1,0 +1,717 @@
+"""Numbers in the right place: is a report's number attached to what the paper attaches it to?
+
+`checks.ungrounded_numbers` asks whether a value occurs in the paper at all. This module
+asks where: "HotpotQA 上加速 2.18 倍" is wrong when the paper's 2.18× belongs to another
+benchmark, even though 2.18× is in the paper. For every number of a report it finds the
+paper's occurrences of that value and the *place* of each:
+
+- in running text, the sentence part it is in (sentences are split at `;` and `:` too), with
+  the section heading; a part that names nothing inherits the names of the part before it;
+- in a table, its row (the row label and cells), its column header and the caption.
+
+The report side names things around its number: Latin-script names (datasets, benchmarks,
+models, metrics: `HotpotQA`, `F-Score`, `Qwen3-8B`, `Recall@5`, `A100`), and the Chinese or
+English words of a small glossary of evaluation terms (准确率 = accuracy, 消歧 =
+disambiguation, ...). Only names the paper uses somewhere can be checked; an abbreviation the
+paper defines ("Aria Digital Twin (ADT)") stands for its long form. Names in the clause of the
+number (the text between Chinese or English commas and semicolons) must all be in the place;
+when the clause names nothing, one name of its sentence (or the item's label) must be. In a
+sentence with several numbers, a name bound to another number (at most three words from it,
+nearer to it, or at the same position of a parallel list: "on A and B ... 19.6 and 6.9")
+does not count for this one. Names that occur in the paper's title (its own method) are not
+required, since papers write "it" or "ours" for them.
+
+Units must agree: the report's `%` is not the paper's `points` (个百分点), and a bare number
+in the paper only takes a unit its place states (a column "Speedup" or "(%)", a caption "in
+seconds"). Counts with nouns ("8 张 A100", "3 个数据集", "4 B200 GPUs") must find the same
+count next to that noun in the paper.
+
+A number is misattributed when every occurrence of its value in the paper fails these
+tests; a number whose value is nowhere in the paper is left to the ungrounded check.
+`bench/bench_numbers.py` measures precision and recall on a labelled set.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from paperbrief.checks import normalise_latex, number_spans, numbers_in, report_texts
+from paperbrief.models import Document, Report
+
+# -- the glossary: evaluation terms a Chinese report translates ---------------------------------
+# (kind, Chinese terms, English alternatives). An English alternative matches at a word start, so
+# plurals and derived forms match too. Kinds: "metric" (what a number measures), "term" (a task,
+# setting or subject a number belongs to), "noun" (what is counted: only used for counts).
+GLOSSARY: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+    ("metric", ("准确率", "正确率", "精度", "准确度"), ("accuracy", "accurate", "acc")),
+    ("metric", ("召回率", "召回"), ("recall",)),
+    ("metric", ("精确率", "查准率"), ("precision",)),
+    ("metric", ("成功率",), ("success", "solve")),
+    ("metric", ("攻击成功率",), ("attack success",)),
+    ("metric", ("误报率", "假阳性率"), ("false positive", "false-positive")),
+    ("metric", ("错误率", "误差"), ("error",)),
+    ("metric", ("词错误率", "字错误率"), ("word error", "wer", "cer")),
+    ("metric", ("加速比", "加速", "提速"), ("speedup", "speed-up", "faster", "accelerat")),
+    ("metric", ("延迟", "时延", "耗时", "用时", "推理时间"), ("latency", "seconds", "time")),
+    ("metric", ("运行时间",), ("runtime", "run time")),
+    ("metric", ("吞吐量", "吞吐"), ("throughput",)),
+    ("metric", ("内存", "显存"), ("memory",)),
+    ("metric", ("困惑度",), ("perplexity", "ppl")),
+    ("noun", ("得分", "分数", "评分"), ("score",)),
+    ("metric", ("对齐分数",), ("alignment",)),
+    ("metric", ("失准率", "失准"), ("misalignment", "misaligned")),
+    ("metric", ("胜率",), ("win rate",)),
+    ("metric", ("接受率",), ("acceptance", "accept")),
+    ("metric", ("开销",), ("overhead",)),
+    ("metric", ("速度", "训练速度", "推理速度"), ("speed", "faster", "fast")),
+    ("metric", ("精确匹配",), ("exact-match", "exact match", "em")),
+    ("metric", ("保真度",), ("fidelity",)),
+    ("metric", ("一致性",), ("consistency", "consistent")),
+    ("metric", ("质量",), ("quality",)),
+    ("metric", ("效率",), ("efficiency", "efficient")),
+    ("metric", ("成本", "费用", "花费"), ("cost",)),
+    ("metric", ("鲁棒性",), ("robust",)),
+    ("metric", ("总分",), ("total score",)),
+    ("term", ("一致成功率", "一致"), ("consistent",)),
+    ("term", ("基础任务",), ("base",)),
+    ("term", ("消歧任务", "消歧"), ("disambiguation", "disamb")),
+    ("term", ("幻觉任务", "幻觉"), ("hallucination", "halluc")),
+    ("term", ("思考模式",), ("thinking",)),
+    ("term", ("定理级",), ("theorem-level", "theorem")),
+    ("term", ("论文级",), ("paper-level",)),
+    ("term", ("稠密注意力",), ("dense attention",)),
+    ("term", ("稀疏注意力",), ("sparse attention",)),
+    ("term", ("标签预测",), ("label prediction",)),
+    ("term", ("金融",), ("finance", "financial")),
+    ("term", ("法律",), ("law", "legal")),
+    ("term", ("数学",), ("mathematic", "math")),
+    ("term", ("医疗", "医学"), ("medical", "medicine", "clinical")),
+    ("noun", ("数据集",), ("dataset", "data set")),
+    ("noun", ("基准",), ("benchmark",)),
+    ("noun", ("任务",), ("task",)),
+    ("noun", ("语言",), ("language",)),
+    ("noun", ("领域",), ("domain",)),
+    ("noun", ("工具",), ("tool",)),
+    ("noun", ("策略",), ("polic",)),
+    ("noun", ("场景", "子场景"), ("scenario", "sub-scenario")),
+    ("noun", ("查询",), ("quer",)),
+    ("noun", ("模型",), ("model",)),
+    ("noun", ("层",), ("layer",)),
+    ("noun", ("参数",), ("parameter",)),
+    ("noun", ("图像", "图片"), ("image",)),
+    ("noun", ("视频",), ("video",)),
+    ("noun", ("帧",), ("frame",)),
+    ("noun", ("环境",), ("environment",)),
+    ("noun", ("步",), ("step",)),
+    ("noun", ("轮", "迭代"), ("iteration", "round", "epoch", "turn")),
+    ("noun", ("次",), ("times", "attempt", "run")),
+    ("noun", ("显卡", "卡", "GPU"), ("gpu",)),
+]
+
+_EN_TERMS = {en: (kind, ens) for kind, _, ens in GLOSSARY for en in ens if len(en) >= 4}
+_EN_GLOSSARY_RE = re.compile(
+    r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in sorted(_EN_TERMS, key=len, reverse=True)) + r")\w*(?![@*\w])",
+    re.I)
+
+# A Latin-script name: a word with a capital after its first letter, a digit, or an inner hyphen,
+# @ or asterisk (HotpotQA, vIoU, A100, Toys4K, F-Score, Recall@5, V*), or an all-capitals word.
+_WORD_RE = re.compile(r"[A-Za-z\u0370-\u03ff][\w\u0370-\u03ff²³]*(?:[-@*/.+][\w\u0370-\u03ff²³]+)*\*?")
+_STOP = frozenset(
+    ["a", "an", "the", "on", "in", "at", "of", "for", "to", "by", "with", "and", "or", "as", "is", "are", "was", "were", "be", "from", "than", "that", "this", "these", "those", "it", "its", "we", "our", "ours", "their", "they", "which", "while", "when", "where", "after", "before", "up", "down", "over", "under", "into", "per", "via", "about", "between", "across", "within", "without", "versus", "vs", "also", "even", "only", "more", "most", "less", "least", "all", "each", "every", "both", "any", "some", "such", "not", "no", "yes", "can", "may", "will", "would", "should", "could", "has", "have", "had", "do", "does", "did", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "table", "figure", "fig", "section", "sec", "appendix", "eq", "equation"]
+)
+
+_NUMBER_WORDS = {1: ("one", "single", "a", "an"), 2: ("two", "both", "pair"), 3: ("three",), 4: ("four",),
+                 5: ("five",), 6: ("six",), 7: ("seven",), 8: ("eight",), 9: ("nine",), 10: ("ten",),
+                 11: ("eleven",), 12: ("twelve",), 20: ("twenty",), 100: ("hundred",)}
+
+_UNIT_WORDS = {
+    "percent": re.compile(r"%|percent|\(\s*%\s*\)", re.I),
+    "pp": re.compile(r"\bpoints?\b|\bpts?\b|\bpp\b", re.I),
+    "times": re.compile(r"×|\bx\b|speed-?up|faster|\btimes\b|fold", re.I),
+    "s": re.compile(r"\bseconds?\b|\bsec\b|\(s\)|latency|\btime\b", re.I),
+    "ms": re.compile(r"\bms\b|millisecond", re.I),
+    "min": re.compile(r"\bmin(?:ute)?s?\b", re.I),
+    "h": re.compile(r"\bhours?\b|\bh\b|\bhrs?\b", re.I),
+}
+_PP_AFTER = re.compile(r"^\s*(?:percentage\s+)?(?:points?|pts?|pp)\b", re.I)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?。！？])\s+(?=[A-Z(\[\"“])|(?<=[。！？])")
+# Sentence parts: after ";" or ": " (before a lowercase word), and the clauses ", and", ", while",
+# ", whereas", ", but", ", compared with" start, so a name in one clause does not vouch for
+# a number of another ("On MuSiQue it reaches 64.9%, ..., and on HoVer it improves ... by 18.7%").
+_PART_SPLIT = re.compile(r";\s+|:\s+(?=[a-z])|,\s+(?=(?:and|while|whereas|but|compared\s+(?:with|to)|against)\b)")
+_CONTRAST = re.compile(r"(?:while|whereas|but|compared\s+(?:with|to)|against)\b", re.I)
+# A setting phrase ("on HoVer", "in the three-task setting") names the scope of its own clause only.
+_SETTING_ITEM = r"[\w\u0370-\u03ff²³*@.+-]+(?:\s+(?-i:[A-Z0-9])[\w²³*@.+-]*){0,3}"
+_SETTING = re.compile(rf"\b(?:on|in|at|for|across|under|with)\s+(?:the\s+)?{_SETTING_ITEM}"
+                      rf"(?:(?:\s*,\s*{_SETTING_ITEM})*,?\s+(?:and|or)\s+{_SETTING_ITEM})?", re.I)
+_COUNT_ZH = re.compile(r"(?<![\d.,])(\d{1,4})\s*(?:或\s*\d+\s*)?(张|块|台|个|种|项|次|条|篇|名|位|组|类|轮|层|步)"
+                       r"\s*((?:[A-Za-z][\w-]*|[^\x00-\x7f，。；、：（）\d]|[ \t])+)?")
+_COUNT_EN = re.compile(r"(?<![\d.,$])\b(\d{1,4})\s+((?:[A-Za-z][\w-]*\s+){0,2}?[A-Za-z][\w-]*s)\b")
+
+
+def _word_pattern(word: str) -> str:
+    """A regex for `word` as a whole token (plural allowed for plain lowercase words)."""
+    w = re.escape(word)
+    if word.replace(" ", "").replace("-", "").isalpha() and word.islower():
+        return rf"(?<![\w-]){w}\w*" if len(word) > 3 else rf"(?<![\w-]){w}\b(?!-)"  # acc, em, wer: whole words
+    return rf"(?<![\w\-@*]){w}(?![\w@*]|-(?-i:[A-Z0-9]))"
+
+
+@dataclass(frozen=True)
+class Name:
+    """A thing a report names: its surface form, its kind and the regexes that find it in the paper."""
+
+    text: str
+    patterns: tuple[str, ...]
+    kind: str = "name"  # name (a Latin-script name) | metric | term | noun (glossary kinds)
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile("|".join(self.patterns), re.I)
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _latin_names(text: str) -> list[str]:
+    """Latin-script names in `text`: a capital after the first letter, a digit, an inner hyphen, @ or *,
+    or a capitalised word not opening a sentence; in Chinese text any Latin word that is not a stop word."""
+    cjk = bool(_CJK.search(text))
+    names = []
+    for m in _WORD_RE.finditer(text):
+        w = m.group(0).rstrip(".")
+        if len(w) < 2 or w.lower() in _STOP:
+            continue
+        start = m.start()
+        sentence_start = start == 0 or re.search(r"[.!?。！？]\s*$", text[:start]) is not None
+        inner_cap = any(c.isupper() for c in w[1:])
+        special = any(c.isdigit() or c in "-@*/+²" for c in w)
+        if inner_cap or special or (w[0].isupper() and not sentence_start) or (cjk and len(w) >= 3):
+            names.append(w)
+    return names
+
+
+def report_names(text: str, kinds: tuple[str, ...] = ("name", "metric", "term")) -> list[Name]:
+    """The names a stretch of report text mentions: Latin names and glossary terms of the given kinds."""
+    out: list[Name] = []
+    if "name" in kinds:
+        out += [Name(w, (_word_pattern(w),)) for w in _latin_names(text)]
+    covered = text
+    for kind, zhs, ens in sorted(GLOSSARY, key=lambda g: -max(len(z) for z in g[1])):
+        hit = next((z for z in zhs if z in covered), None)
+        if hit is not None:
+            covered = covered.replace(hit, " ")
+            if kind in kinds:
+                out.append(Name(hit, tuple(_word_pattern(e) for e in ens), kind))
+    for m in _EN_GLOSSARY_RE.finditer("" if _CJK.search(text) else text):  # in Chinese text, Latin words are names
+        word = m.group(0).lower()
+        key = next((k for k in _EN_TERMS if word.startswith(k.lower())), None)
+        if key is None:
+            continue
+        kind, ens = _EN_TERMS[key]
+        if kind in kinds and not any(n.text.lower() == word for n in out):
+            out.append(Name(word, tuple(_word_pattern(e) for e in ens), kind))
+    return out
+
+
+# -- the paper's places ---------------------------------------------------------------------------
+
+
+@dataclass
+class Occurrence:
+    """One place where a value occurs in the paper."""
+
+    unit: str | None  # percent | pp | times | s | ms | min | h | K | M | B | None (bare)
+    place: str  # the text names are looked for in
+    unit_text: str  # where a bare number's unit may be stated (column header, caption, the part)
+    bound_elsewhere: list[tuple[int, int]] = field(default_factory=list)  # spans of `place` bound to other numbers
+    bound_here: list[tuple[int, int]] = field(default_factory=list)  # spans of `place` bound to this number
+    others: str = ""  # in a table: the other rows' labels and the other columns' headers, one a line
+    specific: str = ""  # in a table: this row's label, then this column's header
+    scope: tuple[int, int] | None = None  # the span of `place` a name must be in (None: all of it)
+    carried: str = ""  # names of the sentence's earlier parts (their setting phrases removed) also count
+    tail_elsewhere: list[tuple[int, int]] = field(default_factory=list)  # words right after other numbers, theirs
+
+    def in_scope(self, span: tuple[int, int]) -> bool:
+        return self.scope is None or self.scope[0] <= span[0] < self.scope[1]
+
+
+def _fine_unit(cls: str | None, written: str) -> str | None:
+    if cls == "percent" and re.search(r"百分点|\bpp\b|points?", written, re.I):
+        return "pp"
+    return cls
+
+
+def _words(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(r"[^\s,;:()]+", text)]
+
+
+def _word_index(spans: list[tuple[int, int]], pos: int) -> int:
+    for i, (a, b) in enumerate(spans):
+        if a <= pos < b:
+            return i
+    return max(0, sum(1 for a, _ in spans if a < pos) - 1)
+
+
+_LIST_ITEM = r"(?!(?:and|or|the|on|in|of|to|by)\b)[A-Za-z\u0370-\u03ff][\w\u0370-\u03ff²³*@.+-]*(?:\s[A-Z0-9][\w²³*@.+-]*){0,3}"
+_NAME_LIST_RE = re.compile(rf"({_LIST_ITEM})((?:,\s*{_LIST_ITEM})*),?\s+and\s+({_LIST_ITEM})")
+_NUM_LIST_RE = re.compile(r"(?<!between\s)(\d[\d.,]*%?)((?:,\s*\d[\d.,]*%?)*),?\s+and\s+(\d[\d.,]*%?)")
+
+
+_BARRIER = re.compile(r"^(?:and|versus|vs\.?|compared|than|while|whereas|but|against|or)$", re.I)
+_TIGHT_LINK = re.compile(r"^\s*(?:%\s*)?(?:,\s*(?:and\s+)?|and|or|to|-|–)\s*$", re.I)
+# "compared with 19.8% for ChatGPT and 27.0% for Gemini": later values of a comparison are compared too
+_CHAIN_LINK = re.compile(r"^\s*(?:%\s*)?\s*(?:for|of|on|by)\s+[^,;:]{1,40}?(?:,\s*(?:and\s+)?|\s+and\s+)$", re.I)
+_COMPARE_LINK = re.compile(r"^\s*(?:%|[^\s,;]{1,12})?\s*,?\s*(?:versus|vs\.?|compared\s+(?:with|to)|against|than)\s*$",
+                           re.I)
+
+
+Spans = set[tuple[int, int]]
+
+
+def _bindings(part: str, numbers: list[tuple[int, int]]) -> tuple[dict[tuple[int, int], Spans],
+                                                                     dict[tuple[int, int], Spans]]:
+    """For each number of a text part, the spans of the words bound to it, and of those among
+    them that follow it (a word after a number qualifies that number: "28% over GRPO").
+
+    A word before a number is bound to it when at most three words lie between with no comma
+    and no "and", "versus", "than"... ("F-Score of 89.90", "accuracy by 2.8"); a word after a
+    number likewise to the nearest number before it ("2.6% on AIME24"). Numbers joined as a
+    list or range ("19.6 and 6.9 points", "from 11.4% to 9.8%") share the words bound to any of
+    them; numbers compared ("89.90, compared with 90.05 for SAM3D") share only the words before
+    the first. Items of a list of names "A, B and C" are bound, in order, to the numbers of a
+    list of the same length ("On A and B ... by 19.6 and 6.9"), and to nothing else.
+    """
+    bound: dict[tuple[int, int], Spans] = {n: set() for n in numbers}
+    tails: dict[tuple[int, int], Spans] = {n: set() for n in numbers}
+    if not numbers:
+        return bound, tails
+    words = _words(part)
+    number_at: dict[int, tuple[int, int]] = {}
+    for n in numbers:
+        number_at.setdefault(_word_index(words, n[0]), n)
+    tight = {n: {n} for n in numbers}
+    compared = {n: {n} for n in numbers}
+    ordered = sorted(numbers)
+    for x, y in itertools.pairwise(ordered):
+        link = part[x[1]:y[0]]
+        for groups, pattern in ((tight, _TIGHT_LINK), (compared, _COMPARE_LINK), (compared, _CHAIN_LINK)):
+            if pattern.match(link) and (pattern is not _CHAIN_LINK or len(compared[x]) > 1):
+                merged = groups[x] | groups[y]
+                for n in merged:
+                    groups[n] = merged
+    listed: dict[tuple[int, int], tuple[int, int]] = {}
+    for nl in _NAME_LIST_RE.finditer(part):
+        items = [nl.span(1), *[(nl.start(2) + m.start(), nl.start(2) + m.end())
+                               for m in re.finditer(_LIST_ITEM, nl.group(2))], nl.span(3)]
+        for ml in _NUM_LIST_RE.finditer(part):
+            starts = [ml.start(1), *[ml.start(2) + m.start() for m in re.finditer(r"\d[\d.,]*%?", ml.group(2))],
+                      ml.start(3)]
+            nums = [n for st in starts for n in numbers if n[0] == st]
+            if len(nums) == len(starts) == len(items) >= 2:
+                listed.update(zip(items, nums, strict=True))
+    for item, num in listed.items():
+        bound[num].add(item)
+
+    def reachable(i: int, j: int) -> bool:
+        between = words[min(i, j) + 1 : max(i, j)]
+        lo, hi = (words[i][1], words[j][0]) if j > i else (words[j][1], words[i][0])
+        return (len(between) <= 3 and not re.search(r"[,;:]", part[lo:hi])
+                and not any(_BARRIER.match(part[a:b]) for a, b in between))
+
+    for i, span in enumerate(words):
+        if i in number_at or any(a <= span[0] < b for a, b in listed):
+            continue
+        after = [j for j in number_at if j > i and reachable(i, j)]
+        before = [j for j in number_at if j < i and reachable(i, j)]
+        if before and (not after or i - max(before) <= min(after) - i):
+            num = number_at[max(before)]  # a word after its number: that number and its list,
+            targets = tight[num]  # and its comparisons when it follows at once ("48.2 MAP@5")
+            if max(before) == i - 1:
+                targets = targets | compared[num]
+            for n in targets:
+                tails[n].add(span)
+        elif after:
+            num = number_at[min(after)]  # a word before its number: that number, its list and comparisons
+            targets = tight[num] | compared[num]
+        else:
+            continue
+        for n in targets:
+            bound[n].add(span)
+    return bound, tails
+
+
+def _in_name(text: str, start: int, end: int, cls: str | None) -> bool:
+    """A number that is part of a name: a version or size after a capitalised name ("ChatGPT 5.2",
+    "HR-Bench 4K", "Gemini 3 Pro"), or a scale like 7B or 64K anywhere."""
+    if cls in ("K", "M", "B"):
+        return True
+    if cls is not None:
+        return False
+    m = re.search(r"([A-Za-z][\w*-]*)\s$", text[max(0, start - 40):start])
+    return bool(m and m.group(1)[0].isupper() and m.group(1).lower() not in _STOP
+                and re.fullmatch(r"\d(?:\.\d)?", text[start:end]))
+
+
+def _title_names(title: str) -> set[str]:
+    """The paper's own names, from its title: its Latin names, the words before a colon, and the
+    acronyms of runs of capitalised words ("Reinforcement World Model Learning" -> rwml)."""
+    names = {w.lower() for w in _latin_names(title)}
+    names |= {w.lower() for w in re.findall(r"[\w-]+", title.split(":")[0]) if len(w) > 2}
+    for run in re.findall(r"(?:[A-Z][\w-]*\s+){2,}[A-Z][\w-]*", title):
+        initials = "".join(w[0] for w in run.split()).lower()
+        names |= {initials[i:j] for i in range(len(initials)) for j in range(i + 3, len(initials) + 1)}
+    return names
+
+
+def _split_sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE_SPLIT.split(text) if s and s.strip()]
+
+
+class PaperPlaces:
+    """Where each value occurs in a paper, and what the place names."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.text = normalise_latex(doc.full_text())
+        self.occurrences: dict[Decimal, list[Occurrence]] = {}
+        self.aliases = self._aliases(self.text)
+        self.title_words = _title_names(doc.title)
+        self.title_words |= {abbr for abbr, long in self.aliases.items() if long.lower() in doc.title.lower()}
+        blocks: list[tuple[str, str]] = [("", doc.abstract)]
+        blocks += [(s.heading, s.text) for s in doc.sections]
+        blocks += [("", f.caption) for f in doc.figures]
+        blocks += [("", t.caption) for t in doc.tables if not t.markdown.strip()]
+        blocks += [("", n) for n in doc.footnotes]
+        for heading, text in blocks:
+            self._index_prose(heading, normalise_latex(text))
+        for t in doc.tables:
+            self._index_table(normalise_latex(t.caption), normalise_latex(t.markdown))
+
+    @staticmethod
+    def _aliases(text: str) -> dict[str, str]:
+        """Abbreviation -> long form, from "Long Form Words (ABBR)" in the paper."""
+        out: dict[str, str] = {}
+        for m in re.finditer(r"((?:[A-Z][\w-]*\s+){1,5})\(([A-Z][A-Za-z0-9-]{1,9})\)", text):
+            words, abbr = m.group(1).split(), m.group(2)
+            initials = "".join(w[0] for w in words).upper()
+            for k in range(len(words)):
+                if "".join(w[0] for w in words[k:]).upper() == abbr.upper().replace("-", ""):
+                    out[abbr.lower()] = " ".join(words[k:])
+                    break
+            else:
+                if initials.endswith(abbr[:2].upper()):
+                    out[abbr.lower()] = " ".join(words)
+        return out
+
+    def _index_prose(self, heading: str, text: str) -> None:
+        previous = ""
+        for sentence in _split_sentences(text):
+            place = f"{heading}\n{sentence}"
+            offset = len(heading) + 1
+            spans = [sp for sp in number_spans(sentence, skip_trivial=False)
+                     if not _in_name(sentence, sp[0], sp[1], sp[4])]
+            bound, tails = _bindings(sentence, [(a, b) for a, b, *_ in spans])
+            parts, pos = [], 0
+            for m in _PART_SPLIT.finditer(sentence):
+                parts.append((pos, m.start()))
+                pos = m.end()
+            parts.append((pos, len(sentence)))
+            context = "" if _latin_names(sentence) else previous  # a sentence naming nothing continues the last
+
+            def shift(words: Iterable[tuple[int, int]], offset: int = offset) -> list[tuple[int, int]]:
+                return [(a + offset, b + offset) for a, b in sorted(words)]
+
+            for a, b, written, value, cls in spans:
+                k = next(i for i, (x, y) in enumerate(parts) if x <= a <= y)
+                part = sentence[parts[k][0]:parts[k][1]]
+                if _CONTRAST.match(part):  # ", while …", ", but …": a new subject, nothing carried over
+                    carried = ""
+                else:
+                    start = max([0, *(i for i in range(k) if _CONTRAST.match(sentence[parts[i][0]:parts[i][1]]))])
+                    carried = " ".join([context, *(_SETTING.sub(" ", sentence[x:y]) for x, y in parts[start:k])])
+                here = bound[(a, b)]
+                elsewhere = {w for n, ws in bound.items() if n != (a, b) for w in ws} - here
+                unit = "pp" if cls is None and _PP_AFTER.match(sentence[b:b + 24]) else _fine_unit(cls, written)
+                tail_elsewhere = {w for n, ws in tails.items() if n != (a, b) for w in ws} - here
+                self.occurrences.setdefault(value, []).append(Occurrence(
+                    unit, place, part, shift(elsewhere), shift(here),
+                    scope=(parts[k][0] + offset, parts[k][1] + offset), carried=carried,
+                    tail_elsewhere=shift(tail_elsewhere)))
+            previous = sentence
+
+    def _index_table(self, caption: str, markdown: str) -> None:
+        rows = [[c.strip() for c in line.strip().strip("|").split("|")]
+                for line in markdown.splitlines() if line.strip().startswith("|") and not re.match(r"^\|[\s:|-]+\|?$", line.strip())]
+        if not rows:
+            self._index_prose("", caption + "\n" + markdown)
+            return
+        header = rows[0]
+        labels = [row[0] for row in rows[1:] if row]
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                column = header[c] if c < len(header) else ""
+                if r == 0:
+                    place, unit_text, others = f"{caption}\n{cell}", f"{caption} {cell}", ""
+                else:
+                    place = f"{caption}\n{column}\n{' | '.join(row)}"
+                    unit_text = f"{caption} {column} {cell}"
+                    others = "\n".join([*(lab for k, lab in enumerate(labels, 1) if k != r),
+                                         *(h for k, h in enumerate(header) if k not in (0, c))])
+                for written, value, cls in numbers_in(cell, skip_trivial=False):
+                    unit = _fine_unit(cls, written)
+                    specific = f"{row[0] if row else ''}\n{column}"
+                    self.occurrences.setdefault(value, []).append(
+                        Occurrence(unit, place, unit_text, others=others, specific=specific))
+
+    # -- lookups -------------------------------------------------------------------------------
+
+    def uses(self, name: Name) -> bool:
+        """Whether the paper uses the name anywhere (only such names can be checked)."""
+        return bool(name.regex.search(self.text)) or (name.text.lower() in self.aliases)
+
+    def in_title(self, name: Name) -> bool:
+        return name.text.lower() in self.title_words
+
+    def matches(self, name: Name, text: str) -> list[tuple[int, int]]:
+        """Where the name (or the long form of an abbreviation the paper defines) occurs in `text`."""
+        spans = [m.span() for m in name.regex.finditer(text)]
+        long = self.aliases.get(name.text.lower())
+        if long:
+            spans += [m.span() for m in re.finditer(re.escape(long), text, re.I)]
+        return spans
+
+    def found_in(self, name: Name, occ: Occurrence) -> bool:
+        """The name belongs to this occurrence's place: bound to this number; else, when no use
+        of it in the sentence is bound to another number (that would make it that number's),
+        within the number's part of the sentence or named in an earlier part."""
+        spans = self.matches(name, occ.place)
+
+        def within(bound: list[tuple[int, int]], m: tuple[int, int]) -> bool:
+            return any(a <= m[0] < b or m[0] <= a < m[1] for a, b in bound)
+
+        if any(within(occ.bound_here, m) for m in spans):
+            return True
+        if any(within(occ.bound_elsewhere, m) for m in spans):
+            return False
+        return any(occ.in_scope(m) for m in spans) or bool(occ.carried and self.matches(name, occ.carried))
+
+    def tied_any(self, name: Name, occ: Occurrence) -> bool:
+        """Some use of the name in the place is bound to another number."""
+        return any(a <= m[0] < b for m in self.matches(name, occ.place) for a, b in occ.bound_elsewhere)
+
+    def tied_elsewhere(self, name: Name, occ: Occurrence) -> bool:
+        """The place qualifies other numbers only with the name ("by 16% to 28% over GRPO")."""
+        spans = self.matches(name, occ.place)
+        return (any(a <= m[0] < b for m in spans for a, b in occ.tail_elsewhere)
+                and not any(a <= m[0] < b for m in spans for a, b in occ.bound_here))
+
+    def count_near(self, count: int, nouns: list[Name]) -> bool | None:
+        """Whether the paper gives `count` right before one of the nouns; None when it uses none of them."""
+        usable = [n for n in nouns if self.uses(n)]
+        if not usable:
+            return None
+        forms = [str(count), *(_NUMBER_WORDS.get(count, ()))]
+        count_re = "|".join(rf"(?<![\w.]){re.escape(f)}(?![\w.]\d)" for f in forms)
+        for noun in usable:
+            noun_re = "|".join(noun.patterns)
+            if re.search(rf"(?:{count_re})\s*(?:=\s*)?(?:[\w-]+\s+){{0,3}}?(?:{noun_re})", self.text, re.I):
+                return True
+            if re.search(rf"(?:{noun_re})\s*(?:of|:|=)?\s*(?:{count_re})\b", self.text, re.I):
+                return True
+        return False
+
+
+# -- the report side ----------------------------------------------------------------------------
+
+
+def _clauses(text: str) -> list[str]:
+    """The clauses of a report sentence (split at commas, semicolons and brackets); a clause
+    without a number ("在 ALFWorld 上，…", "On ALFWorld, …") is context for the next one."""
+    out: list[str] = []
+    pending = ""
+    for c in re.split(r"[，；;（）()]|,\s", text):
+        if not c.strip():
+            continue
+        if not re.search(r"\d", _strip_names(c)):
+            pending += c + "，"
+            continue
+        out.append(pending + c)
+        pending = ""
+    if pending and out:
+        out[-1] += "，" + pending
+    return out
+
+
+def _strip_names(text: str) -> str:
+    """The text without the digits that belong to names (Qwen2.5-7B, Hit@20)."""
+    return re.sub(r"[A-Za-z][\w.@*-]*\d[\w.@*-]*", " ", text)
+
+
+def _units_agree(unit: str | None, occ: Occurrence) -> bool:
+    if unit is None or occ.unit == unit:
+        return True
+    if occ.unit is None:
+        words = _UNIT_WORDS.get(unit)
+        return words is None or bool(words.search(occ.unit_text))
+    return False
+
+
+def _contradicted(places: PaperPlaces, occ: Occurrence, names: list[Name]) -> bool:
+    """In a table: a name of the clause labels another row or column and not this cell's own,
+    or is exactly another row's label while this row's label has names the clause does not give."""
+    if not occ.others:
+        return False
+    own = occ.specific
+    for n in names:
+        if n.regex.search(occ.others) and not n.regex.search(own):
+            return True
+    own_label = occ.specific.split("\n", 1)[0]
+    clause = " ".join(n.text.lower() for n in names)
+    for n in names:
+        exact = any(re.fullmatch(rf"\s*(?:{n.regex.pattern})\s*(?:\(.*\))?\s*", label, re.I)
+                    for label in occ.others.splitlines())
+        if exact and any(w.lower() not in clause for w in _latin_names(own_label) if w.lower() != n.text.lower()):
+            return True
+    return False
+
+
+_METRICS = [Name(ens[0], tuple(_word_pattern(e) for e in ens), "metric") for kind, _, ens in GLOSSARY if kind == "metric"]
+
+
+def _metric_conflict(places: PaperPlaces, occ: Occurrence, metrics: list[Name]) -> bool:
+    """The place says this number measures something else: it binds another glossary metric to
+    this number and none of the clause's; or the clause's metrics are bound only to other numbers
+    while another metric is named around this one."""
+    if not metrics:
+        return False
+    if any(places.found_in(m, occ) for m in metrics):
+        here = " ".join(occ.place[a:b] for a, b in sorted(occ.bound_here))
+        if not here or any(m.regex.search(here) for m in metrics):
+            return False
+    others = [m for m in _METRICS if not any(m.regex.pattern == x.regex.pattern for x in metrics)]
+    here = " ".join(occ.place[a:b] for a, b in sorted(occ.bound_here))
+    if here and any(m.regex.search(here) for m in others):
+        return True
+    tied = all(places.tied_any(m, occ) and not places.found_in(m, occ) for m in metrics)
+    scope = occ.place[occ.scope[0]:occ.scope[1]] if occ.scope else occ.place
+    return tied and any(m.regex.search(scope) for m in others)
+
+
+def _supported(places: PaperPlaces, occ: Occurrence, clause_names: list[Name], sentence_names: list[Name],
+               title_names: Sequence[Name] = ()) -> bool:
+    """Every name or term of the clause is in the place (or, when the clause has none, one of its
+    sentence's), the paper's own names are not tied to other numbers there, and no metric of the
+    clause says the place is about something else."""
+    if any(places.tied_elsewhere(n, occ) for n in title_names):
+        return False
+    required = [n for n in clause_names if n.kind != "metric"]
+    metrics = [n for n in clause_names if n.kind == "metric"]
+    if _metric_conflict(places, occ, metrics):
+        return False
+    if required:
+        return all(places.found_in(n, occ) for n in required)
+    fallback = [n for n in sentence_names if n.kind != "metric"]
+    if fallback:  # the item's label: anywhere in the place will do
+        return any(places.matches(n, occ.place) or places.matches(n, occ.carried) for n in fallback)
+    return True
+
+
+def _checkable(places: PaperPlaces, names: Iterable[Name], *, titles: bool = False) -> list[Name]:
+    """The names the paper uses; without `titles`, not those of the paper's title (its own method)."""
+    seen: set[str] = set()
+    out = []
+    for n in names:
+        key = n.text.lower()
+        if key in seen or not places.uses(n) or (places.in_title(n) and not titles):
+            continue
+        seen.add(key)
+        out.append(n)
+    return out
+
+
+def _report_items(report: Report) -> Iterable[tuple[str, str]]:
+    """(context, text): each report text with the label that introduces it."""
+    labels: dict[str, str] = {}
+    for path, text in report_texts(report):
+        if path.endswith((".label", ".name")):
+            labels[path.rsplit(".", 1)[0]] = text
+            continue
+        yield labels.get(path.rsplit(".", 1)[0], ""), text
+
+
+def misattributed_numbers(report: Report, doc: Document, places: PaperPlaces | None = None) -> list[str]:
+    """The report's numbers (as written) whose value the paper has, but never in the place the report puts it."""
+    places = places or PaperPlaces(doc)
+    out: list[str] = []
+    for label, text in _report_items(report):
+        for sentence in _split_sentences(text.replace("**", "")):
+            for clause in _clauses(sentence):
+                for written in _misplaced_in(places, clause, label):
+                    if written not in out:
+                        out.append(written)
+    return out
+
+
+_REPORT_LIST = re.compile(r"([A-Za-z][\w.@*+-]*(?:\s(?:[A-Z0-9][\w.@*+-]*))?)((?:\s*(?:、|和|与|及|,|and)\s*"
+                          r"[A-Za-z][\w.@*+-]*(?:\s(?:[A-Z0-9][\w.@*+-]*))?)+)")
+
+
+def _respective(clause: str, count: int) -> list[str]:
+    """The list of names a clause pairs with its numbers in order ("A 与 B 分别 … x 和 y"), if it does."""
+    if count < 2 or not re.search(r"分别|respectively", clause):
+        return []
+    for m in _REPORT_LIST.finditer(clause):
+        items = [m.group(1), *re.split(r"\s*(?:、|和|与|及|,|and)\s*", m.group(2).strip(" ,、"))]
+        items = [i for i in items if i]
+        if len(items) == count:
+            return items
+    return []
+
+
+def _misplaced_in(places: PaperPlaces, clause: str, label: str) -> list[str]:
+    found: list[str] = []
+    clause_names = _checkable(places, report_names(clause))
+    label_names = _checkable(places, report_names(label))
+    all_names = _checkable(places, report_names(clause), titles=True)
+    counted: set[str] = set()
+    nouns = ("noun", "name")
+    for m in _COUNT_ZH.finditer(clause):
+        verdict = places.count_near(int(m.group(1)), report_names(m.group(3) or "", nouns) + report_names(m.group(2), nouns))
+        if verdict is not None:
+            counted.add(m.group(1))
+            if not verdict:
+                found.append(f"{m.group(1)} {m.group(2)}")
+    for m in _COUNT_EN.finditer(clause):
+        noun = m.group(2).split()[-1]
+        verdict = places.count_near(int(m.group(1)), report_names(m.group(2), nouns)
+                                    or [Name(noun, (_word_pattern(noun.lower().rstrip("s")),), "noun")])
+        if verdict is not None:
+            counted.add(m.group(1))
+            if not verdict:
+                found.append(f"{m.group(1)} {m.group(2)}")
+    numbers = [n for n in numbers_in(clause) if n[2] not in ("K", "M", "B")]
+    respective = _respective(clause, len(numbers))
+    for i, (written, value, cls) in enumerate(numbers):
+        lead = re.match(r"\d+", written)
+        if lead is not None and lead.group() in counted:
+            continue
+        occurrences = places.occurrences.get(value)
+        if not occurrences:
+            continue  # not in the paper at all: the ungrounded check reports it
+        names, every = clause_names, all_names
+        if respective:  # "A 与 B 分别提升 x 和 y": x goes with A only
+            others = {r.lower() for k, r in enumerate(respective) if k != i}
+            names = [n for n in clause_names if n.text.lower() not in others]
+            every = [n for n in all_names if n.text.lower() not in others]
+        unit = _fine_unit(cls, written)
+        titles = [n for n in every if places.in_title(n)]
+        if not any(_units_agree(unit, o) and not _contradicted(places, o, every)
+                   and _supported(places, o, names, label_names, titles) for o in occurrences):
+            found.append(written)
+    return found
