@@ -43,12 +43,12 @@ def en_report(domain: str, contribution: str, innovation: str, result: str) -> R
 
 
 def save(store: Store, p: ListedPaper, report: Report | None, *, lang="zh", source="HTML", error=None,
-         ungrounded=(), flags=()) -> None:
+         ungrounded=(), flags=(), misattributed=()) -> None:
     doc = Document(arxiv_id=p.arxiv_id, title=p.title, abstract=p.abstract, source=source)
     doc_hash = store.save_document(doc)
     written = WrittenReport(arxiv_id=p.arxiv_id, title=p.title, source=source, lang=lang, model="test-model",
                             prompt_version="p1", report=report, error=error, ungrounded_numbers=list(ungrounded),
-                            flags=list(flags), writer="llm")
+                            misattributed_numbers=list(misattributed), flags=list(flags), writer="llm")
     store.save_report(report_key(document_hash(doc), "p1", "test-model", lang), doc_hash, written)
 
 
@@ -75,7 +75,8 @@ def fill(store: Store, *, xss: bool = False) -> None:
     save(store, sam, zh_report(
         "计算机视觉 - 单视图 3D 重建 (Single-View 3D Reconstruction)",
         "提出无需训练的加速框架 Fast-SAM3D，端到端推理最高加速 2.67 倍。",
-        "模态感知的步进缓存（Modality-Aware Step Caching）", "在 Toys4K 上 F-Score 达到 92.59。"))
+        "模态感知的步进缓存（Modality-Aware Step Caching）", "在 Toys4K 上 F-Score 达到 92.59。"),
+        misattributed=["92.59"])
 
     robot = paper("2602.01111", "Diffusion Policies for Dexterous Robot Manipulation",
                   abstract="Diffusion policies learn dexterous manipulation from demonstrations.")

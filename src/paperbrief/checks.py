@@ -16,6 +16,10 @@ items), four-digit years 1900-2099 without a unit, numbers inside URLs, numbers
 that are part of a name (`GPT-4o`, `ResNet-18`, `Qwen2.5`, `ImageNet-1K`, `3D`),
 and references to parts of the paper (`Table 3`, `Section 4.2`, `Fig. 5`, `Eq. 2`).
 
+Where a number stands is checked too (`places.misattributed_numbers`): a value the paper has,
+but attached there to another dataset, metric, model or unit, is listed in
+`misattributed_numbers`.
+
 Flags (short codes, `code:detail`): `empty:<field>` for an empty field,
 `wrong_language:<lang>` when the report's text (labels aside) is mostly in another
 language than expected (for an extract: the paper's language), `copies_abstract:<field>`
@@ -225,16 +229,25 @@ def report_flags(report: Report, doc: Document, expected_lang: str, *, extract: 
 
 
 def check_report(written: WrittenReport, doc: Document) -> WrittenReport:
-    """Fill `ungrounded_numbers` and `flags` of a written report (a copy; failed reports pass through)."""
+    """Fill `ungrounded_numbers`, `misattributed_numbers` and `flags` of a written report (a copy;
+    failed reports pass through). An extract quotes the paper's own sentences, so where its
+    numbers stand is the paper's doing: only a language model's report is checked by place."""
     if written.report is None:
         return written
+    from paperbrief.places import misattributed_numbers
+
     paper = doc.full_text()
     expected: str = written.lang
     if written.writer == "extractive":
         expected = text_language(doc.abstract or paper[:4000])  # an extract is in the paper's language
+    ungrounded = ungrounded_numbers(written.report, paper)
+    misplaced: list[str] = []
+    if written.writer == "llm":
+        misplaced = [n for n in misattributed_numbers(written.report, doc) if n not in ungrounded]
     return written.model_copy(
         update={
-            "ungrounded_numbers": ungrounded_numbers(written.report, paper),
+            "ungrounded_numbers": ungrounded,
+            "misattributed_numbers": misplaced,
             "flags": report_flags(written.report, doc, expected, extract=written.writer == "extractive"),
         }
     )

@@ -64,6 +64,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "md.source": "阅读来源",
         "md.extract": "> 注：本条为论文原句摘录（未使用大模型），并非总结。",
         "md.ungrounded": "> ⚠ 以下数字未能在论文原文中找到，请核对：{numbers}",
+        "md.misattributed": "> ⚠ 以下数字在论文中出现，但不在报告所说的位置（数据集、指标、模型或单位不符），请核对：{numbers}",
         "md.failed": "> ⚠ 未能生成本文报告：{reason}",
         # the website
         "site.html_lang": "zh-CN",
@@ -99,6 +100,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "site.grounded": "数字均已在原文中核对",
         "site.grounding": "核对提示",
         "site.ungrounded": "原文中未找到的数字",
+        "site.misattributed": "与原文所指对象不符的数字",
         "site.failed": "未能生成报告",
         "site.pending": "尚未生成报告",
         "site.listed_on": "收录日期",
@@ -166,6 +168,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "md.extract": "> Note: this entry quotes the paper's own sentences (no language model was used); "
                       "it is an extract, not a summary.",
         "md.ungrounded": "> ⚠ Numbers not found in the paper's text, please check: {numbers}",
+        "md.misattributed": "> ⚠ Numbers the paper gives for something else (another dataset, metric, model or unit), please check: {numbers}",
         "md.failed": "> ⚠ No report for this paper: {reason}",
         # the website
         "site.html_lang": "en",
@@ -201,6 +204,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "site.grounded": "every number found in the paper",
         "site.grounding": "Check before quoting",
         "site.ungrounded": "Numbers not found in the paper",
+        "site.misattributed": "Numbers the paper gives for something else",
         "site.failed": "No report could be written",
         "site.pending": "Not written yet",
         "site.listed_on": "Listed on",

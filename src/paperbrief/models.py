@@ -3,7 +3,7 @@
 sources -> ListedPaper / DayListing
 readers -> Document
 writer  -> Report (the per-paper JSON schema of report-format.md) inside a WrittenReport
-checks  -> fills WrittenReport.ungrounded_numbers and .flags
+checks  -> fills WrittenReport.ungrounded_numbers, .misattributed_numbers and .flags
 store / render consume all of the above.
 
 Every model is a pydantic model so each stage boundary is validated and every
@@ -193,6 +193,8 @@ class WrittenReport(BaseModel):
     prompt_version: str = ""
     report: Report | None = None
     ungrounded_numbers: list[str] = Field(default_factory=list)
+    # in the paper, but not where the report puts them (another dataset, metric, model or unit)
+    misattributed_numbers: list[str] = Field(default_factory=list)
     flags: list[str] = Field(default_factory=list)
     tokens_in: int = 0
     tokens_out: int = 0

@@ -248,7 +248,9 @@ def _fine_unit(cls: str | None, written: str) -> str | None:
 
 
 def _words(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in re.finditer(r"[^\s,;:()]+", text)]
+    """The spans of the words of `text` (split at spaces and , ; : brackets, without a closing period)."""
+    return [(m.start(), m.end() - (m.group().endswith(".") and len(m.group()) > 1))
+            for m in re.finditer(r"[^\s,;:()]+", text)]
 
 
 def _word_index(spans: list[tuple[int, int]], pos: int) -> int:
@@ -327,8 +329,8 @@ def _bindings(part: str, numbers: list[tuple[int, int]]) -> tuple[dict[tuple[int
     for i, span in enumerate(words):
         if i in number_at or any(a <= span[0] < b for a, b in listed):
             continue
-        after = [j for j in number_at if j > i and reachable(i, j)]
-        before = [j for j in number_at if j < i and reachable(i, j)]
+        after = [j for j in range(i + 1, i + 5) if j in number_at and reachable(i, j)]
+        before = [j for j in range(i - 4, i) if j in number_at and reachable(i, j)]
         if before and (not after or i - max(before) <= min(after) - i):
             num = number_at[max(before)]  # a word after its number: that number and its list,
             targets = tight[num]  # and its comparisons when it follows at once ("48.2 MAP@5")
@@ -356,6 +358,10 @@ def _in_name(text: str, start: int, end: int, cls: str | None) -> bool:
     m = re.search(r"([A-Za-z][\w*-]*)\s$", text[max(0, start - 40):start])
     return bool(m and m.group(1)[0].isupper() and m.group(1).lower() not in _STOP
                 and re.fullmatch(r"\d(?:\.\d)?", text[start:end]))
+
+
+# Whether a text names anything: a capital after its first word, or letters and digits mixed.
+_NAMEISH = re.compile(r"(?<=\S)\s+(?<![.!?]\s)[A-Z]|[A-Za-z]\d|\d[A-Za-z]|[a-z][A-Z]")
 
 
 def _title_names(title: str) -> set[str]:
@@ -412,17 +418,20 @@ class PaperPlaces:
     def _index_prose(self, heading: str, text: str) -> None:
         previous = ""
         for sentence in _split_sentences(text):
-            place = f"{heading}\n{sentence}"
-            offset = len(heading) + 1
             spans = [sp for sp in number_spans(sentence, skip_trivial=False)
                      if not _in_name(sentence, sp[0], sp[1], sp[4])]
+            if not spans:
+                previous = sentence
+                continue
+            place = f"{heading}\n{sentence}"
+            offset = len(heading) + 1
             bound, tails = _bindings(sentence, [(a, b) for a, b, *_ in spans])
             parts, pos = [], 0
             for m in _PART_SPLIT.finditer(sentence):
                 parts.append((pos, m.start()))
                 pos = m.end()
             parts.append((pos, len(sentence)))
-            context = "" if _latin_names(sentence) else previous  # a sentence naming nothing continues the last
+            context = "" if _NAMEISH.search(sentence) else previous  # a sentence naming nothing continues the last
 
             def shift(words: Iterable[tuple[int, int]], offset: int = offset) -> list[tuple[int, int]]:
                 return [(a + offset, b + offset) for a, b in sorted(words)]

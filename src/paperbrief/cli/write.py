@@ -33,6 +33,7 @@ def written_json(written: WrittenReport, doc: Document) -> dict[str, Any]:
         "prompt_version": written.prompt_version,
         "report": written.report.model_dump(mode="json") if written.report else None,
         "ungrounded_numbers": written.ungrounded_numbers,
+        "misattributed_numbers": written.misattributed_numbers,
         "flags": written.flags,
         "tokens_in": written.tokens_in,
         "tokens_out": written.tokens_out,

@@ -161,6 +161,7 @@ def day_json(day: Day, prices: Prices) -> dict[str, Any]:
                 "lang": w.lang,
                 "report": w.report.model_dump() if w.report else None,
                 "ungrounded_numbers": w.ungrounded_numbers,
+                "misattributed_numbers": w.misattributed_numbers,
                 "flags": w.flags,
                 "tokens_in": w.tokens_in,
                 "tokens_out": w.tokens_out,

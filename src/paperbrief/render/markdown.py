@@ -1,7 +1,8 @@
 """Markdown of one paper: the five numbered sections of report-format.md, in one consistent style.
 
-Numbers the grounding check could not find in the paper get a trailing `⚠`
-(e.g. `50%⚠`) and are listed in a one-line note at the end of the body. An
+Numbers the grounding check could not find in the paper, or found only attached to
+something else, get a trailing `⚠` (e.g. `50%⚠`) and are listed in a one-line note per
+kind at the end of the body. An
 extractive report starts with a note saying it is an extract, not a summary; a
 failed paper gets a short block saying what failed and why.
 """
@@ -55,7 +56,7 @@ def paper_body_markdown(written: WrittenReport, lang: str = "zh") -> str:
         return msg("md.failed", lang, reason=describe_failure(written.failure, lang)) + "\n"
     h = [field_name(f, lang) for f in FIELDS]
     c, hc = msg("colon", lang), HEAD_COLON[lang]
-    nums = written.ungrounded_numbers
+    nums = written.ungrounded_numbers + written.misattributed_numbers
 
     def txt(s: str) -> str:
         return mark_numbers(tidy_math(_one_line(s)), nums)
@@ -72,8 +73,10 @@ def paper_body_markdown(written: WrittenReport, lang: str = "zh") -> str:
     ]
     if written.writer == "extractive":
         blocks.insert(0, msg("md.extract", lang))
-    if nums:
-        blocks.append(msg("md.ungrounded", lang, numbers=msg("list_sep", lang).join(nums)))
+    if written.ungrounded_numbers:
+        blocks.append(msg("md.ungrounded", lang, numbers=msg("list_sep", lang).join(written.ungrounded_numbers)))
+    if written.misattributed_numbers:
+        blocks.append(msg("md.misattributed", lang, numbers=msg("list_sep", lang).join(written.misattributed_numbers)))
     return "\n\n".join(blocks) + "\n"
 
 

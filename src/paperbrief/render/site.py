@@ -486,6 +486,7 @@ def _view(p: PaperData, L: dict[str, str], lang: str) -> dict[str, Any]:
         "report": w.report.model_dump() if w is not None and w.report is not None else None,
         "error": describe_failure(w.failure, lang) if w is not None and w.report is None else None,
         "ungrounded": w.ungrounded_numbers if w is not None else [],
+        "misattributed": w.misattributed_numbers if w is not None else [],
         "flags": notes,
         "dates": p.dates,
         "upvotes": p.upvotes,
