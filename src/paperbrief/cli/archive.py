@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import errno
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.text import Text
 
 from paperbrief.cli.app import app, check_lang, err_console, fail, out_console, print_json, settings_from
+
+if TYPE_CHECKING:
+    from paperbrief.config import Settings
+    from paperbrief.render.site import BuildReport
 
 DEFAULT_SITE = Path("site")
 
@@ -86,25 +91,32 @@ def site(
     feed_days: int = typer.Option(30, "--feed-days", min=1, max=3650, help="Days in the Atom feed."),
 ) -> None:
     """Build the static website from the store (only changed pages are rewritten)."""
-    from paperbrief.render.site import build_site
-    from paperbrief.search import refresh_index
-
     check_lang(lang)
     if base_url and not base_url.startswith(("http://", "https://")):
         fail(f"--base-url must start with http:// or https://, not {base_url!r}")
     settings = settings_from()
-    with _open_store(settings) as store:
-        refresh_index(store)
-        try:
-            report = build_site(store, out, lang=lang or settings.lang, base_url=base_url or "", feed_days=feed_days)
-        except OSError as e:
-            fail(f"cannot write the site to {out}: {e.strerror or e}; choose another --out")
+    report = build_site_from_store(settings, out, lang=lang or settings.lang, base_url=base_url or "",
+                                   feed_days=feed_days)
     err_console.print(
         f"Site in {out}/: {report.days} days, {report.papers} papers; wrote {len(report.written)} files, "
         f"kept {report.skipped} unchanged" + (f", removed {len(report.removed)}" if report.removed else "")
         + f" ({report.seconds:.1f} s). Open {out / 'index.html'} or run `paperbrief serve --out {out}`.",
         highlight=False, markup=False,
     )
+
+
+def build_site_from_store(settings: Settings, out: Path, *, lang: str, base_url: str = "",
+                          feed_days: int = 30) -> BuildReport:
+    """Bring the search index up to date and build the site; a folder that can't be written is an error."""
+    from paperbrief.render.site import build_site
+    from paperbrief.search import refresh_index
+
+    with _open_store(settings) as store:
+        refresh_index(store)
+        try:
+            return build_site(store, out, lang=lang, base_url=base_url, feed_days=feed_days)
+        except OSError as e:
+            fail(f"cannot write the site to {out}: {e.strerror or e}; choose another --out")
 
 
 @app.command()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -27,6 +29,10 @@ from paperbrief.cli.app import (
     require_usable_llm,
     settings_from,
 )
+
+if TYPE_CHECKING:
+    from paperbrief.config import Settings
+    from paperbrief.pipeline import Reporter, RunResult
 
 LANG_HELP = "Report language: zh (Chinese, default) or en."
 
@@ -72,8 +78,8 @@ def run(
     Exit codes: 0 every paper written; 1 some papers failed (the files are still written);
     2 the run could not start (bad date, bad configuration, listing unavailable).
     """
-    from paperbrief.cli.progress import LiveReporter, LogReporter, summary_table
-    from paperbrief.pipeline import RunError, run_day
+    from paperbrief.cli.progress import summary_table
+    from paperbrief.pipeline import run_day
 
     day = _check_date(date)
     check_lang(lang)
@@ -94,21 +100,31 @@ def run(
             "No LLM endpoint configured (OPENAI_BASE_URL / OPENAI_API_KEY): writing extracts of each paper's "
             "own sentences. Set an endpoint for written reports.", highlight=False)
 
+    result = run_with_display(settings, lambda reporter: run_day(
+        settings, day, force=force, ids=id_list, limit=limit, reporter=reporter,
+        rewrite_older_prompts=rewrite_older, top=top, overview=not no_overview))
+    err_console.print(summary_table(result))
+    raise typer.Exit(EXIT_PAPERS_FAILED if result.failed else EXIT_OK)
+
+
+def run_with_display(settings: Settings, start: Callable[[Reporter], RunResult]) -> RunResult:
+    """Call `start` with the progress display on a terminal (one log line per event elsewhere).
+
+    A run that cannot start is a one-line error (exit 2); Ctrl-C says how to resume (exit 130).
+    """
+    from paperbrief.cli.progress import LiveReporter, LogReporter
+    from paperbrief.pipeline import RunError
+
     try:
         if sys.stderr.isatty():
             with LiveReporter(err_console, settings) as live:
-                result = run_day(settings, day, force=force, ids=id_list, limit=limit, reporter=live,
-                                 rewrite_older_prompts=rewrite_older, top=top, overview=not no_overview)
-        else:
-            result = run_day(settings, day, force=force, ids=id_list, limit=limit, reporter=LogReporter(),
-                             rewrite_older_prompts=rewrite_older, top=top, overview=not no_overview)
+                return start(live)
+        return start(LogReporter())
     except RunError as e:
         fail(str(e))
     except KeyboardInterrupt:
         err_console.print("Interrupted. Finished papers are stored; run the same command again to complete the day.")
         raise typer.Exit(130) from None
-    err_console.print(summary_table(result))
-    raise typer.Exit(EXIT_PAPERS_FAILED if result.failed else EXIT_OK)
 
 
 @app.command()
