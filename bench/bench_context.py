@@ -127,7 +127,7 @@ def main() -> None:
           "does not cite; kept: share of them the context still contains; cited: tables the context's own text "
           "cites that it also holds; capt: tokens of figure captions in the context")
     if any(n.endswith("*") for n, _ in docs):
-        print("* the real arXiv page from ../shared (not in the repository)")
+        print("* the real arXiv page (outside the repository; see tests/testdata.py)")
 
 
 if __name__ == "__main__":

@@ -181,7 +181,7 @@ def keywords(title: str) -> list[str]:
 
 def make_item(arxiv_id: str, title: str, abstract: str, authors: list[str], rank: int, rng: random.Random,
               date: str = DAY) -> dict:
-    """One /api/daily_papers item (sources.md §1.4)."""
+    """One /api/daily_papers item (docs/sources.md §1.4)."""
     last = datetime.fromisoformat(date + "T23:59:59+00:00")
     sub_dt = last - timedelta(days=rng.choice([0, 0, 1, 2]), seconds=rng.randint(0, 80000))
     # arXiv publication a few hours to a day before the Daily Papers submission, not before 2026-02-06

@@ -3,6 +3,7 @@ the committed fixtures against their expected files (tests/data/expected), and e
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -14,7 +15,8 @@ import httpx
 import pypdfium2
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
-from testdata import expected_ids, load_expected
+from testdata import EXAMPLE_REPORT as EXAMPLE
+from testdata import EXPECTED_DIR, expected_ids, load_expected
 
 from paperbrief.replica import Fault, Replica, fixtures
 from paperbrief.replica.arxiv import split_id
@@ -22,7 +24,6 @@ from paperbrief.replica.arxiv import split_id
 DAY = "2026-02-08"
 ATOM = {"a": "http://www.w3.org/2005/Atom", "os": "http://a9.com/-/spec/opensearch/1.1/",
         "arxiv": "http://arxiv.org/schemas/atom"}
-EXAMPLE = Path("/work/shared/reference/example-report-2026-02-08.md")
 NO_HTML_BODY = (
     "<h1>No HTML for '{idv}'</h1>\n"
     "<p>HTML is not available for the source.</p>\n"
@@ -79,7 +80,7 @@ def test_listing_has_the_example_reports_47_papers_in_order():
     assert sum(1 for i in items if i["paper"].get("projectPage")) >= 5
     fast = items[0]["paper"]
     assert fast["id"] == "2602.05293" and "2.67" in fast["summary"]
-    if EXAMPLE.exists():
+    if EXAMPLE is not None:
         report_ids = re.findall(r"- \*\*链接\*\*: https://huggingface\.co/papers/(\S+)", EXAMPLE.read_text("utf-8"))
         assert ids == report_ids
 
@@ -541,16 +542,18 @@ def test_url_survives_stop_and_then_refuses_connections():
         httpx.get(url + "/api/daily_papers", timeout=2)
 
 
-@pytest.mark.skipif(not (shutil.which("latexmlc") and shutil.which("pdflatex") and EXAMPLE.exists()),
+@pytest.mark.skipif(not (shutil.which("latexmlc") and shutil.which("pdflatex") and EXAMPLE is not None),
                     reason="needs latexmlc, pdflatex and the example report")
 def test_committed_fixtures_are_what_the_script_makes(tmp_path):
     root = Path(__file__).resolve().parents[1]
-    tmp_path = tmp_path / "data"
-    proc = subprocess.run([sys.executable, str(root / "scripts" / "make_fixtures.py"), "--out", str(tmp_path)],
-                          capture_output=True, text=True, timeout=600)
+    data, expected = tmp_path / "data", tmp_path / "expected"  # never the committed folders themselves
+    proc = subprocess.run([sys.executable, str(root / "scripts" / "make_fixtures.py"), "--out", str(data),
+                           "--expected", str(expected)], capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PAPERBRIEF_EXAMPLE_REPORT": str(EXAMPLE)})
     assert proc.returncode == 0, proc.stderr[-2000:]
-    made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
-    committed = sorted(p.relative_to(fixtures.DATA_DIR) for p in fixtures.DATA_DIR.rglob("*") if p.is_file())
-    assert made == committed
-    changed = [str(p) for p in made if (tmp_path / p).read_bytes() != (fixtures.DATA_DIR / p).read_bytes()]
-    assert not changed, f"rerun scripts/make_fixtures.py and commit: {changed}"
+    for made_dir, committed_dir in ((data, fixtures.DATA_DIR), (expected, EXPECTED_DIR)):
+        made = sorted(p.relative_to(made_dir) for p in made_dir.rglob("*") if p.is_file())
+        committed = sorted(p.relative_to(committed_dir) for p in committed_dir.rglob("*") if p.is_file())
+        assert made == committed
+        changed = [str(p) for p in made if (made_dir / p).read_bytes() != (committed_dir / p).read_bytes()]
+        assert not changed, f"rerun scripts/make_fixtures.py and commit: {changed}"

@@ -1,5 +1,5 @@
 """The daily run end to end: `paperbrief run` as a subprocess against the replicas of Hugging Face,
-arXiv and the LLM; the day's files checked against every rule of report-format.md; resume after
+arXiv and the LLM; the day's files checked against every rule of docs/report-format.md; resume after
 SIGKILL; a rerun that makes no request; render from the store; exit codes; runs and config."""
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def paperbrief(args: list[str], env: dict[str, str], timeout: float = 600) -> su
 
 
 def check_day_markdown(md: str, date: str, papers: list[tuple[str, str]]) -> None:
-    """Every rule of report-format.md for the daily Markdown. `papers` = [(arxiv_id, title)] in order."""
+    """Every rule of docs/report-format.md for the daily Markdown. `papers` = [(arxiv_id, title)] in order."""
     lines = md.split("\n")
     assert lines[0] == "# Hugging Face Daily Papers Report"
     assert lines[1] == f"**Date**: {date}"

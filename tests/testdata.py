@@ -6,6 +6,8 @@
 - The real arXiv HTML page (2501.11120v1) lives outside the repository and is never copied into
   it: `$PAPERBRIEF_REAL_PAGE`, else `shared/data/arxiv-html/2501.11120v1.html` in the first
   folder above the repository that has it. Tests that need it skip when it is absent.
+- The reference daily report (docs/report-format.md) is found the same way:
+  `$PAPERBRIEF_EXAMPLE_REPORT`, else `shared/reference/example-report-2026-02-08.md`.
 """
 
 from __future__ import annotations
@@ -32,16 +34,20 @@ def load_expected(arxiv_id: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _find_real_page() -> Path | None:
-    env = os.environ.get("PAPERBRIEF_REAL_PAGE")
+def _outside_file(env_var: str, *relative: str) -> Path | None:
+    """`$env_var` if set (None when it names no file), else `relative` under the first folder above the repo."""
+    env = os.environ.get(env_var)
     if env:
         return Path(env) if Path(env).is_file() else None
     for folder in ROOT.parents:
-        candidate = folder / "shared" / "data" / "arxiv-html" / f"{REAL_PAGE_ID}.html"
+        candidate = folder.joinpath(*relative)
         if candidate.is_file():
             return candidate
     return None
 
 
-REAL_PAGE: Path | None = _find_real_page()
+REAL_PAGE: Path | None = _outside_file("PAPERBRIEF_REAL_PAGE", "shared", "data", "arxiv-html", f"{REAL_PAGE_ID}.html")
 """The real arXiv page, or None when this machine does not have it."""
+EXAMPLE_REPORT: Path | None = _outside_file("PAPERBRIEF_EXAMPLE_REPORT", "shared", "reference",
+                                            "example-report-2026-02-08.md")
+"""The reference daily report, or None when this machine does not have it."""

@@ -2,7 +2,7 @@
 
 sources -> ListedPaper / DayListing
 readers -> Document
-writer  -> Report (the per-paper JSON schema of report-format.md) inside a WrittenReport
+writer  -> Report (the per-paper JSON schema of docs/report-format.md) inside a WrittenReport
 checks  -> fills WrittenReport.ungrounded_numbers, .misattributed_numbers and .flags
 store / render consume all of the above.
 
@@ -22,7 +22,7 @@ __all__ = ["LANGS", "Lang", "as_lang"]  # re-exported: the language type travels
 
 ReadingSource = Literal["HTML", "PDF", "ArXiv Abs"]
 
-# Where a report's text came from. The reading source label of report-format.md ("HTML",
+# Where a report's text came from. The reading source label of docs/report-format.md ("HTML",
 # "PDF", "ArXiv Abs") is derived from it; `listing_fallback` means arXiv failed and the
 # report rests on the Hugging Face abstract only, so the next run reads arXiv again.
 Provenance = Literal["arxiv_html", "arxiv_pdf", "export_abstract", "listing_fallback"]
@@ -147,7 +147,7 @@ class Innovation(BaseModel):
 
 
 class Report(BaseModel):
-    """The per-paper structured report: the JSON schema of report-format.md."""
+    """The per-paper structured report: the JSON schema of docs/report-format.md."""
 
     domain: str
     contribution: str
@@ -207,7 +207,7 @@ class WrittenReport(BaseModel):
 
     @property
     def source(self) -> ReadingSource:
-        """The reading source label of report-format.md."""
+        """The reading source label of docs/report-format.md."""
         return SOURCE_OF_PROVENANCE[self.provenance]
 
     @property

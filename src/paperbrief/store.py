@@ -290,9 +290,6 @@ class Store:
                 applied.append(name)
             return applied
 
-    def applied_migrations(self) -> list[str]:
-        return [r[0] for r in self.query("SELECT name FROM schema_migrations ORDER BY name")]
-
     @property
     def data_version(self) -> float:
         """When anything that the site shows last changed (newest report, listing or run)."""
@@ -361,10 +358,6 @@ class Store:
         if not rows:
             return None
         return rows[0]["hash"], Document.model_validate_json(rows[0]["body"])
-
-    def get_document(self, doc_hash: str) -> Document | None:
-        rows = self.query("SELECT body FROM documents WHERE hash = ?", (doc_hash,))
-        return Document.model_validate_json(rows[0]["body"]) if rows else None
 
     # -- reports --------------------------------------------------------------
 

@@ -58,10 +58,6 @@ def parse_arxiv_url(url: str, extra_bases: tuple[str, ...] = ()) -> ArxivId | No
     return _make(m.group("id"), m.group("v"))
 
 
-def is_arxiv_id(text: str) -> bool:
-    return parse_id(text) is not None
-
-
 def _make(raw: str, version: str | None) -> ArxivId:
     if "/" in raw:  # old style: archive lower-case, subject class upper-case
         archive, number = raw.split("/", 1)

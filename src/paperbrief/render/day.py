@@ -85,12 +85,12 @@ def arrange(day: Day, listing: list[ListedPaper], sort: str = "listing", top: in
 
 
 def source_label(entry: DayEntry, lang: str) -> str:
-    """The reading source line of report-format.md (HTML / PDF / ArXiv Abs), or "not read"."""
+    """The reading source line of docs/report-format.md (HTML / PDF / ArXiv Abs), or "not read"."""
     return entry.written.source if entry.read_ok else msg("source.unread", lang)
 
 
 def day_markdown(day: Day) -> str:
-    """The daily Markdown in the exact shape of report-format.md."""
+    """The daily Markdown in the exact shape of docs/report-format.md."""
     from paperbrief.render.markdown import paper_markdown
 
     parts = [

@@ -1,4 +1,4 @@
-"""Markdown of one paper: the five numbered sections of report-format.md, in one consistent style.
+"""Markdown of one paper: the five numbered sections of docs/report-format.md, in one consistent style.
 
 Numbers the grounding check could not find in the paper, or found only attached to
 something else, get a trailing `⚠` (e.g. `50%⚠`) and are listed in a one-line note per

@@ -1,4 +1,4 @@
-"""The arXiv replica: `/html`, `/pdf`, `/abs` and the Atom export API, as sources.md §2–3 describe.
+"""The arXiv replica: `/html`, `/pdf`, `/abs` and the Atom export API, as docs/sources.md §2–4 describe.
 
     GET /html/{id}[vN][/]   200 LaTeXML page with arXiv's chrome injected (header, infobox,
                             footer, head scripts, sometimes a <base href>); 404 "No HTML for"
@@ -128,7 +128,7 @@ def fill_template(template: str, paper: ArxivPaper) -> str:
 def inflate_page(page: str, target_bytes: int) -> str:
     """Repeat a LaTeXML page's numbered sections (with fresh ids) until it is at least `target_bytes` long.
 
-    For benchmarks and size tests: the 50 KB / 500 KB / 5 MB pages sources.md suggests.
+    For benchmarks and size tests: the 50 KB / 500 KB / 5 MB pages of docs/sources.md §2.2.
     """
     start = page.find('<section id="S1"')
     if start < 0:
@@ -233,7 +233,7 @@ def base_layout(title: str, content: str) -> str:
 
 
 def no_html_page(idv: str) -> str:
-    """The exact body of arxiv-browse's `no_html.html` (sources.md §2.3) in the base layout."""
+    """The exact body of arxiv-browse's `no_html.html` (docs/sources.md §2.3) in the base layout."""
     content = (
         f"<h1>No HTML for '{html.escape(idv)}'</h1>\n"
         "<p>HTML is not available for the source.</p>\n"

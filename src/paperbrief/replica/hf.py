@@ -1,4 +1,4 @@
-"""The Hugging Face replica: `/api/daily_papers` and `/api/papers/{id}` as sources.md §1 describes.
+"""The Hugging Face replica: `/api/daily_papers` and `/api/papers/{id}` as docs/sources.md §1 describes.
 
     GET /api/daily_papers?date=YYYY-MM-DD&limit=50&p=0   (or week=YYYY-Www / month=YYYY-MM)
         JSON array of items; `Link: <...&p=N+1>; rel="next"` while more pages exist;
@@ -32,7 +32,7 @@ def _json(status: int, data: object, headers: dict[str, str] | None = None) -> R
     return Response(status, body, headers or {}, JSON)
 
 
-RATE_QUOTA, RATE_WINDOW = 500, 300  # anonymous API bucket: 500 requests per 5-minute window (sources.md §1.6)
+RATE_QUOTA, RATE_WINDOW = 500, 300  # anonymous API bucket: 500 requests per 5-minute window (docs/sources.md §1.5)
 
 
 def _error(status: int, message: str) -> Response:

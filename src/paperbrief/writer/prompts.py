@@ -37,7 +37,7 @@ def _items(first: str, second: str) -> dict[str, Any]:
     }
 
 
-# The per-paper JSON Schema of report-format.md, as sent in response_format.
+# The per-paper JSON Schema of docs/report-format.md, as sent in response_format.
 REPORT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["domain", "contribution", "usage", "innovations", "results"],

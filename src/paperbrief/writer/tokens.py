@@ -9,7 +9,7 @@ The estimate counts, per run of characters:
 - whitespace: free.
 
 Calibration (done once, offline, with the cl100k_base and o200k_base vocabularies that
-the js-tiktoken npm package ships, on the real arXiv page of ../shared and the Chinese
+the js-tiktoken npm package ships, on the real arXiv page (see tests/testdata.py) and the Chinese
 example report): estimate / real tokens is 1.06-1.17 on English prose (errs high, so a
 context built within the budget fits), 1.03 on table Markdown, 0.88-0.90 on reference
 lists (which are dropped first), and on Chinese 0.87-0.95 against cl100k and 1.15-1.29
