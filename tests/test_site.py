@@ -284,7 +284,7 @@ def test_chart_groups_long_ranges_by_week_and_folds_small_domains():
 
 
 def test_forked_workers_write_the_same_pages(store, tmp_path, monkeypatch):
-    import paperbrief.render.site as site_mod
+    import paperbrief.render.site.workers as site_mod
 
     serial = tmp_path / "serial"
     build_site(store, serial, workers=1)

@@ -1,0 +1,129 @@
+"""Rendering the day and paper pages that need it, in this process or in forked workers.
+
+A large first build has tens of thousands of pages: from `PARALLEL_FROM` pages on they are
+rendered by forked processes, each handed its share of the days and the `PageJob` as
+arguments (fork shares the memory, nothing is pickled on the way in) and sending back the
+paths it wrote through a pipe, while the building process makes the search index.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from paperbrief.render.site.day import DayPages
+from paperbrief.render.site.manifest import write_file
+from paperbrief.render.site.paper import PaperPages
+from paperbrief.render.site.snapshot import PaperData
+from paperbrief.render.site.templates import environment
+
+PARALLEL_FROM = 2000  # pages to render before worker processes are worth starting
+
+
+@dataclass
+class PageJob:
+    """What rendering the day and paper pages needs."""
+
+    out: Path
+    L: dict[str, str]
+    lang: str
+    base_url: str
+    papers: dict[str, PaperData]
+    day_papers: dict[str, list[str]]
+    todo_papers: set[str]
+    todo_days: set[str]
+    counts: dict[str, tuple[int, int]]
+
+    def page_count(self) -> int:
+        return len(self.todo_papers) + sum(len(self.day_papers[d]) for d in self.todo_days)
+
+
+def render_days(job: PageJob, days: list[str]) -> list[str]:
+    """Render and write the pages of these days that need it, and of the papers first listed on them."""
+    env = environment()
+    paper_pages = PaperPages(env, job.L, job.lang, job.base_url)
+    day_pages = DayPages(env, job.L, job.base_url)
+    written = []
+    for d in days:
+        ids = job.day_papers[d]
+        for pid in ids:
+            if pid in job.todo_papers and job.papers[pid].dates[0] == d:
+                path = f"papers/{pid}.html"
+                write_file(job.out / path, paper_pages.html(job.papers[pid], path).encode("utf-8"))
+                written.append(path)
+        if d in job.todo_days:
+            path = f"days/{d}.html"
+            written_n, failed_n = job.counts[d]
+            html = day_pages.html(d, [job.papers[pid] for pid in ids], paper_pages, written_n, failed_n, path)
+            write_file(job.out / path, html.encode("utf-8"))
+            written.append(path)
+    return written
+
+
+class Rendering:
+    """Pages being rendered: already done in this process, or under way in forked workers."""
+
+    def __init__(self, job: PageJob, days: list[str], workers: int) -> None:
+        self._workers: list[tuple[Any, Connection]] = []
+        self._written: list[str] = []
+        if workers > 1 and job.page_count() >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+            ctx = multiprocessing.get_context("fork")
+            for share in split(days, job.day_papers, workers):
+                receive, send = ctx.Pipe(duplex=False)
+                process = ctx.Process(target=_work, args=(job, share, send), daemon=True)
+                process.start()
+                send.close()
+                self._workers.append((process, receive))
+        else:
+            self._written = render_days(job, days)
+
+    def wait(self) -> list[str]:
+        """The site paths written, once every worker has finished (a worker's error is raised here)."""
+        finished = False
+        try:
+            for process, receive in self._workers:
+                try:
+                    ok, result = receive.recv()
+                except EOFError:
+                    process.join()
+                    raise RuntimeError(f"a site worker process died (exit code {process.exitcode})") from None
+                if not ok:
+                    raise RuntimeError(f"a site worker failed:\n{result}")
+                self._written += result
+            finished = True
+        finally:
+            for process, receive in self._workers:
+                receive.close()
+                if not finished:
+                    process.terminate()  # the build failed: the other workers' pages are not wanted
+                process.join()
+            self._workers = []
+        return self._written
+
+
+def _work(job: PageJob, days: list[str], send: Connection) -> None:
+    """In a forked worker: render these days' pages and send back what was written (or the error)."""
+    try:
+        result: tuple[bool, Any] = (True, render_days(job, days))
+    except BaseException:
+        result = (False, traceback.format_exc())
+    send.send(result)
+    send.close()
+
+
+def split(days: list[str], day_papers: dict[str, list[str]], n: int) -> list[list[str]]:
+    """Days cut into up to n runs of about equal paper counts."""
+    total = sum(len(day_papers[d]) + 1 for d in days)
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for d in days:
+        if size >= total / n and chunks[-1]:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(d)
+        size += len(day_papers[d]) + 1
+    return chunks
