@@ -25,6 +25,7 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -162,65 +163,91 @@ class Fetcher:
         if arxiv and self._blocked is not None:
             raise ArxivBlocked(str(self._blocked), url=target, status=403)
 
+        status, content, headers = self._with_retries(target, lambda: self._request(target, arxiv))
+        ctype = headers.get("content-type", "application/octet-stream")
+        if 200 <= status < 300:
+            fetched = Fetched(target, status, content, ctype, False, {k: headers[k] for k in _KEPT_HEADERS if k in headers})
+            if not self._acceptable(fetched, accept):
+                raise FetchError(
+                    f"{target}: unexpected content type {fetched.mime or '(none)'}, expected {' or '.join(accept or ())}",
+                    url=target,
+                    status=status,
+                    body=content[:2048],
+                )
+            if cache:
+                self._cache_write(fetched)
+            return fetched
+        if status in (404, 410):
+            if cache:
+                self._cache_write(Fetched(target, status, content[:65536], ctype))
+            raise NotFound(f"{target}: not found (HTTP {status})", url=target, status=status, body=content)
+        if status == 403 and arxiv:
+            blocked = ArxivBlocked(
+                "arXiv refused access (403); stop and wait before retrying, "
+                f"and check your User-Agent/contact ({self.user_agent})",
+                url=target,
+                status=403,
+                body=content[:2048],
+            )
+            self._blocked = blocked
+            raise blocked
+        raise FetchError(f"{target}: HTTP {status}", url=target, status=status, body=content[:2048])
+
+    def post(self, url: str, body: bytes, *, label: str, content_type: str = "application/json") -> Fetched:
+        """POST `body` to `url` (never cached), retrying 429/5xx and connection errors like `get`.
+
+        Returns the final answer whatever its status (the caller judges 4xx and error codes in a
+        200); raises FetchError when the retries run out. Messages name `label`, never `url`
+        (webhook URLs carry tokens).
+        """
+
+        def send() -> tuple[int, bytes, httpx.Headers]:
+            with self._count_lock:
+                self.requests_made += 1
+            with self._client.stream("POST", url, content=body, headers={"Content-Type": content_type}) as resp:
+                return resp.status_code, self._read_capped(resp, label), resp.headers
+
+        status, content, headers = self._with_retries(label, send)
+        return Fetched(label, status, content, headers.get("content-type", ""), False, dict(headers))
+
+    def _with_retries(
+        self, label: str, send: Callable[[], tuple[int, bytes, httpx.Headers]]
+    ) -> tuple[int, bytes, httpx.Headers]:
+        """Call `send` until it gives an answer that is not worth retrying, and return that answer.
+
+        Connection and read errors and RETRY_STATUSES are retried up to `http_retries` times with
+        exponential backoff, or after the server's `Retry-After` when it gives one. A server asking
+        to wait longer than MAX_RETRY_AFTER, or the retries running out, raise FetchError.
+        """
         attempts = self.settings.http_retries + 1
         last_problem = ""
         last_status: int | None = None
         for attempt in range(attempts):
             wait: float | None = None
             try:
-                status, content, headers = self._request(target, arxiv)
+                status, content, headers = send()
             except httpx.TransportError as e:  # connect/read errors, timeouts, dropped or cut-off bodies
                 last_problem = _describe_transport_error(e, self.settings.http_timeout)
                 last_status = None
             else:
-                last_status = status
-                ctype = headers.get("content-type", "application/octet-stream")
-                if 200 <= status < 300:
-                    fetched = Fetched(
-                        target, status, content, ctype, False, {k: headers[k] for k in _KEPT_HEADERS if k in headers}
-                    )
-                    if not self._acceptable(fetched, accept):
-                        raise FetchError(
-                            f"{target}: unexpected content type {fetched.mime or '(none)'}, "
-                            f"expected {' or '.join(accept or ())}",
-                            url=target,
-                            status=status,
-                            body=content[:2048],
-                        )
-                    if cache:
-                        self._cache_write(fetched)
-                    return fetched
-                if status in (404, 410):
-                    if cache:
-                        self._cache_write(Fetched(target, status, content[:65536], ctype))
-                    raise NotFound(f"{target}: not found (HTTP {status})", url=target, status=status, body=content)
-                if status == 403 and arxiv:
-                    blocked = ArxivBlocked(
-                        "arXiv refused access (403); stop and wait before retrying, "
-                        f"and check your User-Agent/contact ({self.user_agent})",
-                        url=target,
-                        status=403,
-                        body=content[:2048],
-                    )
-                    self._blocked = blocked
-                    raise blocked
                 if status not in RETRY_STATUSES:
-                    raise FetchError(f"{target}: HTTP {status}", url=target, status=status, body=content[:2048])
+                    return status, content, headers
+                last_status = status
                 last_problem = f"HTTP {status}"
                 wait = retry_after_seconds(headers)
                 if wait is not None and wait > MAX_RETRY_AFTER:
                     raise FetchError(
-                        f"{target}: HTTP {status}, and the server asks to wait {wait:.0f} s; try again later",
-                        url=target,
+                        f"{label}: HTTP {status}, and the server asks to wait {wait:.0f} s; try again later",
+                        url=label,
                         status=status,
                     )
             if attempt + 1 < attempts:
                 delay = wait if wait is not None else backoff_seconds(attempt + 1, self.backoff, jitter=0)
-                log.info("retrying %s in %.1f s after %s", target, delay, last_problem)
+                log.info("retrying %s in %.1f s after %s", label, delay, last_problem)
                 time.sleep(delay)
         raise FetchError(
-            f"{target}: {last_problem} (gave up after {attempts} attempt{'s' if attempts > 1 else ''})",
-            url=target,
+            f"{label}: {last_problem} (gave up after {attempts} attempt{'s' if attempts > 1 else ''})",
+            url=label,
             status=last_status,
         )
 
@@ -276,17 +303,21 @@ class Fetcher:
             self.requests_made += 1
         log.debug("GET %s", url)
         with self._client.stream("GET", url) as resp:
-            declared = resp.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > self.max_bytes:
-                raise FetchError(self._too_big(url), url=url, status=resp.status_code)
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in resp.iter_bytes():
-                size += len(chunk)
-                if size > self.max_bytes:
-                    raise FetchError(self._too_big(url), url=url, status=resp.status_code)
-                chunks.append(chunk)
-            return resp.status_code, b"".join(chunks), resp.headers
+            return resp.status_code, self._read_capped(resp, url), resp.headers
+
+    def _read_capped(self, resp: httpx.Response, label: str) -> bytes:
+        """The body, refused (FetchError) once it grows past `max_download_mb`."""
+        declared = resp.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+            raise FetchError(self._too_big(label), url=label, status=resp.status_code)
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in resp.iter_bytes():
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise FetchError(self._too_big(label), url=label, status=resp.status_code)
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def _too_big(self, url: str) -> str:
         return (
