@@ -126,7 +126,16 @@ class Settings(BaseModel):
     sort: SortOrder = "listing"
     embedding_model: str | None = None  # served at <openai_base_url>/embeddings; unset: lexical similarity
 
-    @field_validator("hf_endpoint", "arxiv_url", "arxiv_export_url", "openai_base_url")
+    # delivery (paperbrief send, run --send)
+    send_to: list[SecretStr] = Field(default_factory=list)  # targets; webhook URLs carry tokens
+    smtp_url: SecretStr | None = None  # smtp://user:pass@host:port or smtps://...
+    smtp_from: str | None = None
+    feishu_secret: SecretStr | None = None
+    dingtalk_secret: SecretStr | None = None
+    site_url: str | None = None  # where the website is published, for links to the full report
+    send_interval: float | None = Field(None, ge=0, le=600)  # seconds between messages; None = each service's limit
+
+    @field_validator("hf_endpoint", "arxiv_url", "arxiv_export_url", "openai_base_url", "site_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is None:
@@ -135,6 +144,38 @@ class Settings(BaseModel):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("must be an http:// or https:// URL, e.g. https://huggingface.co")
         return value.rstrip("/") if parts.path in ("", "/") else value
+
+    @field_validator("send_to", mode="before")
+    @classmethod
+    def _targets(cls, value: Any) -> Any:
+        """`PAPERBRIEF_SEND_TO` is one comma-separated string; the TOML key a list of strings."""
+        if isinstance(value, str):
+            return split_targets(value)
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        parts = urlsplit(value.get_secret_value())
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError("must be smtp://user:password@host:port (STARTTLS when offered) or smtps://... "
+                             "(TLS from the start), e.g. smtps://me%40example.com:app-password@smtp.example.com:465")
+        try:
+            parts.port  # noqa: B018  (raises on a bad port)
+        except ValueError:
+            raise ValueError("has a bad port; write smtp://host:587 or smtps://host:465") from None
+        return value
+
+    @field_validator("smtp_from")
+    @classmethod
+    def _smtp_from(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if "@" not in value or "\n" in value or "\r" in value:
+            raise ValueError("must be an e-mail address, e.g. paperbrief@example.com or 'Paper Brief <pb@example.com>'")
+        return value.strip()
 
     @property
     def llm_configured(self) -> bool:
@@ -180,11 +221,29 @@ class Settings(BaseModel):
     def price(self, model: str) -> tuple[float, float] | None:
         return self.prices.get(model)
 
+    @property
+    def smtp(self) -> str:
+        return self.smtp_url.get_secret_value() if self.smtp_url else ""
+
+    def secret_of(self, name: str) -> str:
+        """The value of a secret setting (feishu_secret, dingtalk_secret, ...), '' when unset."""
+        value = getattr(self, name)
+        return value.get_secret_value() if isinstance(value, SecretStr) else ""
+
+    @property
+    def targets(self) -> list[str]:
+        """The configured delivery targets (`send_to`), as written."""
+        return [t.get_secret_value() for t in self.send_to]
+
     def masked(self) -> dict[str, Any]:
-        """The effective settings with the API key masked, for `paperbrief config`."""
+        """The effective settings with every secret masked, for `paperbrief config`."""
         data = self.model_dump(mode="json")
         key = self.api_key
         data["openai_api_key"] = mask_secret(key) if key else None
+        data["smtp_url"] = mask_url(self.smtp) if self.smtp else None
+        for name in ("feishu_secret", "dingtalk_secret"):
+            data[name] = "****" if self.secret_of(name) else None
+        data["send_to"] = [mask_target(t) for t in self.targets]
         return data
 
 
@@ -192,6 +251,50 @@ def mask_secret(value: str) -> str:
     if len(value) <= 8:
         return "****"
     return value[:3] + "…" + value[-4:]
+
+
+def mask_url(url: str) -> str:
+    """A URL with its password, path and query hidden: `smtp://me:****@host:465`, `https://host/…`."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host + (f":{port}" if port else "")
+    if parts.username is not None:
+        netloc = parts.username + (":****" if parts.password is not None else "") + "@" + netloc
+    rest = "/…" if parts.path.strip("/") or parts.query or parts.fragment else ""
+    return f"{parts.scheme}://{netloc}{rest}"
+
+
+def mask_target(target: str) -> str:
+    """A delivery target for display: `mailto:` addresses as they are, webhook URLs without their tokens."""
+    kind, sep, rest = target.partition(":")
+    if not sep or kind.lower() == "mailto" or "://" not in rest:
+        return target
+    return f"{kind}:{mask_url(rest.strip())}"
+
+
+TARGET_KINDS = ("mailto", "feishu", "dingtalk", "wecom", "slack", "discord", "telegram", "webhook")
+
+
+def split_targets(text: str) -> list[str]:
+    """Split `PAPERBRIEF_SEND_TO`: comma-separated targets, where a piece that does not start with a
+    target kind continues the one before (`mailto:a@x.com,b@y.com` is one target with two addresses)."""
+    out: list[str] = []
+    for piece in text.split(","):
+        piece = piece.strip()
+        if not piece:
+            continue
+        kind = piece.partition(":")[0].lower()
+        if out and (kind not in TARGET_KINDS or ":" not in piece):
+            out[-1] += "," + piece
+        else:
+            out.append(piece)
+    return out
 
 
 # Environment variables and the setting each one sets.
@@ -218,7 +321,17 @@ ENV_VARS: dict[str, str] = {
     "PAPERBRIEF_INTEREST_AUTHORS": "interests.authors",
     "PAPERBRIEF_INTEREST_EXCLUDE": "interests.exclude",
     "PAPERBRIEF_INTEREST_PAPERS": "interests.papers",
+    "PAPERBRIEF_HTTP_RETRIES": "http_retries",
+    "PAPERBRIEF_SEND_TO": "send_to",
+    "PAPERBRIEF_SMTP_URL": "smtp_url",
+    "PAPERBRIEF_SMTP_FROM": "smtp_from",
+    "PAPERBRIEF_FEISHU_SECRET": "feishu_secret",
+    "PAPERBRIEF_DINGTALK_SECRET": "dingtalk_secret",
+    "PAPERBRIEF_SITE_URL": "site_url",
+    "PAPERBRIEF_SEND_INTERVAL": "send_interval",
 }
+
+SECRET_KEYS = frozenset({"openai_api_key", "smtp_url", "feishu_secret", "dingtalk_secret", "send_to"})
 
 
 def config_path(env: Mapping[str, str] | None = None) -> Path:
@@ -318,7 +431,8 @@ def load_settings(
     for var, key in ENV_VARS.items():
         if var in env:
             raw = env[var]
-            if raw == "" and key in ("openai_base_url", "openai_api_key", "embedding_model"):
+            if raw == "" and key in ("openai_base_url", "openai_api_key", "embedding_model", "smtp_url", "smtp_from",
+                                     "feishu_secret", "dingtalk_secret", "site_url", "send_interval"):
                 continue  # empty means unset, as the openai SDK treats it
             _set(values, origin, key, raw, f"environment variable {var}")
 
@@ -339,7 +453,7 @@ def load_settings(
         shown = values.get(key.split(".")[0])
         if key.startswith("interests.") and isinstance(shown, dict):
             shown = shown.get(key.split(".", 1)[1])
-        if key == "openai_api_key":
+        if key.split(".")[0] in SECRET_KEYS:
             shown = "****"
         msg = str(err["msg"]).removeprefix("Value error, ")
         raise ConfigError(f"bad value for '{key}' ({shown!r}, from {where}): {msg}") from None
