@@ -36,14 +36,16 @@ def _written(failed=False):
 
 def test_migrations_are_pinned(tmp_path):
     # Migrations are append-only: shipped names never change order or disappear.
-    assert [name for name, _ in MIGRATIONS][:3] == ["001_initial", "002_search", "003_outcome"]
-    assert "005_interests" in [name for name, _ in MIGRATIONS]
+    names = [name for name, _ in MIGRATIONS]
+    assert names[:3] == ["001_initial", "002_search", "003_outcome"]
+    assert {"004_deliveries", "005_interests"} <= set(names) and len(set(names)) == len(names)
     db = tmp_path / "pb.db"
     with Store(db) as s:
         applied = [r[0] for r in s.query("SELECT name FROM schema_migrations ORDER BY name")]
-        assert applied == [name for name, _ in MIGRATIONS]
+        assert applied == sorted(names)  # every migration applied, whatever order they landed in
         tables = {r[0] for r in s.query("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"papers", "days", "listings", "documents", "reports", "runs", "llm_calls", "schema_migrations"} <= tables
+    assert {"papers", "days", "listings", "documents", "reports", "runs", "llm_calls", "schema_migrations",
+            "deliveries"} <= tables
     # Re-opening applies nothing new and keeps data.
     with Store(db) as s:
         assert s.migrate() == []

@@ -185,6 +185,35 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX listings_by_paper ON listings(arxiv_id, date);
         """,
     ),
+    (
+        # Delivery ledger (paperbrief.deliver): one row per attempt to send a day in a language to a
+        # target. Targets are stored as a hash and a masked label: webhook URLs carry tokens.
+        "004_deliveries",
+        """
+        CREATE TABLE deliveries (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            date         TEXT NOT NULL,
+            lang         TEXT NOT NULL,
+            target_id    TEXT NOT NULL,             -- kind:sha256 of the URL, or mailto:address
+            target_label TEXT NOT NULL,             -- the target with its secrets masked
+            kind         TEXT NOT NULL,
+            status       TEXT NOT NULL,             -- sending | delivered | failed
+            content_hash TEXT NOT NULL,             -- the day's papers and reports as sent
+            parts_hash   TEXT NOT NULL,             -- the messages as built, to resume after a crash
+            parts_total  INTEGER NOT NULL,
+            parts_sent   INTEGER NOT NULL DEFAULT 0,
+            message_ids  TEXT NOT NULL DEFAULT '[]',
+            papers       INTEGER NOT NULL,
+            updated      INTEGER NOT NULL DEFAULT 0, -- 1 when sent again because the day changed
+            error        TEXT,
+            pid          INTEGER NOT NULL,
+            started_at   REAL NOT NULL,
+            updated_at   REAL NOT NULL,
+            finished_at  REAL
+        );
+        CREATE INDEX deliveries_by_target ON deliveries(date, lang, target_id, id);
+        """,
+    ),
 ]
 
 

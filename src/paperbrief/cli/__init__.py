@@ -9,6 +9,7 @@ from __future__ import annotations
 from paperbrief.cli import (
     archive,  # noqa: F401  search, site, serve
     daily,  # noqa: F401  run, render, runs, config
+    deliver,  # noqa: F401  send, sent
     demo,  # noqa: F401  demo
     digests,  # noqa: F401  digest
     papers,  # noqa: F401  list, read

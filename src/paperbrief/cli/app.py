@@ -22,6 +22,7 @@ from paperbrief.langs import Lang, as_lang
 EXIT_OK = 0
 EXIT_PAPERS_FAILED = 1  # the run finished and its files were written, but some papers failed
 EXIT_CANNOT_START = 2  # bad date, bad config, no network: nothing was done
+EXIT_NOT_DELIVERED = 3  # `run --send`: the run finished but some delivery target failed
 
 app = typer.Typer(
     name="paperbrief",

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from paperbrief.cli.app import (
     EXIT_CANNOT_START,
+    EXIT_NOT_DELIVERED,
     EXIT_OK,
     EXIT_PAPERS_FAILED,
     SORT_HELP,
@@ -72,11 +73,16 @@ def run(
                                      "CSV/BibTeX export (repeatable)."),
     no_overview: bool = typer.Option(False, "--no-overview", help="No overview and index before the papers "
                                      "(the bare report shape)."),
+    send: bool = typer.Option(False, "--send", help="Then send the day to the configured targets (send_to / "
+                              "PAPERBRIEF_SEND_TO), each once; see `paperbrief send`."),
+    send_updates: bool = typer.Option(False, "--send-updates", help="With --send: send again where the day "
+                                      "changed since it was sent."),
 ) -> None:
     """Write the day's report: list, read, write, check, store, and write <date>.md and <date>.json.
 
-    Exit codes: 0 every paper written; 1 some papers failed (the files are still written);
-    2 the run could not start (bad date, bad configuration, listing unavailable).
+    Exit codes: 0 every paper written (and, with --send, delivered); 1 some papers failed (the files
+    are still written); 2 the run could not start (bad date, bad configuration, listing unavailable,
+    a bad delivery target); 3 with --send, some target failed (the next run --send retries it).
     """
     from paperbrief.cli.progress import summary_table
     from paperbrief.pipeline import run_day
@@ -94,6 +100,14 @@ def run(
     require_usable_llm(settings)
     ensure_writable(settings.out, "the output folder (--out)")
     ensure_writable(settings.home, "the data folder (PAPERBRIEF_HOME)")
+    targets = None
+    if send:
+        from paperbrief.deliver import DeliveryError, resolve_targets
+
+        try:
+            targets = resolve_targets(settings, None)
+        except DeliveryError as e:
+            fail(f"--send: {e}")
     id_list = [i for i in (ids or "").split(",") if i.strip()]
     if not settings.llm_configured:
         err_console.print(
@@ -104,6 +118,18 @@ def run(
         settings, day, force=force, ids=id_list, limit=limit, reporter=reporter,
         rewrite_older_prompts=rewrite_older, top=top, overview=not no_overview))
     err_console.print(summary_table(result))
+    if targets is not None:
+        if not result.outcomes:
+            err_console.print(f"No papers for {result.date}: nothing to send.")
+        else:
+            from paperbrief.cli.deliver import deliver_stored_day
+
+            sent = deliver_stored_day(settings, targets, result.date, settings.lang, force=False,
+                                      send_updates=send_updates)
+            if sent.failed:
+                err_console.print(f"{len(sent.failed)} of {len(sent.outcomes)} targets failed; the next "
+                                  "`paperbrief run --send` or `paperbrief send` retries them.")
+                raise typer.Exit(EXIT_NOT_DELIVERED)
     raise typer.Exit(EXIT_PAPERS_FAILED if result.failed else EXIT_OK)
 
 

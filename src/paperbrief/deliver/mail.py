@@ -1,0 +1,222 @@
+"""E-mail: the day's full report as one message per address, sent with the standard library.
+
+The message is multipart/alternative: the day's Markdown as the plain-text part and an HTML part
+rendered with the website's own safe text rendering (`render.site.rich_text` / `safe_url`), with
+inline styles only, no scripts and no remote images. Headers are encoded for any language
+(RFC 2047 for a Chinese subject). SMTP comes from `smtp_url`: `smtps://` is TLS from the start;
+`smtp://` upgrades with STARTTLS whenever the server offers it, and refuses to send a password
+in the clear to anything but this machine.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import smtplib
+import socket
+import ssl
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import formatdate, make_msgid, parseaddr
+from functools import cache
+from importlib import resources
+from urllib.parse import unquote, urlsplit
+
+from jinja2 import Environment, Template, select_autoescape
+
+from paperbrief.config import Settings
+from paperbrief.deliver.digest import Digest, one_line, text
+from paperbrief.render.day import Day, day_markdown, source_label
+from paperbrief.render.flags import describe_flag
+from paperbrief.render.markdown import HEADINGS, explain_failure
+from paperbrief.render.markdown import TEXT as MD_TEXT
+from paperbrief.render.site import rich_text, safe_url
+
+AUTHORS_SHOWN = 8
+
+
+class MailError(Exception):
+    """An SMTP problem, phrased with its fix; never contains the password."""
+
+
+@cache
+def _template() -> Template:
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True,
+                      lstrip_blocks=True)
+    env.filters["rich"] = rich_text
+    source = resources.files("paperbrief.deliver").joinpath("email.html").read_text(encoding="utf-8")
+    return env.from_string(source)
+
+
+def subject(digest: Digest) -> str:
+    s = digest.t("subject", date=digest.date, count=len(digest.items))
+    return s + (digest.t("updated") if digest.heading.endswith(digest.t("updated")) else "")
+
+
+def email_html(day: Day, digest: Digest) -> str:
+    """The day's full report as an e-mail's HTML: the website's safe rendering, inline styles only."""
+    lang = day.lang
+    papers = []
+    for item, e in zip(digest.items, day.entries, strict=True):
+        w = e.written
+        authors = ", ".join(e.paper.authors[:AUTHORS_SHOWN])
+        if len(e.paper.authors) > AUTHORS_SHOWN:
+            authors += (" " if lang == "en" else "") + text(lang, "email_authors_more", n=len(e.paper.authors))
+        aid = e.paper.arxiv_id
+        links = [(text(lang, "link_abs"), f"https://arxiv.org/abs/{aid}"), (text(lang, "link_hf"), item.url),
+                 (text(lang, "link_pdf"), f"https://arxiv.org/pdf/{aid}")]
+        for key, url in (("link_code", safe_url(e.paper.github_repo)), ("link_project", safe_url(e.paper.project_page))):
+            if url:
+                links.append((text(lang, key), url))
+        warnings = []
+        if w.ungrounded_numbers:
+            warnings.append(MD_TEXT[lang]["ungrounded"].removeprefix("> ").format(
+                numbers=MD_TEXT[lang]["sep"].join(w.ungrounded_numbers)))
+        warnings += [describe_flag(f, lang) for f in w.flags]
+        papers.append({
+            "n": item.n,
+            "anchor": re.sub(r"[^A-Za-z0-9.-]", "-", aid),
+            "title": e.paper.title,
+            "url": item.url,
+            "authors": authors,
+            "links": links,
+            "source": source_label(e, lang),
+            "note": MD_TEXT[lang]["extract"].removeprefix("> ") if w.writer == "extractive" and w.report else "",
+            "report": w.report,
+            "failure": explain_failure(one_line(w.error or text(lang, "unknown")), lang) if w.report is None else "",
+            "warnings": warnings,
+        })
+    day_links = [(digest.t("full"), digest.full_url)] if digest.full_url else []
+    day_links.append((digest.t("source"), digest.source_url))
+    return _template().render(
+        html_lang="zh-CN" if lang == "zh" else "en", subject=subject(digest), heading=digest.heading,
+        summary=digest.summary, day_links=day_links, papers=papers, h=HEADINGS[lang],
+        colon="：" if lang == "zh" else ": ", read_from=text(lang, "email_read_from"),
+        grounding=text(lang, "email_grounding"), footer=text(lang, "email_footer"),
+    )
+
+
+def build_email(day: Day, digest: Digest, *, sender: str, to: str, html: str | None = None) -> EmailMessage:
+    """One message to one address: text (the day's Markdown) and HTML alternatives."""
+    msg = EmailMessage(policy=SMTP)
+    msg["Subject"] = subject(digest)
+    name, addr = parseaddr(sender)
+    msg["From"] = Address(display_name=name, addr_spec=addr) if name else addr
+    msg["To"] = to
+    msg["Date"] = formatdate(localtime=False, usegmt=True)
+    msg["Message-ID"] = make_msgid("paperbrief", domain=addr.rpartition("@")[2] or None)
+    msg["Content-Language"] = "zh-CN" if day.lang == "zh" else "en"
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(day_markdown(day), charset="utf-8")
+    msg.add_alternative(html if html is not None else email_html(day, digest), subtype="html", charset="utf-8")
+    return msg
+
+
+def _is_local(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Mailer:
+    """One SMTP session for a send, opened on the first message."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        url = urlsplit(settings.smtp)
+        self.implicit_tls = url.scheme == "smtps"
+        self.host = url.hostname or ""
+        self.port = url.port or (465 if self.implicit_tls else 25)
+        self.user = unquote(url.username or "")
+        self.password = unquote(url.password or "")
+        self.where = f"{url.scheme}://{self.host}:{self.port}"
+        self.sender = parseaddr(settings.smtp_from or "")[1]
+        self._conn: smtplib.SMTP | None = None
+        self._broken: MailError | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        timeout = self.settings.http_timeout
+        context = ssl.create_default_context()
+        try:
+            conn: smtplib.SMTP
+            if self.implicit_tls:
+                conn = smtplib.SMTP_SSL(self.host, self.port, timeout=timeout, context=context)
+            else:
+                conn = smtplib.SMTP(self.host, self.port, timeout=timeout)
+            conn.ehlo()
+            if not self.implicit_tls and conn.has_extn("starttls"):
+                conn.starttls(context=context)
+                conn.ehlo()
+            encrypted = self.implicit_tls or isinstance(conn.sock, ssl.SSLSocket)
+            if self.user:
+                if not encrypted and not _is_local(self.host):
+                    conn.close()
+                    raise MailError(f"the SMTP server {self.where} offers no STARTTLS, so the password would travel "
+                                    "unencrypted: use smtps:// (port 465) or a server that offers STARTTLS")
+                conn.login(self.user, self.password)
+            return conn
+        except smtplib.SMTPAuthenticationError as e:
+            raise MailError(f"the SMTP server {self.where} refused the login ({_reply(e)}): check the user and "
+                            "password in PAPERBRIEF_SMTP_URL (many providers want an app password)") from None
+        except ssl.SSLError as e:
+            raise MailError(f"TLS with {self.where} failed ({e.reason or e}): use smtps:// for port 465 and "
+                            "smtp:// (STARTTLS) for port 587") from None
+        except (OSError, smtplib.SMTPException) as e:
+            raise MailError(f"cannot talk to the SMTP server {self.where} ({_describe(e)}): check the host and port "
+                            "in PAPERBRIEF_SMTP_URL; the next send retries") from None
+
+    def send(self, msg: EmailMessage, to: str) -> str:
+        """Send one message; returns its Message-ID. Raises MailError with the fix."""
+        if self._broken is not None:
+            raise self._broken
+        if self._conn is None:
+            try:
+                self._conn = self._connect()
+            except MailError as e:
+                self._broken = e
+                raise
+        try:
+            self._conn.send_message(msg, from_addr=self.sender, to_addrs=[to])
+        except smtplib.SMTPRecipientsRefused as e:
+            reply = "; ".join(f"{code} {_text(resp)}" for code, resp in e.recipients.values())
+            raise MailError(f"the SMTP server refused the address {to} ({reply}): check it") from None
+        except smtplib.SMTPSenderRefused as e:
+            raise MailError(f"the SMTP server refused the sender {self.sender} ({e.smtp_code} {_text(e.smtp_error)}): "
+                            "check PAPERBRIEF_SMTP_FROM (it must be an address the account may send from)") from None
+        except (OSError, smtplib.SMTPException) as e:
+            self.close()
+            raise MailError(f"the SMTP server {self.where} failed while sending ({_describe(e)}); "
+                            "the next send retries") from None
+        return str(msg["Message-ID"])
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.quit()
+            except (OSError, smtplib.SMTPException):
+                self._conn.close()
+            self._conn = None
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _reply(e: smtplib.SMTPResponseException) -> str:
+    return f"{e.smtp_code} {_text(e.smtp_error)}".strip()
+
+
+def _describe(e: BaseException) -> str:
+    if isinstance(e, smtplib.SMTPResponseException):
+        return _reply(e)
+    if isinstance(e, (socket.timeout, TimeoutError)):
+        return "no answer in time"
+    if isinstance(e, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(e, socket.gaierror):
+        return "unknown host"
+    return f"{type(e).__name__}: {e}"
