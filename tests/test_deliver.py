@@ -168,7 +168,8 @@ def test_email_is_multipart_with_safe_html_and_a_chinese_subject(env, mailbox, s
     assert msg["From"].addresses[0].display_name == "简报" and msg["To"] == "alice@example.com"
     assert msg.get_content_type() == "multipart/alternative" and msg["Message-ID"]
     text = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")  # lines end in CRLF on the wire
-    assert text == (stored / "out" / f"{DATE}.md").read_text("utf-8")
+    day_file = (stored / "out" / f"{DATE}.md").read_text("utf-8")
+    assert text == day_file  # the day's Markdown, as the run wrote it
     html = msg.get_body(("html",)).get_content()
     check_safe_html(html)
     for _aid, title in day_titles(stored):

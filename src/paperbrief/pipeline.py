@@ -48,7 +48,7 @@ from paperbrief.models import (
     WrittenReport,
 )
 from paperbrief.rank import Ranking, order, rank_day
-from paperbrief.render.day import arrange, load_day, write_day_files
+from paperbrief.render.day import Day, arrange, load_day, write_day_files
 from paperbrief.store import Store, report_key
 
 
@@ -566,38 +566,48 @@ class _DayRunner:
         }
 
 
+def stored_day(settings: Settings, store: Store, date: str, lang: str, *, sort: str | None = None,
+               top: int | None = None, overview: bool = True) -> Day | None:
+    """The day as its files show it, from the store alone: arranged as the last run did (or `sort`/`top`),
+    with the stored overview (else the statistical one). None when nothing is stored in `lang`."""
+    from paperbrief.interests import LibraryError
+    from paperbrief.rank import NO_INTERESTS
+
+    day = load_day(store, date, lang)
+    if day is None or not day.entries:
+        return None
+    sort = sort or day.last_run.get("sort") or settings.sort
+    if top is None:
+        top = day.last_run.get("top")
+    if sort == "relevance" and not settings.interests.configured:
+        raise RunError(NO_INTERESTS)
+    listing = store.get_listing(date)
+    papers = listing.papers if listing else [e.paper for e in day.entries]
+    try:
+        ranking = rank_day(settings, store, papers, lang, offline=True)
+    except LibraryError as e:
+        raise RunError(str(e)) from None
+    arrange(day, papers, sort, top, ranking.scores if ranking else None, ranking.method if ranking else "")
+    if overview:
+        from paperbrief.overview import day_overview
+
+        day.overview = day_overview(settings, store, day, use_llm=False)  # the stored one, else statistics
+    return day
+
+
 def rerender(settings: Settings, date: str, *, lang: str | None = None, out: Path | None = None,
              sort: str | None = None, top: int | None = None, overview: bool = True) -> tuple[Path, Path]:
     """Rebuild a day's files from the store alone (no network, no LLM); returns their paths.
 
     The order and --top are the last run's unless given.
     """
-    from paperbrief.interests import LibraryError
-    from paperbrief.rank import NO_INTERESTS
-
     lang = lang or settings.lang
     if not settings.db_path.exists():
         raise RunError(f"no store at {settings.db_path}; run `paperbrief run --date {date}` first")
     with Store(settings.db_path) as store:
-        day = load_day(store, date, lang)
-        if day is None or not day.entries:
+        day = stored_day(settings, store, date, lang, sort=sort, top=top, overview=overview)
+        if day is None:
             flag = "" if lang == "zh" else f" --lang {lang}"
             raise RunError(f"nothing stored for {date} in language {lang}; run `paperbrief run --date {date}{flag}` first")
-        sort = sort or day.last_run.get("sort") or settings.sort
-        if top is None:
-            top = day.last_run.get("top")
-        if sort == "relevance" and not settings.interests.configured:
-            raise RunError(NO_INTERESTS)
-        listing = store.get_listing(date)
-        papers = listing.papers if listing else [e.paper for e in day.entries]
-        try:
-            ranking = rank_day(settings, store, papers, lang, offline=True)
-        except LibraryError as e:
-            raise RunError(str(e)) from None
-        arrange(day, papers, sort, top, ranking.scores if ranking else None, ranking.method if ranking else "")
-        if overview:
-            from paperbrief.overview import day_overview
-
-            day.overview = day_overview(settings, store, day, use_llm=False)  # the stored one, else statistics
     return write_day_files(day, out or settings.out, settings.prices)
 

@@ -14,12 +14,14 @@ from paperbrief.cli.app import (
     EXIT_CANNOT_START,
     EXIT_OK,
     app,
+    check_lang,
     err_console,
     fail,
     out_console,
     print_json,
     settings_from,
 )
+from paperbrief.cli.daily import _check_date
 
 EXIT_SOME_FAILED = 1  # `send`: some target failed (the others were delivered)
 
@@ -57,17 +59,6 @@ def _announce(target: Any, start: int, total: int) -> None:
     if total > 1 and sys.stderr.isatty():
         rest = f"messages {start + 1}-{total}" if start else f"{total} messages"
         err_console.print(Text(f"sending {rest} to {target.label} …", style="dim"))
-
-
-def _check_day(text: str | None) -> str | None:
-    from paperbrief.dates import BadDate, parse_day
-
-    if text is None:
-        return None
-    try:
-        return parse_day(text).isoformat()
-    except BadDate as e:
-        fail(str(e))
 
 
 def deliver_stored_day(settings: Any, targets: list[Any], date: str | None, lang: str, *, force: bool,
@@ -109,9 +100,8 @@ def send(
     """
     from paperbrief.deliver import DeliveryError, resolve_targets
 
-    day = _check_day(date)
-    if lang is not None and lang not in ("zh", "en"):
-        fail(f"--lang must be zh or en, not {lang!r}")
+    day = _check_date(date)
+    check_lang(lang)
     settings = settings_from(lang=lang)
     try:
         targets = resolve_targets(settings, to)
@@ -136,7 +126,7 @@ def sent(
     from paperbrief.deliver.ledger import history
     from paperbrief.store import Store
 
-    day = _check_day(date)
+    day = _check_date(date)
     settings = settings_from()
     if not settings.db_path.exists():
         if as_json:

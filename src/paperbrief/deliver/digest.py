@@ -7,8 +7,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from paperbrief.messages import describe_failure
 from paperbrief.render.day import HF_PAPERS, Day
-from paperbrief.render.markdown import explain_failure
 from paperbrief.render.mathtext import tidy_math
 
 # Every sentence a delivery shows, in both languages (to move into the shared message catalog).
@@ -118,7 +118,7 @@ def build_digest(day: Day, *, site_url: str | None = None, update: bool = False)
         failure = None
         if report is None:
             failed += 1
-            reason = explain_failure(one_line(w.error or text(lang, "unknown")), lang)
+            reason = one_line(describe_failure(w.failure, lang))
             failure = text(lang, "failed", reason=reason)
         items.append(Item(
             n=n, arxiv_id=e.paper.arxiv_id, title=one_line(e.paper.title), url=f"{HF_PAPERS}/{e.paper.arxiv_id}",

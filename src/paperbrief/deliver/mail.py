@@ -26,11 +26,9 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment, Template, select_autoescape
 
 from paperbrief.config import Settings
-from paperbrief.deliver.digest import Digest, one_line, text
+from paperbrief.deliver.digest import Digest, text
+from paperbrief.messages import FIELDS, describe_failure, describe_flag, field_name, msg
 from paperbrief.render.day import Day, day_markdown, source_label
-from paperbrief.render.flags import describe_flag
-from paperbrief.render.markdown import HEADINGS, explain_failure
-from paperbrief.render.markdown import TEXT as MD_TEXT
 from paperbrief.render.site import rich_text, safe_url
 
 AUTHORS_SHOWN = 8
@@ -71,8 +69,8 @@ def email_html(day: Day, digest: Digest) -> str:
                 links.append((text(lang, key), url))
         warnings = []
         if w.ungrounded_numbers:
-            warnings.append(MD_TEXT[lang]["ungrounded"].removeprefix("> ").format(
-                numbers=MD_TEXT[lang]["sep"].join(w.ungrounded_numbers)))
+            warnings.append(msg("md.ungrounded", lang, numbers=msg("list_sep", lang).join(
+                w.ungrounded_numbers)).removeprefix("> "))
         warnings += [describe_flag(f, lang) for f in w.flags]
         papers.append({
             "n": item.n,
@@ -82,16 +80,16 @@ def email_html(day: Day, digest: Digest) -> str:
             "authors": authors,
             "links": links,
             "source": source_label(e, lang),
-            "note": MD_TEXT[lang]["extract"].removeprefix("> ") if w.writer == "extractive" and w.report else "",
+            "note": msg("md.extract", lang).removeprefix("> ") if w.writer == "extractive" and w.report else "",
             "report": w.report,
-            "failure": explain_failure(one_line(w.error or text(lang, "unknown")), lang) if w.report is None else "",
+            "failure": describe_failure(w.failure, lang) if w.report is None else "",
             "warnings": warnings,
         })
     day_links = [(digest.t("full"), digest.full_url)] if digest.full_url else []
     day_links.append((digest.t("source"), digest.source_url))
     return _template().render(
         html_lang="zh-CN" if lang == "zh" else "en", subject=subject(digest), heading=digest.heading,
-        summary=digest.summary, day_links=day_links, papers=papers, h=HEADINGS[lang],
+        summary=digest.summary, day_links=day_links, papers=papers, h=[field_name(f, lang) for f in FIELDS],
         colon="：" if lang == "zh" else ": ", read_from=text(lang, "email_read_from"),
         grounding=text(lang, "email_grounding"), footer=text(lang, "email_footer"),
     )

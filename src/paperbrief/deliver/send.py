@@ -118,8 +118,13 @@ def deliver(
     on_start: Callable[[Target, int, int], None] | None = None,
 ) -> Sent:
     """Send the stored day `date` in `lang` to each target not yet delivered (see ledger.plan)."""
-    day = load_day(store, date, lang)
-    if day is None or not day.entries:
+    from paperbrief.pipeline import RunError, stored_day
+
+    try:
+        day = stored_day(settings, store, date, lang)  # as the day's files show it
+    except RunError as e:
+        raise DeliveryError(str(e)) from None
+    if day is None:
         flag = "" if lang == "zh" else f" --lang {lang}"
         raise DeliveryError(f"nothing stored for {date} in language {lang}: run `paperbrief run --date {date}{flag}` "
                             "first")
