@@ -1,7 +1,7 @@
 """E-mail: the day's full report as one message per address, sent with the standard library.
 
 The message is multipart/alternative: the day's Markdown as the plain-text part and an HTML part
-rendered with the website's own safe text rendering (`render.site.rich_text` / `safe_url`), with
+rendered with the website's own safe text rendering (`render.site.safe.rich_text` / `safe_url`), with
 inline styles only, no scripts and no remote images. Headers are encoded for any language
 (RFC 2047 for a Chinese subject). SMTP comes from `smtp_url`: `smtps://` is TLS from the start;
 `smtp://` upgrades with STARTTLS whenever the server offers it, and refuses to send a password
@@ -29,7 +29,7 @@ from paperbrief.config import Settings
 from paperbrief.deliver.digest import Digest, text
 from paperbrief.messages import FIELDS, describe_failure, describe_flag, field_name, msg
 from paperbrief.render.day import Day, day_markdown, source_label
-from paperbrief.render.site import rich_text, safe_url
+from paperbrief.render.site.safe import rich_text, safe_url
 
 AUTHORS_SHOWN = 8
 
