@@ -7,65 +7,14 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from paperbrief.messages import describe_failure
+from paperbrief.messages import describe_failure, msg
 from paperbrief.render.day import HF_PAPERS, Day
 from paperbrief.render.mathtext import tidy_math
 
-# Every sentence a delivery shows, in both languages (to move into the shared message catalog).
-TEXT: dict[str, dict[str, str]] = {
-    "zh": {
-        "heading": "Hugging Face 每日论文 · {date}",
-        "updated": "（更新）",
-        "count": "共 {count} 篇论文",
-        "count_failed": "共 {count} 篇论文，其中 {failed} 篇未能生成报告",
-        "part": "（{i}/{n}）",
-        "field": "领域",
-        "failed": "未能生成报告：{reason}",
-        "full": "完整报告",
-        "source": "Hugging Face 当日页面",
-        "subject": "Hugging Face 每日论文 {date}：{count} 篇",
-        "unknown": "原因不明",
-        "more": "…",
-        "email_links": "链接",
-        "email_authors_more": "等 {n} 位作者",
-        "email_read_from": "阅读来源",
-        "email_footer": "本邮件由 paperbrief 根据 Hugging Face Daily Papers 自动生成。",
-        "email_grounding": "引用前请核对",
-        "link_abs": "arXiv 摘要",
-        "link_hf": "Hugging Face",
-        "link_pdf": "PDF",
-        "link_code": "代码",
-        "link_project": "项目主页",
-    },
-    "en": {
-        "heading": "Hugging Face Daily Papers · {date}",
-        "updated": " (updated)",
-        "count": "{count} papers",
-        "count_failed": "{count} papers, {failed} without a report",
-        "part": " ({i}/{n})",
-        "field": "Field",
-        "failed": "No report: {reason}",
-        "full": "Full report",
-        "source": "The day on Hugging Face",
-        "subject": "Hugging Face Daily Papers {date}: {count} papers",
-        "unknown": "unknown reason",
-        "more": "…",
-        "email_links": "Links",
-        "email_authors_more": "and {n} more",
-        "email_read_from": "Read from",
-        "email_footer": "Sent by paperbrief from Hugging Face Daily Papers.",
-        "email_grounding": "Check before quoting",
-        "link_abs": "arXiv abstract",
-        "link_hf": "Hugging Face",
-        "link_pdf": "PDF",
-        "link_code": "Code",
-        "link_project": "Project page",
-    },
-}
-
 
 def text(lang: str, key: str, **kw: object) -> str:
-    return TEXT["en" if lang == "en" else "zh"][key].format(**kw)
+    """Delivery wording from the catalog (`deliver.*` in paperbrief.messages)."""
+    return msg(f"deliver.{key}", "en" if lang == "en" else "zh", **kw)
 
 
 @dataclass(frozen=True)
