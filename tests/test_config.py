@@ -107,3 +107,14 @@ def test_endpoints_must_be_http_urls(tmp_path):
             load_settings(env={"PAPERBRIEF_CONFIG": str(cfg), var: "huggingface.co"})
     s = load_settings(env={"PAPERBRIEF_CONFIG": str(cfg), "HF_ENDPOINT": "https://hf-mirror.com/"})
     assert s.hf_endpoint == "https://hf-mirror.com"
+
+
+def test_prices_may_give_a_cached_input_price(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[prices]\nmy-model = [1.0, 2.0, 0.25]\nold-model = [3.0, 4.0]\n', encoding="utf-8")
+    s = load_settings(env={"PAPERBRIEF_CONFIG": str(cfg)})
+    assert s.prices["my-model"] == (1.0, 2.0, 0.25) and s.prices["old-model"] == (3.0, 4.0)
+    assert s.prices["gpt-4o-mini"] == (0.15, 0.60, 0.075)
+    cfg.write_text('[prices]\nmy-model = [1.0, 2.0, 0.25, 9.0]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"prices\.my-model must be \[input, output\] or \[input, output, cached input\]"):
+        load_settings(env={"PAPERBRIEF_CONFIG": str(cfg)})

@@ -421,6 +421,10 @@ def test_reports_of_an_older_prompt_are_kept_until_asked(replica_env, llm, tmp_p
     settings = load_settings({"out": tmp_path / "out", "model": "replica-model"})
     first = run_day(settings, DATE, limit=2)
     current = first.outcomes[0].written.prompt_version
+    # the second paper's request starts with the same system prompt: the replica reports it cached
+    cached = [o.written.cached_tokens for o in first.outcomes]
+    assert sorted(cached)[0] == 0 and sorted(cached)[1] > 500 and first.stats["tokens_cached"] == sum(cached)
+    assert json.loads(first.json_path.read_text("utf-8"))["tokens"]["cached"] == sum(cached)
     # Make the stored reports look written by an older prompt, as after a prompt change.
     with Store(settings.db_path) as store:
         for o in first.outcomes:

@@ -335,3 +335,37 @@ def test_stream_stalling_twice_fails(llm_replica, llm):
     llm.script(Answer(content=valid(), stall=2.0), Answer(content=valid(), stall=2.0))
     written = write_report(make_doc(), settings_for(llm_replica, llm_timeout=0.5), stream=True)
     assert written.failed and written.failure.kind == "timeout"
+
+
+@pytest.mark.parametrize("style", ["openai", "deepseek"])
+def test_the_shared_system_prompt_is_cached_and_costs_less(llm_replica, llm, stream, style):
+    from paperbrief.costs import cost_usd
+    from paperbrief.replica.llm import _estimate as replica_estimate
+    from paperbrief.store import Store
+
+    llm.prefix_cache = style
+    settings = settings_for(llm_replica)
+    first = write_report(make_doc(1), settings, stream=stream)
+    second = write_report(make_doc(2), settings, stream=stream)
+    system = template("zh").system
+    assert first.cached_tokens == 0 and [c.cached_tokens for c in first.calls] == [0]
+    # the system message is the prefix the replica caches, counted by the replica's own estimate
+    assert second.cached_tokens == second.calls[0].cached_tokens == replica_estimate(system) + 4
+    assert 0 < second.cached_tokens < second.tokens_in
+    prices = {"replica-model": (1.0, 4.0, 0.1)}
+    full = cost_usd(prices, "replica-model", second.tokens_in, second.tokens_out)
+    cheaper = cost_usd(prices, "replica-model", second.tokens_in, second.tokens_out, second.cached_tokens)
+    assert cheaper == round(full - second.cached_tokens * 0.9 / 1_000_000, 6)
+    with Store(":memory:") as store:
+        store.record_calls(None, "2602.05295", second.calls, cost_of=lambda c: cost_usd(
+            prices, c.model, c.tokens_in, c.tokens_out, c.cached_tokens))
+        [row] = store.query("SELECT tokens_in, cached_tokens, cost_usd FROM llm_calls")
+        assert (row["tokens_in"], row["cached_tokens"], row["cost_usd"]) == (second.tokens_in, second.cached_tokens,
+                                                                          cheaper)
+
+
+def test_an_endpoint_that_reports_no_cache_records_zero(llm_replica, llm):
+    llm.prefix_cache = None
+    settings = settings_for(llm_replica)
+    write_report(make_doc(1), settings)
+    assert write_report(make_doc(2), settings).cached_tokens == 0

@@ -27,14 +27,17 @@ class ConfigError(Exception):
     """A configuration problem, phrased as a one-line message for the user."""
 
 
-# Prices in USD per million tokens (input, output); overridable with [prices] in the TOML.
-DEFAULT_PRICES: dict[str, tuple[float, float]] = {
-    "gpt-4o-mini": (0.15, 0.60),
-    "gpt-4o": (2.50, 10.00),
-    "gpt-4.1-mini": (0.40, 1.60),
-    "gpt-4.1": (2.00, 8.00),
-    "deepseek-chat": (0.27, 1.10),
-    "deepseek-reasoner": (0.55, 2.19),
+# Prices in USD per million tokens: (input, output) or (input, output, cached input), the last for
+# prompt tokens the endpoint serves from its prefix cache (counted at the input price when not
+# given); overridable with [prices] in the TOML.
+Price = tuple[float, float] | tuple[float, float, float]
+DEFAULT_PRICES: dict[str, Price] = {
+    "gpt-4o-mini": (0.15, 0.60, 0.075),
+    "gpt-4o": (2.50, 10.00, 1.25),
+    "gpt-4.1-mini": (0.40, 1.60, 0.10),
+    "gpt-4.1": (2.00, 8.00, 0.50),
+    "deepseek-chat": (0.27, 1.10, 0.07),
+    "deepseek-reasoner": (0.55, 2.19, 0.14),
     "qwen-plus": (0.40, 1.20),
     "qwen-max": (1.60, 6.40),
     "moonshot-v1-32k": (1.70, 1.70),
@@ -119,7 +122,7 @@ class Settings(BaseModel):
     # daily run
     jobs: int = Field(4, ge=1, le=64)
     out: Path = Path("reports")
-    prices: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
+    prices: dict[str, Price] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 
     # interests, ranking and digests
     interests: Interests = Field(default_factory=Interests)
@@ -218,7 +221,7 @@ class Settings(BaseModel):
     def cache_dir(self) -> Path:
         return self.home / "cache"
 
-    def price(self, model: str) -> tuple[float, float] | None:
+    def price(self, model: str) -> Price | None:
         return self.prices.get(model)
 
     @property
@@ -357,13 +360,16 @@ def _read_toml(path: Path, required: bool) -> dict[str, Any]:
         prices = data["prices"]
         if not isinstance(prices, dict):
             raise ConfigError(f"config file {path}: 'prices' must be a table of model = [input, output]")
-        merged = dict(DEFAULT_PRICES)
+        merged: dict[str, Price] = dict(DEFAULT_PRICES)
         for name, pair in prices.items():
-            if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, (int, float)) for x in pair)):
+            if not (isinstance(pair, list) and len(pair) in (2, 3) and all(isinstance(x, (int, float)) for x in pair)
+                    and all(x >= 0 for x in pair)):
                 raise ConfigError(
-                    f"config file {path}: prices.{name} must be [input, output] in USD per million tokens"
+                    f"config file {path}: prices.{name} must be [input, output] or [input, output, cached input] "
+                    f"in USD per million tokens"
                 )
-            merged[name] = (float(pair[0]), float(pair[1]))
+            merged[name] = (float(pair[0]), float(pair[1])) if len(pair) == 2 else (
+                float(pair[0]), float(pair[1]), float(pair[2]))
         data["prices"] = merged
     if "interests" in data:
         interests = data["interests"]

@@ -2,23 +2,28 @@
 
 A model without a configured price has an unknown cost (None), and any sum that
 includes an unknown cost is unknown too: an estimate is never silently too low.
+Prompt tokens the endpoint served from its prefix cache (`cached_tokens`, part of
+`tokens_in`) cost the model's cached-input price when one is configured, else the
+input price.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-Prices = Mapping[str, tuple[float, float]]
+Prices = Mapping[str, tuple[float, float] | tuple[float, float, float]]
 
 
-def cost_usd(prices: Prices, model: str, tokens_in: int, tokens_out: int) -> float | None:
+def cost_usd(prices: Prices, model: str, tokens_in: int, tokens_out: int, cached_tokens: int = 0) -> float | None:
     """Estimated cost in USD of one call or report, or None when the model has no price."""
     if model == "extractive":
         return 0.0
     price = prices.get(model)
     if price is None:
         return None
-    return round((tokens_in * price[0] + tokens_out * price[1]) / 1_000_000, 6)
+    cached = min(max(cached_tokens, 0), max(tokens_in, 0))
+    cached_price = price[2] if len(price) > 2 else price[0]
+    return round(((tokens_in - cached) * price[0] + cached * cached_price + tokens_out * price[1]) / 1_000_000, 6)
 
 
 def total_cost(costs: Iterable[float | None]) -> float | None:

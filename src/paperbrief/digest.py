@@ -451,7 +451,7 @@ def _synthesis(settings: Settings, store: Store, period: Period, lang: str, chos
     messages = [{"role": "system", "content": SYSTEM[lang].format(span=span)}, {"role": "user", "content": block}]
 
     def cost(c: Any) -> float | None:
-        return cost_usd(settings.prices, c.model, c.tokens_in, c.tokens_out)
+        return cost_usd(settings.prices, c.model, c.tokens_in, c.tokens_out, c.cached_tokens)
 
     try:
         claims, calls = ask(settings, messages, name="digest_themes", schema=SCHEMA, version=DIGEST_VERSION,

@@ -176,6 +176,7 @@ class LLMCall(BaseModel):
     prompt_version: str
     tokens_in: int = 0
     tokens_out: int = 0
+    cached_tokens: int = 0  # of tokens_in, served from the endpoint's prompt cache (cheaper)
     latency_s: float = 0.0
     outcome: str = "ok"  # ok | invalid | refused | empty | wrong_language | error | timeout
     error: str | None = None
@@ -198,6 +199,7 @@ class WrittenReport(BaseModel):
     flags: list[str] = Field(default_factory=list)
     tokens_in: int = 0
     tokens_out: int = 0
+    cached_tokens: int = 0  # of tokens_in, served from the endpoint's prompt cache
     calls: list[LLMCall] = Field(default_factory=list)
     failure: Failure | None = None  # set when the paper failed; report is then None
 

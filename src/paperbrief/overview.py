@@ -129,12 +129,12 @@ def day_overview(settings: Settings, store: Store, day: Day, *, use_llm: bool, f
     except SynthesisFailed as e:
         failed_calls = e.calls if isinstance(e, SynthesisFailedWithCalls) else []
         store.record_calls(run_id, None, failed_calls,
-                           cost_of=lambda c: cost_usd(settings.prices, c.model, c.tokens_in, c.tokens_out))
+                           cost_of=lambda c: cost_usd(settings.prices, c.model, c.tokens_in, c.tokens_out, c.cached_tokens))
         fallback = statistical_overview(day)
         fallback.error = str(e)
         return fallback
     store.record_calls(run_id, None, calls,
-                       cost_of=lambda c: cost_usd(settings.prices, c.model, c.tokens_in, c.tokens_out))
+                       cost_of=lambda c: cost_usd(settings.prices, c.model, c.tokens_in, c.tokens_out, c.cached_tokens))
     checked, ungrounded, flags = check_claims(claims, _texts(day))
     synthesis = Synthesis(kind="llm", claims=checked, ungrounded_numbers=ungrounded, flags=flags,
                           model=settings.model, prompt_version=OVERVIEW_VERSION,

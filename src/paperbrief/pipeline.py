@@ -363,7 +363,7 @@ class _DayRunner:
         self.endpoint_failure: Failure | None = None
         self._lock = threading.Lock()
         self.outcomes: dict[str, PaperOutcome] = {}
-        self.calls_in = self.calls_out = 0
+        self.calls_in = self.calls_out = self.calls_cached = 0
         self.cost: float | None = 0.0
 
     def run(self, papers: list[ListedPaper]) -> list[PaperOutcome]:
@@ -525,7 +525,7 @@ class _DayRunner:
         self.store.save_report(self._key(paper, doc_hash), doc_hash, written)
         price = self.settings.prices
         self.store.record_calls(self.run_id, paper.arxiv_id, written.calls,
-                                cost_of=lambda c: cost_usd(price, c.model, c.tokens_in, c.tokens_out))
+                                cost_of=lambda c: cost_usd(price, c.model, c.tokens_in, c.tokens_out, c.cached_tokens))
         self._done(PaperOutcome(paper=paper, written=written, read_s=read_s, write_s=time.monotonic() - t0))
 
     def _done(self, outcome: PaperOutcome) -> None:
@@ -535,7 +535,9 @@ class _DayRunner:
                 w = outcome.written
                 self.calls_in += w.tokens_in
                 self.calls_out += w.tokens_out
-                self.cost = total_cost([self.cost, cost_usd(self.settings.prices, w.model, w.tokens_in, w.tokens_out)])
+                self.calls_cached += w.cached_tokens
+                c = cost_usd(self.settings.prices, w.model, w.tokens_in, w.tokens_out, w.cached_tokens)
+                self.cost = total_cost([self.cost, c])
         self.reporter.written(outcome)
 
     def stats(self, elapsed: float) -> dict[str, Any]:
@@ -551,6 +553,7 @@ class _DayRunner:
             "sources": {s: sources.get(s, 0) for s in ("HTML", "PDF", "ArXiv Abs")},
             "tokens_in": self.calls_in,
             "tokens_out": self.calls_out,
+            "tokens_cached": self.calls_cached,
             "cost_usd": self.cost,
             "elapsed_s": round(elapsed, 3),
             "model": self.model,

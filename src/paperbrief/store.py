@@ -214,6 +214,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX deliveries_by_target ON deliveries(date, lang, target_id, id);
         """,
     ),
+    (
+        # LLM usage: the prompt tokens an endpoint served from its prefix cache (cheaper; the
+        # system prompt is the same for every paper), per call.
+        "007_llm_usage",
+        """
+        ALTER TABLE llm_calls ADD COLUMN cached_tokens INTEGER NOT NULL DEFAULT 0;
+        """,
+    ),
 ]
 
 
@@ -504,11 +512,11 @@ class Store:
         now = time.time()
         with self.transaction() as c:
             c.executemany(
-                "INSERT INTO llm_calls(run_id, arxiv_id, model, prompt_version, tokens_in, tokens_out, latency_s, "
-                "outcome, error, cost_usd, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO llm_calls(run_id, arxiv_id, model, prompt_version, tokens_in, tokens_out, cached_tokens, "
+                "latency_s, outcome, error, cost_usd, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (run_id, arxiv_id, k.model, k.prompt_version, k.tokens_in, k.tokens_out, k.latency_s,
-                     k.outcome, k.error, cost_of(k) if cost_of else None, now)
+                    (run_id, arxiv_id, k.model, k.prompt_version, k.tokens_in, k.tokens_out, k.cached_tokens,
+                     k.latency_s, k.outcome, k.error, cost_of(k) if cost_of else None, now)
                     for k in calls
                 ],
             )

@@ -148,7 +148,7 @@ class LiveReporter(Reporter):
             if not outcome.reused:
                 self.tokens_in += w.tokens_in
                 self.tokens_out += w.tokens_out
-                self.cost = total_cost([self.cost, cost_usd(self.settings.prices, w.model, w.tokens_in, w.tokens_out)])
+                self.cost = total_cost([self.cost, cost_usd(self.settings.prices, w.model, w.tokens_in, w.tokens_out, w.cached_tokens)])
             cost = "" if self.cost is None else f" ${self.cost:.4f}"
             extra = (f"ok {self.written_n} reused {self.reused} failed {self.failed} "
                      f"tok {_short(self.tokens_in)}/{_short(self.tokens_out)}{cost}")

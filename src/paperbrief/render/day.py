@@ -124,7 +124,7 @@ def day_json(day: Day, prices: Prices) -> dict[str, Any]:
     """The daily JSON: the day's figures and, per paper, metadata, report and grounding."""
     papers = []
     sources = {s: 0 for s in SOURCES}
-    tokens_in = tokens_out = 0
+    tokens_in = tokens_out = tokens_cached = 0
     costs: list[float | None] = []
     models: list[str] = []
     versions: list[str] = []
@@ -135,7 +135,8 @@ def day_json(day: Day, prices: Prices) -> dict[str, Any]:
             sources[w.source] = sources.get(w.source, 0) + 1
         tokens_in += w.tokens_in
         tokens_out += w.tokens_out
-        costs.append(cost_usd(prices, w.model, w.tokens_in, w.tokens_out))
+        tokens_cached += w.cached_tokens
+        costs.append(cost_usd(prices, w.model, w.tokens_in, w.tokens_out, w.cached_tokens))
         if w.model and w.model not in models:
             models.append(w.model)
         if w.prompt_version and w.prompt_version not in versions:
@@ -195,7 +196,7 @@ def day_json(day: Day, prices: Prices) -> dict[str, Any]:
             "failed": len(failures),
             "sources": sources,
         },
-        "tokens": {"in": tokens_in, "out": tokens_out},
+        "tokens": {"in": tokens_in, "out": tokens_out, "cached": tokens_cached},
         "cost_usd": total_cost(costs),
         "timings": day.run,
         "failures": failures,

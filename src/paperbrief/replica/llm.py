@@ -95,6 +95,12 @@ class LLMService:
         self.reject_json_schema = False  # answer 400 to response_format json_schema
         self.reject_json_object = False  # answer 400 to response_format json_object
         self.model = DEFAULT_MODEL
+        # Prefix caching as endpoints report it: a request whose system message was sent before has
+        # that message's tokens reported as cached, the OpenAI way ("openai":
+        # usage.prompt_tokens_details.cached_tokens) or DeepSeek's ("deepseek":
+        # usage.prompt_cache_hit_tokens); None reports no cache figures at all.
+        self.prefix_cache: str | None = "openai"
+        self._cached_prefixes: set[str] = set()
         self.embedding_models = {EMBEDDING_MODEL}
         self.embeddings_enabled = True
         # One entry per embeddings request: {"path": ..., "body": <parsed JSON body>, "at": <monotonic time>}.
@@ -109,6 +115,7 @@ class LLMService:
         with self._lock:
             self._queue.clear()
             self.requests.clear()
+            self._cached_prefixes.clear()
 
     @property
     def pending(self) -> int:
@@ -131,6 +138,20 @@ class LLMService:
             self.requests.append({"path": req.path, "body": body, "at": req.at})
 
     # -- HTTP ------------------------------------------------------------------------
+
+    def _cache_usage(self, messages: list[Any], prompt_tokens: int) -> dict[str, Any]:
+        """The cache figures of a request's usage: its system message is cached once it was seen."""
+        first = messages[0] if messages and isinstance(messages[0], dict) else {}
+        cached = 0
+        if first.get("role") == "system":
+            key = hashlib.sha256(_content(first).encode("utf-8")).hexdigest()
+            with self._lock:
+                if key in self._cached_prefixes:
+                    cached = _estimate(_content(first)) + 4
+                self._cached_prefixes.add(key)
+        if self.prefix_cache == "deepseek":
+            return {"prompt_cache_hit_tokens": cached, "prompt_cache_miss_tokens": prompt_tokens - cached}
+        return {"prompt_tokens_details": {"cached_tokens": cached}}
 
     def models(self, req: Request) -> Response:
         data = {"object": "list", "data": [{"id": self.model, "object": "model", "created": 0, "owned_by": "replica"}]}
@@ -195,8 +216,10 @@ class LLMService:
         model = body.get("model") or self.model
         prompt_tokens = sum(_estimate(_content(m)) + 4 for m in body["messages"])
         completion_tokens = _estimate((content or "") + (answer.refusal or ""))
-        usage = {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                 "total_tokens": prompt_tokens + completion_tokens} if answer.usage else None
+        usage: dict[str, Any] | None = {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                                        "total_tokens": prompt_tokens + completion_tokens} if answer.usage else None
+        if usage is not None and self.prefix_cache:
+            usage.update(self._cache_usage(body["messages"], prompt_tokens))
         cid = "chatcmpl-" + uuid.uuid4().hex[:24]
         created = int(time.time())
         if body.get("stream"):
@@ -260,7 +283,7 @@ def _error(status: int, message: str, kind: str, param: str | None = None) -> Re
 
 
 def _sse(cid: str, created: int, model: str, content: str | None, refusal: str | None,
-         finish: str, usage: dict[str, int] | None, stall: float = 0.0) -> Iterator[bytes]:
+         finish: str, usage: dict[str, Any] | None, stall: float = 0.0) -> Iterator[bytes]:
     def event(choices: list[dict[str, Any]], extra: dict[str, Any] | None = None) -> bytes:
         chunk = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": model, "choices": choices}
         if extra:

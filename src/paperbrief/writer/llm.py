@@ -181,6 +181,19 @@ class _Answer:
     content: str = ""
     refusal: str | None = None
     finish_reason: str | None = None
+    cached_tokens: int = 0  # prompt tokens the endpoint served from its prefix cache
+
+
+def usage_cached_tokens(usage: Any) -> int:
+    """The prompt tokens an endpoint served from its cache, as OpenAI (prompt_tokens_details.cached_tokens)
+    or DeepSeek (prompt_cache_hit_tokens) report them; 0 when it says nothing."""
+    details = getattr(usage, "prompt_tokens_details", None)
+    value = getattr(details, "cached_tokens", None)
+    if value is None:
+        value = getattr(usage, "prompt_cache_hit_tokens", None)
+    if value is None and isinstance(details, dict):
+        value = details.get("cached_tokens")
+    return value if isinstance(value, int) and value > 0 else 0
 
 
 class _Caller:
@@ -240,17 +253,20 @@ class _Caller:
                 return _Answer(), getattr(usage, "prompt_tokens", None), getattr(usage, "completion_tokens", None)
             choice = resp.choices[0]
             msg = choice.message
-            answer = _Answer(msg.content or "", getattr(msg, "refusal", None), choice.finish_reason)
+            answer = _Answer(msg.content or "", getattr(msg, "refusal", None), choice.finish_reason,
+                             usage_cached_tokens(usage))
             return answer, getattr(usage, "prompt_tokens", None), getattr(usage, "completion_tokens", None)
         content: list[str] = []
         refusal: list[str] = []
         finish = None
         tin = tout = None
+        cached = 0
         with self.client.chat.completions.create(**params) as chunks:
             try:
                 for chunk in chunks:
                     if chunk.usage:
                         tin, tout = chunk.usage.prompt_tokens, chunk.usage.completion_tokens
+                        cached = usage_cached_tokens(chunk.usage)
                     for choice in chunk.choices or ():
                         delta = choice.delta
                         if delta is not None:
@@ -264,7 +280,7 @@ class _Caller:
                 raise
             except Exception as e:  # the transport's own errors surface raw while iterating
                 raise _StreamBroken(e) from e
-        return _Answer("".join(content), "".join(refusal) or None, finish), tin, tout
+        return _Answer("".join(content), "".join(refusal) or None, finish, cached), tin, tout
 
     def complete(self, messages: list[dict[str, str]]) -> _Answer:
         """One answer, retrying transient failures; raises PaperFailed with the reason."""
@@ -327,6 +343,7 @@ class _Caller:
             else:
                 call.tokens_in = tin if tin is not None else -1
                 call.tokens_out = tout if tout is not None else estimate_tokens(answer.content + (answer.refusal or ""))
+                call.cached_tokens = answer.cached_tokens
                 self._record(call, started, messages)
                 return answer
             self._record(call, started, messages)
@@ -419,4 +436,5 @@ def write_llm(
     written.calls = caller.calls
     written.tokens_in = sum(c.tokens_in for c in caller.calls)
     written.tokens_out = sum(c.tokens_out for c in caller.calls)
+    written.cached_tokens = sum(c.cached_tokens for c in caller.calls)
     return written
