@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from paperbrief.cli import app
 from paperbrief.replica import Replica
 from paperbrief.replica.llm import Answer
+from paperbrief.writer.prompts import template
 
 FILLER = " ".join(
     f"Paragraph {i} explains how caching intermediate states avoids repeated work in iterative generators." for i in range(30)
@@ -110,3 +111,61 @@ def test_write_an_arxiv_id_through_the_replica(replica_env, monkeypatch):
     assert data["arxiv_id"].startswith("2602.05293") and data["source"] == "HTML"
     assert data["ungrounded_numbers"] == [] and data["report"]["results"]
     assert replica_env.services["llm"].calls_for("2602.05293") == 1
+
+
+@pytest.fixture
+def llm_via_replica(replica_env, monkeypatch):
+    monkeypatch.setenv("OPENAI_BASE_URL", replica_env.url + "/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-cli-0123456789abcdef")
+    monkeypatch.setenv("PAPERBRIEF_MODEL", "replica-model")
+    return replica_env
+
+
+def test_write_twice_asks_the_llm_once_and_force_asks_again(llm_via_replica):
+    replica, llm = llm_via_replica, llm_via_replica.services["llm"]
+    first = runner.invoke(app, ["write", "2602.05293", "--json"])
+    assert first.exit_code == 0, first.output
+    assert llm.calls_for("2602.05293") == 1
+    replica.reset_counts()
+    second = runner.invoke(app, ["write", "2602.05293", "--json"])
+    assert second.exit_code == 0, second.output
+    assert llm.calls_for("2602.05293") == 1  # counted at the replica: no second request
+    assert replica.count("/html/") == replica.count("/pdf/") == 0  # the stored document is reused too
+    a, b = json.loads(first.stdout), json.loads(second.stdout)
+    assert a["reused"] is False and b["reused"] is True and a["report"] == b["report"]
+    assert "Reused the stored report (no LLM call); --force writes it again." in second.stderr
+    forced = runner.invoke(app, ["write", "2602.05293", "--json", "--force"])
+    assert forced.exit_code == 0 and json.loads(forced.stdout)["reused"] is False
+    assert llm.calls_for("2602.05293") == 2
+
+
+def test_write_then_run_of_the_same_day_pays_once(llm_via_replica, tmp_path):
+    from paperbrief.config import load_settings
+    from paperbrief.pipeline import run_day
+
+    llm = llm_via_replica.services["llm"]
+    result = runner.invoke(app, ["write", "2602.05293", "--json"])
+    assert result.exit_code == 0, result.output
+    written = json.loads(result.stdout)
+    # Hugging Face's entry for the paper gave the links a run knows from the day's listing
+    assert "https://fast-sam3d.github.io/" in llm.requests[0]["body"]["messages"][1]["content"]
+    run = run_day(load_settings({"out": tmp_path / "out"}), "2026-02-08", ids=["2602.05293"])
+    [outcome] = run.outcomes
+    report_requests = [r for r in llm.requests if r["body"]["messages"][0]["content"] == template("zh").system]
+    assert outcome.reused and len(report_requests) == 1  # (the day's overview asks the LLM too)
+    assert outcome.written.report.model_dump(mode="json") == written["report"]
+
+
+def test_a_local_file_named_by_its_arxiv_id_is_stored_and_reused(tmp_path, llm_env):
+    path = tmp_path / "2602.09999.html"
+    path.write_text(PAGE, encoding="utf-8")
+    for _ in range(2):
+        result = runner.invoke(app, ["write", str(path), "--json"])
+        assert result.exit_code == 0, result.output
+    assert llm_env.calls_for("TinyFast: A Tiny Paper on Fast Things") == 1
+    assert json.loads(result.stdout)["arxiv_id"] == "2602.09999" and json.loads(result.stdout)["reused"] is True
+    unnamed = tmp_path / "tinyfast.html"
+    unnamed.write_text(PAGE, encoding="utf-8")
+    for _ in range(2):
+        assert runner.invoke(app, ["write", str(unnamed)]).exit_code == 0
+    assert llm_env.calls_for("TinyFast: A Tiny Paper on Fast Things") == 3  # no id: written, not stored

@@ -150,6 +150,21 @@ def list_day(day: date | str, settings: Settings, fetcher: Fetcher) -> DayListin
     return listing
 
 
+def paper_info(arxiv_id: str, settings: Settings, fetcher: Fetcher) -> ListedPaper | None:
+    """What Hugging Face knows of one paper (`/api/papers/<id>`: title, authors, code and project
+    links), or None when it does not index it or cannot be reached (the paper is read anyway)."""
+    url = settings.hf_endpoint.rstrip("/") + f"/api/papers/{arxiv_id}"
+    try:
+        fetched = fetcher.get(url, accept=JSON_TYPES)
+        data = json.loads(fetched.content)
+    except (FetchError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    paper, _ = _paper({"paper": data}, 1)
+    return paper
+
+
 def _explain(error: FetchError, iso: str) -> str:
     body = ""
     try:
