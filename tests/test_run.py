@@ -92,8 +92,11 @@ def report_requests(llm) -> list[dict]:
 
 
 def strip_timings(day: dict) -> dict:
+    """The day without what depends on when and against which endpoint state it ran: timings, and
+    how many prompt tokens the endpoint's cache served (the replica's cache outlives a run)."""
     day = json.loads(json.dumps(day))
     day.pop("timings", None)
+    day.get("tokens", {}).pop("cached", None)
     return day
 
 
