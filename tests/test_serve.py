@@ -100,3 +100,23 @@ def test_cli_serve_without_a_site_or_store_says_what_to_do(tmp_path):
     res = subprocess.run([sys.executable, "-m", "paperbrief", "site", "--out", str(tmp_path / "x")],
                          capture_output=True, text=True, env=env, timeout=30)
     assert res.returncode == 2 and "no database" in res.stderr
+
+
+def test_cli_serve_on_a_busy_port_fails_before_building(tmp_path):
+    import socket
+
+    home = tmp_path / "home"
+    make_store(home / "paperbrief.db").close()
+    config = tmp_path / "config.toml"
+    config.write_text("", encoding="utf-8")
+    env = {**os.environ, "PAPERBRIEF_HOME": str(home), "PAPERBRIEF_CONFIG": str(config)}
+    out = tmp_path / "site"
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        res = subprocess.run([sys.executable, "-m", "paperbrief", "serve", "--port", str(port), "--out", str(out)],
+                             capture_output=True, text=True, env=env, timeout=60)
+    assert res.returncode == 2
+    assert f"port {port} on 127.0.0.1 is already in use; pick another with --port" in res.stderr
+    assert "Rebuilt" not in res.stderr and not out.exists()  # nothing was built for a server that can't start

@@ -570,14 +570,15 @@ class _DayRunner:
 
 
 def stored_day(settings: Settings, store: Store, date: str, lang: str, *, sort: str | None = None,
-               top: int | None = None, overview: bool = True) -> Day | None:
+               top: int | None = None, overview: bool = True, empty_day: bool = False) -> Day | None:
     """The day as its files show it, from the store alone: arranged as the last run did (or `sort`/`top`),
-    with the stored overview (else the statistical one). None when nothing is stored in `lang`."""
+    with the stored overview (else the statistical one). None when nothing is stored in `lang`, except,
+    with `empty_day`, a listed day that has no papers at all (its files say so)."""
     from paperbrief.interests import LibraryError
     from paperbrief.rank import NO_INTERESTS
 
     day = load_day(store, date, lang)
-    if day is None or not day.entries:
+    if day is None or (not day.entries and not (empty_day and day.listed == 0)):
         return None
     sort = sort or day.last_run.get("sort") or settings.sort
     if top is None:
@@ -608,7 +609,7 @@ def rerender(settings: Settings, date: str, *, lang: str | None = None, out: Pat
     if not settings.db_path.exists():
         raise RunError(f"no store at {settings.db_path}; run `paperbrief run --date {date}` first")
     with Store(settings.db_path) as store:
-        day = stored_day(settings, store, date, lang, sort=sort, top=top, overview=overview)
+        day = stored_day(settings, store, date, lang, sort=sort, top=top, overview=overview, empty_day=True)
         if day is None:
             flag = "" if lang == "zh" else f" --lang {lang}"
             raise RunError(f"nothing stored for {date} in language {lang}; run `paperbrief run --date {date}{flag}` first")

@@ -30,6 +30,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # help texts are shown as written: "[interests]" is text, not a Rich tag
 )
 
 # markup=False: titles, paths, reasons and config values are printed as they are, never read as

@@ -84,7 +84,8 @@ def search(
 
 @app.command()
 def site(
-    out: Path = typer.Option(DEFAULT_SITE, "--out", "-o", help="Folder for the website (default ./site)."),
+    out: Path = typer.Option(DEFAULT_SITE, "--out", "-o", help="Folder for the website (default ./site).",
+                             show_default=False),
     lang: str = typer.Option(None, "--lang", help="Website language: zh (default) or en."),
     base_url: str = typer.Option(None, "--base-url", help="Where the site will be hosted, e.g. "
                                  "https://you.github.io/briefs/ (for absolute feed links)."),
@@ -121,42 +122,53 @@ def build_site_from_store(settings: Settings, out: Path, *, lang: str, base_url:
 
 @app.command()
 def serve(
-    out: Path = typer.Option(DEFAULT_SITE, "--out", "-o", help="The website folder (default ./site)."),
+    out: Path = typer.Option(DEFAULT_SITE, "--out", "-o", help="The website folder (default ./site).",
+                             show_default=False),
     port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help="Port (0 picks a free one)."),
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (default only this machine)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (default 127.0.0.1: only this "
+                             "machine).", show_default=False),
     lang: str = typer.Option(None, "--lang", help="Website language when it has to be built: zh or en."),
     no_build: bool = typer.Option(False, "--no-build", help="Serve as is, even if the store is newer."),
 ) -> None:
-    """Serve the website on http://127.0.0.1:PORT/, rebuilding it first if the store is newer."""
+    """Serve the website on http://127.0.0.1:PORT/, rebuilding it first if the store is newer.
+
+    The port is taken before anything is built, so a busy port fails at once.
+
+    Examples:
+
+        paperbrief serve --out site
+
+        paperbrief serve --out site --port 9000 --host 0.0.0.0
+    """
     from paperbrief.serve import ensure_built, make_server
 
     check_lang(lang)
     settings = settings_from()
-    if not no_build:
-        with _open_store(settings) as store:
-            from paperbrief.search import refresh_index
-
-            refresh_index(store)
-            from paperbrief.render.site import read_manifest
-
-            # A new site takes the configured language; an existing one keeps its own.
-            report = ensure_built(store, out, lang=lang or (None if read_manifest(out) else settings.lang))
-        if report:
-            err_console.print(f"Rebuilt the site: wrote {len(report.written)} files, kept {report.skipped}.",
-                              highlight=False, markup=False)
-    if not (out / "index.html").exists():
-        fail(f"no website in {out}: run `paperbrief site --out {out}` first")
     try:
         server = make_server(out, host, port)
     except OSError as e:
         if e.errno == errno.EADDRINUSE:
             fail(f"port {port} on {host} is already in use; pick another with --port")
         fail(f"cannot listen on {host}:{port}: {e.strerror or e}")
-    h, p = server.server_address[:2]
-    host_s = h.decode() if isinstance(h, bytes) else str(h)
-    shown = f"[{host_s}]" if ":" in host_s else host_s
-    err_console.print(f"Serving {out}/ at http://{shown}:{p}/ (Ctrl-C to stop)", highlight=False, markup=False)
     try:
+        if not no_build:
+            with _open_store(settings) as store:
+                from paperbrief.search import refresh_index
+
+                refresh_index(store)
+                from paperbrief.render.site import read_manifest
+
+                # A new site takes the configured language; an existing one keeps its own.
+                report = ensure_built(store, out, lang=lang or (None if read_manifest(out) else settings.lang))
+            if report:
+                err_console.print(f"Rebuilt the site: wrote {len(report.written)} files, kept {report.skipped}.",
+                                  highlight=False, markup=False)
+        if not (out / "index.html").exists():
+            fail(f"no website in {out}: run `paperbrief site --out {out}` first")
+        h, p = server.server_address[:2]
+        host_s = h.decode() if isinstance(h, bytes) else str(h)
+        shown = f"[{host_s}]" if ":" in host_s else host_s
+        err_console.print(f"Serving {out}/ at http://{shown}:{p}/ (Ctrl-C to stop)", highlight=False, markup=False)
         server.serve_forever()
     except KeyboardInterrupt:
         pass

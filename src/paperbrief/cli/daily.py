@@ -49,8 +49,17 @@ def _check_date(text: str | None) -> str | None:
         fail(str(e))
 
 
+def _one_date(argument: str | None, option: str | None) -> str | None:
+    """The day given as an argument or as --date (both only when they agree)."""
+    if argument is not None and option is not None and argument != option:
+        fail(f"two days given ({argument} and --date {option}); give one")
+    return argument if argument is not None else option
+
+
 @app.command()
 def run(
+    day_arg: str = typer.Argument(None, metavar="[DATE]", show_default=False,
+                                  help="Day to run, as an argument instead of --date."),
     date: str = typer.Option(None, "--date", "-d", help="Day to run: YYYY-MM-DD, today or yesterday. "
                              "Default: the most recent day that has papers."),
     out: Path = typer.Option(None, "--out", "-o", help="Folder for <date>.md and <date>.json (default ./reports)."),
@@ -83,11 +92,19 @@ def run(
     Exit codes: 0 every paper written (and, with --send, delivered); 1 some papers failed (the files
     are still written); 2 the run could not start (bad date, bad configuration, listing unavailable,
     a bad delivery target); 3 with --send, some target failed (the next run --send retries it).
+
+    Examples:
+
+        paperbrief run
+
+        paperbrief run 2026-02-08 --lang en --out reports
+
+        paperbrief run yesterday --top 10 --sort relevance
     """
     from paperbrief.cli.progress import summary_table
     from paperbrief.pipeline import run_day
 
-    day = _check_date(date)
+    day = _check_date(_one_date(day_arg, date))
     check_lang(lang)
     if limit is not None and limit < 1:
         fail("--limit must be at least 1")
@@ -155,18 +172,29 @@ def run_with_display(settings: Settings, start: Callable[[Reporter], RunResult])
 
 @app.command()
 def render(
-    date: str = typer.Option(..., "--date", "-d", help="Day to rebuild (YYYY-MM-DD)."),
+    day_arg: str = typer.Argument(None, metavar="[DATE]", show_default=False,
+                                  help="Day to rebuild, as an argument instead of --date."),
+    date: str = typer.Option(None, "--date", "-d", help="Day to rebuild (YYYY-MM-DD); this or DATE is needed."),
     out: Path = typer.Option(None, "--out", "-o", help="Folder for the files (default ./reports)."),
     lang: str = typer.Option(None, "--lang", help=LANG_HELP),
     sort: str = typer.Option(None, "--sort", help=SORT_HELP + " Default: the last run's."),
     top: int = typer.Option(None, "--top", help="Blocks only for the N best papers (default: the last run's)."),
     no_overview: bool = typer.Option(False, "--no-overview", help="No overview and index before the papers."),
 ) -> None:
-    """Rebuild <date>.md and <date>.json from the store: no network, no LLM."""
+    """Rebuild <date>.md and <date>.json from the store: no network, no LLM.
+
+    Examples:
+
+        paperbrief render 2026-02-08
+
+        paperbrief render --date 2026-02-08 --lang en --out reports
+    """
     from paperbrief.pipeline import RunError, rerender
 
-    day = _check_date(date)
-    assert day is not None  # --date is required
+    if day_arg is None and date is None:
+        fail("which day? give it as DATE or --date, e.g. `paperbrief render 2026-02-08`")
+    day = _check_date(_one_date(day_arg, date))
+    assert day is not None  # one of DATE and --date was given
     check_lang(lang)
     check_sort(sort)
     if top is not None and top < 1:

@@ -17,7 +17,7 @@ from paperbrief.cli.daily import LANG_HELP, run_with_display
 def demo(
     out: Path = typer.Option(None, "--out", "-o", help="Folder for the demo: new, empty or a previous demo's "
                              "(default: a new temporary folder, kept)."),
-    lang: str = typer.Option("zh", "--lang", help=LANG_HELP),
+    lang: str = typer.Option("zh", "--lang", help=LANG_HELP, show_default=False),
 ) -> None:
     """Try paperbrief offline: a whole day of papers, read and written on this machine.
 

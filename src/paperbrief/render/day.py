@@ -98,6 +98,8 @@ def day_markdown(day: Day) -> str:
         f"**Date**: {day.date}\n"
         f"**Source URL**: {day.source_url}\n\n"
     ]
+    if day.listed == 0 and not day.entries:  # a weekend or empty day: say so, not a bare header
+        parts.append(msg("md.empty_day", day.lang) + "\n\n")
     if day.overview is not None:
         from paperbrief.render.overview import overview_markdown
 
