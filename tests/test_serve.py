@@ -60,12 +60,17 @@ def test_ensure_built_rebuilds_only_when_the_store_is_newer(store, tmp_path):
     assert ensure_built(store, out) is None
 
 
-def test_cli_serve_builds_first_and_serves_on_loopback(tmp_path):
+def stored_day_env(tmp_path) -> dict[str, str]:
+    """The environment of a user whose store holds the archive test days (and an empty config file)."""
     home = tmp_path / "home"
     make_store(home / "paperbrief.db").close()
     config = tmp_path / "config.toml"
     config.write_text("", encoding="utf-8")
-    env = {**os.environ, "PAPERBRIEF_HOME": str(home), "PAPERBRIEF_CONFIG": str(config)}
+    return {**os.environ, "PAPERBRIEF_HOME": str(home), "PAPERBRIEF_CONFIG": str(config)}
+
+
+def test_cli_serve_builds_first_and_serves_on_loopback(tmp_path):
+    env = stored_day_env(tmp_path)
     out = tmp_path / "site"
     proc = subprocess.Popen([sys.executable, "-m", "paperbrief", "serve", "--port", "0", "--out", str(out)],
                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
@@ -105,11 +110,7 @@ def test_cli_serve_without_a_site_or_store_says_what_to_do(tmp_path):
 def test_cli_serve_on_a_busy_port_fails_before_building(tmp_path):
     import socket
 
-    home = tmp_path / "home"
-    make_store(home / "paperbrief.db").close()
-    config = tmp_path / "config.toml"
-    config.write_text("", encoding="utf-8")
-    env = {**os.environ, "PAPERBRIEF_HOME": str(home), "PAPERBRIEF_CONFIG": str(config)}
+    env = stored_day_env(tmp_path)
     out = tmp_path / "site"
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
