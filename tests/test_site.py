@@ -295,3 +295,33 @@ def test_forked_workers_write_the_same_pages(store, tmp_path, monkeypatch):
     files = sorted(p.relative_to(serial) for p in serial.rglob("*") if p.is_file() and p.name != MANIFEST)
     assert files == sorted(p.relative_to(parallel) for p in parallel.rglob("*") if p.is_file() and p.name != MANIFEST)
     assert all((serial / f).read_bytes() == (parallel / f).read_bytes() for f in files)
+
+
+def test_site_snapshot_is_typed_and_picks_the_report_each_paper_shows(store):
+    from paperbrief.models import ArchivedPaper, ReportSummary, SiteSnapshot
+
+    add_day(store, "2026-02-09")
+    store.save_listing(DayListing(date="2026-02-09", papers=[paper("2602.00001", "Speculative Decoding, again",
+                                                                   upvotes=42)]))
+    zh, en = store.site_snapshot("zh"), store.site_snapshot("en")
+    assert isinstance(zh, SiteSnapshot) and zh.lang == "zh"
+    assert zh.days == {"2026-02-09": ("2602.00001",), "2026-02-08": ("2602.03333", "2602.04444", "2602.05555"),
+                       "2026-02-07": ("2602.01111", "2602.02222"), "2026-02-06": ("2602.00001", "2602.05293")}
+    spec = zh.papers["2602.00001"]
+    assert isinstance(spec, ArchivedPaper)
+    assert spec.dates == ("2026-02-09", "2026-02-06") and spec.upvotes == 42
+    assert spec.title == "Speculative Decoding, again" and spec.authors == ("Ada Lovelace", "Alan Turing")
+    # Successful first, then in the site's language: the paper with both shows each site its own.
+    assert spec.report is not None and spec.report.lang == "zh" and en.papers["2602.00001"].report.lang == "en"
+    assert en.papers["2602.05293"].report.lang == "zh"  # no English report: the Chinese one, marked other_lang
+    failed, pending = zh.papers["2602.04444"], zh.papers["2602.05555"]
+    assert failed.failed and not failed.written and pending.report is None and not pending.failed
+    assert zh.counts("2026-02-08") == (1, 1) and zh.counts("2026-02-06") == (2, 0)
+    summaries = store.report_summaries("zh")
+    assert set(summaries) >= set(zh.papers) - {"2602.04444", "2602.05555"} and "2602.04444" not in summaries
+    assert summaries["2602.05293"] == ReportSummary(
+        domain="计算机视觉 - 单视图 3D 重建 (Single-View 3D Reconstruction)",
+        contribution="提出无需训练的加速框架 Fast-SAM3D，端到端推理最高加速 2.67 倍。",
+        innovation_names="模态感知的步进缓存（Modality-Aware Step Caching）", results="主要结果 在 Toys4K 上 F-Score 达到 92.59。")
+    reports = store.written_reports([spec.report.key, "no-such-key"])
+    assert list(reports) == [spec.report.key] and reports[spec.report.key].report is not None

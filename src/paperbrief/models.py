@@ -4,14 +4,17 @@ sources -> ListedPaper / DayListing
 readers -> Document
 writer  -> Report (the per-paper JSON schema of docs/report-format.md) inside a WrittenReport
 checks  -> fills WrittenReport.ungrounded_numbers, .misattributed_numbers and .flags
-store / render consume all of the above.
+store / render consume all of the above; the store reads them back (a day's DayEntry
+list; a SiteSnapshot of the whole archive for the website).
 
 Every model is a pydantic model so each stage boundary is validated and every
-type serialises to the JSON the CLI prints.
+type serialises to the JSON the CLI prints; the site snapshot's records alone are
+plain dataclasses (see there why).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
@@ -283,3 +286,68 @@ class DayEntry(BaseModel):
     def read_ok(self) -> bool:
         """False when no text at all could be read (the failure kind `unread`)."""
         return not (self.written.failure is not None and self.written.failure.kind == "unread")
+
+
+# --- the store's view of the archive (the website) -------------------------------------
+# Plain frozen dataclasses, not pydantic models: a snapshot of a year's archive holds
+# 100,000 papers read from our own store, and validating them would cost several times the
+# reading (the site is rebuilt after every run).
+
+
+@dataclass(frozen=True, slots=True)
+class ChosenReport:
+    """The report a paper's pages show (successful first, then in the site's language, newest), without its body."""
+
+    key: str
+    lang: str
+    failed: bool
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSummary:
+    """What pages about the whole archive show of a chosen report: the home chart, the feed, the site's search."""
+
+    domain: str
+    contribution: str
+    innovation_names: str  # the innovations' names, space-separated
+    results: str  # each result's label and text, space-separated
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedPaper:
+    """A listed paper as the site shows it: the listing's metadata, the days it was listed, its chosen report."""
+
+    arxiv_id: str
+    title: str
+    authors: tuple[str, ...]
+    abstract: str
+    hf_url: str
+    github_repo: str | None
+    project_page: str | None
+    upvotes: int  # on its newest listing
+    dates: tuple[str, ...]  # the days it was listed, newest first
+    report: ChosenReport | None  # None while it has no report at all
+
+    @property
+    def written(self) -> bool:
+        return self.report is not None and not self.report.failed
+
+    @property
+    def failed(self) -> bool:
+        return self.report is not None and self.report.failed
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSnapshot:
+    """Every listed day and paper of the store, with the report each paper's pages show in `lang`."""
+
+    lang: str
+    papers: dict[str, ArchivedPaper]  # newest listing first
+    days: dict[str, tuple[str, ...]]  # every stored day: its papers' ids in listing order
+    fetched: dict[str, float]  # every stored day: when its listing was stored (epoch seconds)
+
+    def counts(self, day: str) -> tuple[int, int]:
+        """(written, failed) among the papers of a day."""
+        papers = [self.papers[pid] for pid in self.days[day]]
+        return sum(p.written for p in papers), sum(p.failed for p in papers)

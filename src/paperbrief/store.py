@@ -15,13 +15,24 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from paperbrief.models import DayEntry, DayListing, Document, ListedPaper, LLMCall, WrittenReport
+from paperbrief.models import (
+    ArchivedPaper,
+    ChosenReport,
+    DayEntry,
+    DayListing,
+    Document,
+    ListedPaper,
+    LLMCall,
+    ReportSummary,
+    SiteSnapshot,
+    WrittenReport,
+)
 
 MIGRATIONS: list[tuple[str, str]] = [
     (
@@ -239,6 +250,24 @@ def document_hash(doc: Document) -> str:
 
 def report_key(doc_hash: str, prompt_version: str, model: str, lang: str, known_links: Sequence[str] = ()) -> str:
     return content_hash(doc_hash, prompt_version, model, lang, *sorted(known_links))
+
+
+# The report a paper's pages on the website show: successful first, then in the site's
+# language, then newest. `fields` adds columns read out of the report's JSON by SQLite.
+_CHOSEN_REPORTS = (
+    "SELECT r.arxiv_id, r.key, r.lang, r.failed, r.created_at{fields} FROM ("
+    " SELECT rowid AS rid, row_number() OVER ("
+    "  PARTITION BY arxiv_id ORDER BY failed ASC, (lang = ?) DESC, created_at DESC, rowid DESC) AS rn"
+    " FROM reports) w JOIN reports r ON r.rowid = w.rid WHERE w.rn = 1"
+)
+_SUMMARY_FIELDS = (
+    ", json_extract(r.body, '$.report.domain') AS domain"
+    ", json_extract(r.body, '$.report.contribution') AS contribution"
+    ", (SELECT group_concat(json_extract(value, '$.name'), ' ')"
+    "   FROM json_each(r.body, '$.report.innovations')) AS innovation_names"
+    ", (SELECT group_concat(json_extract(value, '$.label') || ' ' || json_extract(value, '$.text'), ' ')"
+    "   FROM json_each(r.body, '$.report.results')) AS results"
+)
 
 
 @dataclass
@@ -468,6 +497,53 @@ class Store:
             params.append(lang)
         rows = self.query(sql + " ORDER BY failed ASC, created_at DESC LIMIT 1", params)
         return _report_from_row(rows[0]) if rows else None
+
+    # -- the archive as the website shows it ----------------------------------
+
+    def site_snapshot(self, lang: str) -> SiteSnapshot:
+        """Every stored day and listed paper, each paper with the report its pages show in `lang`
+        (successful first, then in `lang`, then newest), its listing dates and newest upvotes."""
+        chosen = {r["arxiv_id"]: ChosenReport(r["key"], r["lang"], bool(r["failed"]), r["created_at"])
+                  for r in self.query(_CHOSEN_REPORTS.format(fields=""), (lang,))}
+        rows: dict[str, sqlite3.Row] = {}
+        dates: dict[str, list[str]] = {}
+        days: dict[str, list[str]] = {}
+        for r in self.query(
+            "SELECT l.date, l.upvotes AS l_upvotes, p.arxiv_id, p.title, p.authors, p.abstract, p.hf_url, "
+            "p.github_repo, p.project_page FROM listings l JOIN papers p ON p.arxiv_id = l.arxiv_id "
+            "ORDER BY l.date DESC, l.position"
+        ):
+            pid = r["arxiv_id"]
+            if pid not in rows:
+                rows[pid], dates[pid] = r, []
+            dates[pid].append(r["date"])
+            days.setdefault(r["date"], []).append(pid)
+        fetched = {r["date"]: r["fetched_at"] for r in self.query("SELECT date, fetched_at FROM days")}
+        papers = {
+            pid: ArchivedPaper(pid, r["title"], tuple(json.loads(r["authors"] or "[]")), r["abstract"], r["hf_url"],
+                               r["github_repo"], r["project_page"], r["l_upvotes"] or 0, tuple(dates[pid]),
+                               chosen.get(pid))
+            for pid, r in rows.items()
+        }
+        return SiteSnapshot(lang, papers, {d: tuple(days.get(d, ())) for d in [*days, *(d for d in fetched if d not in days)]},
+                            fetched)
+
+    def report_summaries(self, lang: str) -> dict[str, ReportSummary]:
+        """The summary of each paper's chosen report (as in `site_snapshot`), by arXiv id. SQLite reads the
+        few fields out of the stored JSON, so a large archive's report bodies are not parsed in Python."""
+        return {r["arxiv_id"]: ReportSummary(r["domain"] or "", r["contribution"] or "", r["innovation_names"] or "",
+                                             r["results"] or "")
+                for r in self.query(_CHOSEN_REPORTS.format(fields=_SUMMARY_FIELDS), (lang,)) if not r["failed"]}
+
+    def written_reports(self, keys: Iterable[str]) -> dict[str, WrittenReport]:
+        """The stored reports with these keys, by key."""
+        keys = list(keys)
+        found: dict[str, WrittenReport] = {}
+        for i in range(0, len(keys), 500):
+            batch = keys[i : i + 500]
+            for r in self.query(f"SELECT key, body FROM reports WHERE key IN ({','.join('?' * len(batch))})", batch):
+                found[r["key"]] = WrittenReport.model_validate_json(r["body"])
+        return found
 
     # -- runs and calls -------------------------------------------------------
 

@@ -6,12 +6,13 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from paperbrief.models import ArchivedPaper
 from paperbrief.render.site.feed import FEED_DAYS, feed_xml
 from paperbrief.render.site.home import TOP_DOMAINS, home_page
 from paperbrief.render.site.manifest import Previous, bytes_digest, digest, is_page, write_file, write_manifest
 from paperbrief.render.site.search_page import index_files, search_html
-from paperbrief.render.site.snapshot import load_bodies, load_info, load_papers, load_report_meta
 from paperbrief.render.site.templates import FORMAT, LABELS, environment, site_version, static_file
 from paperbrief.render.site.workers import PageJob, Rendering
 from paperbrief.store import Store
@@ -49,37 +50,34 @@ def build_site(store: Store, out: Path | str, *, lang: str = "zh", base_url: str
     report = BuildReport(out=out)
     new_pages: dict[str, str] = {}
 
-    papers, day_papers, fetched = load_papers(store)
-    load_report_meta(store, lang, papers)
+    snapshot = store.site_snapshot(lang)
     common = (FORMAT, site_version(), lang, base_url)
-    for p in papers.values():
-        p.hash = digest(common, p.row, p.dates, p.upvotes, p.report_meta)
+    paper_hash = {pid: digest(common, page_inputs(p)) for pid, p in snapshot.papers.items()}
+    day_hash = {d: digest(common, d, [paper_hash[pid] for pid in ids]) for d, ids in snapshot.days.items()}
+    for pid, h in paper_hash.items():
+        new_pages[f"papers/{pid}.html"] = h
+    for d, h in day_hash.items():
+        new_pages[f"days/{d}.html"] = h
 
-    # Which pages need rendering.
-    todo_papers = {pid for pid, p in papers.items() if previous.needs(f"papers/{pid}.html", p.hash)}
-    day_hash = {d: digest(common, d, [papers[pid].hash for pid in ids]) for d, ids in day_papers.items()}
+    # Which pages need rendering, and the reports they show.
+    todo_papers = {pid for pid, h in paper_hash.items() if previous.needs(f"papers/{pid}.html", h)}
     todo_days = {d for d, h in day_hash.items() if previous.needs(f"days/{d}.html", h)}
-    need_body = set(todo_papers)
-    for d in todo_days:
-        need_body.update(day_papers[d])
-    load_bodies(store, [papers[pid] for pid in need_body if papers[pid].report_meta])
+    shown = todo_papers.union(*(snapshot.days[d] for d in todo_days))
+    chosen: dict[str, str] = {}  # report key -> arXiv id
+    for pid in shown:
+        p = snapshot.papers[pid]
+        if p.report:
+            chosen[p.report.key] = pid
+    reports = {chosen[key]: w for key, w in store.written_reports(chosen).items()}
 
     # Home page, feed and search index depend on every paper: when no page hash (nor a
     # day's fetch time, nor a setting) changed, they are kept as they are.
-    site_hash = digest(common, feed_days, top_domains, sorted(fetched.items()), sorted(day_hash.items()))
+    site_hash = digest(common, feed_days, top_domains, sorted(snapshot.fetched.items()), sorted(day_hash.items()))
     whole = site_hash != previous.site_hash or previous.whole_files_missing()
-    info = load_info(store, lang, papers) if whole else {}
+    summaries = store.report_summaries(lang) if whole else {}
 
-    counts: dict[str, tuple[int, int]] = {}
-    for d, ids in day_papers.items():
-        metas = [papers[pid].report_meta for pid in ids]
-        counts[d] = (sum(1 for m in metas if m and not m[2]), sum(1 for m in metas if m and m[2]))
-    for pid in papers:
-        new_pages[f"papers/{pid}.html"] = papers[pid].hash
-    for d in day_papers:
-        new_pages[f"days/{d}.html"] = day_hash[d]
-    job = PageJob(out, L, lang, base_url, papers, day_papers, todo_papers, todo_days, counts)
-    work_days = sorted(todo_days | {papers[pid].dates[0] for pid in todo_papers})
+    job = PageJob(out, L, base_url, snapshot, reports, todo_papers, todo_days)
+    work_days = sorted(todo_days | {snapshot.papers[pid].dates[0] for pid in todo_papers})
     (out / "days").mkdir(parents=True, exist_ok=True)
     (out / "papers").mkdir(parents=True, exist_ok=True)
     # Pages are rendered (by forked workers when there are many) while this process builds the
@@ -89,10 +87,10 @@ def build_site(store: Store, out: Path | str, *, lang: str = "zh", base_url: str
     # Whole-site files: rebuilt when anything changed, written when their bytes change.
     files: dict[str, bytes] = {}
     if whole:
-        files["index.html"] = home_page(env, L, base_url, papers, day_papers, counts, info, top_domains)
+        files["index.html"] = home_page(env, L, base_url, snapshot, summaries, top_domains)
         files["search.html"] = search_html(env, L)
-        files["feed.xml"] = feed_xml(L, lang, base_url, papers, day_papers, fetched, info, feed_days)
-        files.update(index_files(papers, info))
+        files["feed.xml"] = feed_xml(L, base_url, snapshot, summaries, feed_days)
+        files.update(index_files(snapshot, summaries))
         for name in ("site.css", "search.js"):
             files[f"static/{name}"] = static_file(name)
     else:
@@ -101,7 +99,7 @@ def build_site(store: Store, out: Path | str, *, lang: str = "zh", base_url: str
                 new_pages[path] = page_digest
                 report.skipped += 1
     report.written += rendering.wait()
-    report.skipped += len(papers) + len(day_papers) - len(report.written)
+    report.skipped += len(paper_hash) + len(day_hash) - len(report.written)
     for path, data in files.items():
         new_pages[path] = bytes_digest(data)
         if previous.pages.get(path) != new_pages[path] or not (out / path).exists():
@@ -119,6 +117,13 @@ def build_site(store: Store, out: Path | str, *, lang: str = "zh", base_url: str
 
     write_manifest(out, fmt=FORMAT, lang=lang, base_url=base_url, data_version=data_version, site_hash=site_hash,
                    pages=new_pages)
-    report.days, report.papers = len(day_papers), len(papers)
+    report.days, report.papers = len(snapshot.days), len(snapshot.papers)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def page_inputs(p: ArchivedPaper) -> tuple[Any, ...]:
+    """What a paper's page shows that can change: its listing, its dates and upvotes, which report it shows."""
+    report = (p.report.key, p.report.lang, p.report.failed, p.report.created_at) if p.report else None
+    return (p.arxiv_id, p.title, p.authors, p.abstract, p.hf_url, p.github_repo, p.project_page, p.dates, p.upvotes,
+            report)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from jinja2 import Environment
 
+from paperbrief.models import ArchivedPaper
 from paperbrief.render.site.paper import PaperPages
-from paperbrief.render.site.snapshot import PaperData
 
 
 class DayPages:
@@ -13,7 +13,7 @@ class DayPages:
         self.L, self.base_url = L, base_url
         self._page = env.get_template("day.html")
 
-    def html(self, date: str, papers: list[PaperData], paper_pages: PaperPages, written: int, failed: int,
+    def html(self, date: str, papers: list[ArchivedPaper], paper_pages: PaperPages, written: int, failed: int,
              path: str) -> str:
         """The page of `date` at `path` (days/<date>.html); `written`/`failed` count its reports."""
         bodies = {p.arxiv_id: paper_pages.body(p) for p in papers}

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
+from paperbrief.models import ReportSummary, SiteSnapshot
 from paperbrief.render.feeds import FeedDay, FeedPaper, atom_feed
-from paperbrief.render.site.snapshot import PaperData
 from paperbrief.search import top_domain
 
 FEED_DAYS = 30
 
 
-def feed_xml(L: dict[str, str], lang: str, base_url: str, papers: dict[str, PaperData],
-             day_papers: dict[str, list[str]], fetched: dict[str, float], info: dict[str, dict[str, str]],
+def feed_xml(L: dict[str, str], base_url: str, snapshot: SiteSnapshot, summaries: dict[str, ReportSummary],
              feed_days: int = FEED_DAYS) -> bytes:
+    """The feed of the latest `feed_days` days; `summaries` as for the home page."""
     days = []
-    for d in sorted(day_papers, reverse=True)[:feed_days]:
-        entries, updated = [], fetched.get(d, 0.0)
-        for pid in day_papers[d]:
-            p = papers[pid]
-            meta = p.report_meta
-            if meta:
-                updated = max(updated, meta[3])
-            domain = top_domain(info.get(pid, {}).get("domain", "")) if meta and not meta[2] else ""
-            status = "" if domain else (L["failed_note"] if meta and meta[2] else L["not_written"] if not meta else "")
-            entries.append(FeedPaper(pid, p.row["title"], domain, status))
+    for d in sorted(snapshot.days, reverse=True)[:feed_days]:
+        entries, updated = [], snapshot.fetched.get(d, 0.0)
+        for pid in snapshot.days[d]:
+            p = snapshot.papers[pid]
+            if p.report:
+                updated = max(updated, p.report.created_at)
+            summary = summaries.get(pid) if p.written else None
+            domain = top_domain(summary.domain) if summary else ""
+            status = "" if domain else L["failed_note"] if p.failed else L["not_written"] if not p.report else ""
+            entries.append(FeedPaper(pid, p.title, domain, status))
         days.append(FeedDay(d, updated, entries))
-    return atom_feed(days, title=L["site_title"], subtitle=L["feed_subtitle"], lang=lang, base_url=base_url,
+    return atom_feed(days, title=L["site_title"], subtitle=L["feed_subtitle"], lang=snapshot.lang, base_url=base_url,
                      entry_title=L["entry_title"], papers_word=L["papers_word"])

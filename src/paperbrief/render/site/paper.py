@@ -2,34 +2,32 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from jinja2 import Environment
 from markupsafe import Markup
 
 from paperbrief.messages import describe_failure, describe_flag, msg
+from paperbrief.models import ArchivedPaper, WrittenReport
 from paperbrief.render.site.safe import safe_url
-from paperbrief.render.site.snapshot import PaperData
 
 AUTHORS_SHOWN = 8
 
 
-def paper_view(p: PaperData, L: dict[str, str], lang: str) -> dict[str, Any]:
-    """What the templates show of one paper."""
-    authors = json.loads(p.row["authors"] or "[]")
+def paper_view(p: ArchivedPaper, w: WrittenReport | None, L: dict[str, str], lang: str) -> dict[str, Any]:
+    """What the templates show of one paper and its chosen report `w` (None while it has none)."""
+    authors = list(p.authors)
     shown = ", ".join(authors[:AUTHORS_SHOWN])
     if len(authors) > AUTHORS_SHOWN:
         shown += (" " if lang == "en" else "") + L["authors_more"].format(n=len(authors))
     aid = p.arxiv_id
     links = [(L["link_abs"], f"https://arxiv.org/abs/{aid}"),
-             (L["link_hf"], safe_url(p.row["hf_url"]) or f"https://huggingface.co/papers/{aid}"),
+             (L["link_hf"], safe_url(p.hf_url) or f"https://huggingface.co/papers/{aid}"),
              (L["link_pdf"], f"https://arxiv.org/pdf/{aid}")]
-    for label, url in ((L["link_code"], safe_url(p.row["github_repo"])),
-                       (L["link_project"], safe_url(p.row["project_page"]))):
+    for label, url in ((L["link_code"], safe_url(p.github_repo)),
+                       (L["link_project"], safe_url(p.project_page))):
         if url:
             links.append((label, url))
-    w = p.body
     writer = ""
     if w is not None:
         writer = L["writer_extractive"] if w.writer == "extractive" else L["writer_llm"].format(model=w.model or "?")
@@ -40,11 +38,11 @@ def paper_view(p: PaperData, L: dict[str, str], lang: str) -> dict[str, Any]:
             notes.append(msg("provenance.listing_fallback", lang))
     return {
         "arxiv_id": aid,
-        "title": p.row["title"],
+        "title": p.title,
         "authors_short": shown,
         "all_authors": authors,
         "authors_list_cut": AUTHORS_SHOWN,
-        "abstract": p.row["abstract"],
+        "abstract": p.abstract,
         "links": links,
         "source": "—" if w is None else (
             msg("source.unread", lang) if w.failure and w.failure.kind == "unread" else w.source),
@@ -55,28 +53,32 @@ def paper_view(p: PaperData, L: dict[str, str], lang: str) -> dict[str, Any]:
         "ungrounded": w.ungrounded_numbers if w is not None else [],
         "misattributed": w.misattributed_numbers if w is not None else [],
         "flags": notes,
-        "dates": p.dates,
+        "dates": list(p.dates),
         "upvotes": p.upvotes,
     }
 
 
 class PaperPages:
-    """Renders each paper's body once (its day page and its own page share it) and its page."""
+    """Renders each paper's body once (its day page and its own page share it) and its page.
 
-    def __init__(self, env: Environment, L: dict[str, str], lang: str, base_url: str) -> None:
-        self.L, self.lang, self.base_url = L, lang, base_url
+    `reports` holds the chosen report of every paper to render that has one, by arXiv id.
+    """
+
+    def __init__(self, env: Environment, L: dict[str, str], lang: str, base_url: str,
+                 reports: dict[str, WrittenReport]) -> None:
+        self.L, self.lang, self.base_url, self.reports = L, lang, base_url, reports
         self._macro = env.get_template("_paper.html").module.paper_body  # type: ignore[attr-defined]
         self._page = env.get_template("paper.html")
         self.views: dict[str, dict[str, Any]] = {}
         self._bodies: dict[str, Markup] = {}
 
-    def body(self, p: PaperData) -> Markup:
+    def body(self, p: ArchivedPaper) -> Markup:
         if p.arxiv_id not in self._bodies:
-            self.views[p.arxiv_id] = paper_view(p, self.L, self.lang)
+            self.views[p.arxiv_id] = paper_view(p, self.reports.get(p.arxiv_id), self.L, self.lang)
             self._bodies[p.arxiv_id] = Markup(self._macro(self.views[p.arxiv_id], self.L))
         return self._bodies[p.arxiv_id]
 
-    def html(self, p: PaperData, path: str) -> str:
+    def html(self, p: ArchivedPaper, path: str) -> str:
         """The paper's own page at `path` (papers/<id>.html)."""
         body = self.body(p)
         return self._page.render(L=self.L, root="../", body=body, p=self.views[p.arxiv_id],

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from jinja2 import Environment
 
+from paperbrief.models import ReportSummary, SiteSnapshot
 from paperbrief.render.search_index import IndexDoc, build_index
-from paperbrief.render.site.snapshot import PaperData
 from paperbrief.search import top_domain
 
 ABSTRACT_INDEXED = 600  # characters of the abstract in the site's search index
@@ -19,26 +17,25 @@ def search_html(env: Environment, L: dict[str, str]) -> bytes:
     return env.get_template("search.html").render(L=L, root="", canonical=None).encode("utf-8")
 
 
-def index_files(papers: dict[str, PaperData], info: dict[str, dict[str, str]]) -> dict[str, bytes]:
-    """Every file of the search index, by site path."""
-    return build_index(index_docs(papers, info))
+def index_files(snapshot: SiteSnapshot, summaries: dict[str, ReportSummary]) -> dict[str, bytes]:
+    """Every file of the search index, by site path; `summaries` as for the home page."""
+    return build_index(index_docs(snapshot, summaries))
 
 
-def index_docs(papers: dict[str, PaperData], info: dict[str, dict[str, str]]) -> list[IndexDoc]:
+def index_docs(snapshot: SiteSnapshot, summaries: dict[str, ReportSummary]) -> list[IndexDoc]:
     """One search document per paper, oldest day first (so a new day's papers come last)."""
     docs = []
-    for p in sorted(papers.values(), key=lambda p: (p.dates[0], p.arxiv_id)):
-        f = info.get(p.arxiv_id)
-        ok = bool(f and f["contribution"]) and p.report_meta is not None and not p.report_meta[2]
-        authors = " ".join(json.loads(p.row["authors"] or "[]"))
-        if f and ok:
+    for p in sorted(snapshot.papers.values(), key=lambda p: (p.dates[0], p.arxiv_id)):
+        s = summaries.get(p.arxiv_id) if p.written else None
+        authors = " ".join(p.authors)
+        if s and s.contribution:
             # The abstract's opening lets English words find a Chinese report.
-            body = "\n".join((authors, f["domain"], f["contribution"], f["innovations"], f["results"],
-                               p.row["abstract"][:ABSTRACT_INDEXED]))
-            summary, domain = f["contribution"], top_domain(f["domain"])
+            body = "\n".join((authors, s.domain, s.contribution, s.innovation_names, s.results,
+                               p.abstract[:ABSTRACT_INDEXED]))
+            summary, domain = s.contribution, top_domain(s.domain)
         else:
-            body, summary, domain = authors + "\n" + p.row["abstract"], p.row["abstract"], ""
-        docs.append(IndexDoc(p.arxiv_id, p.dates[0], p.row["title"], domain, _cut(summary, SUMMARY_CHARS), body))
+            body, summary, domain = authors + "\n" + p.abstract, p.abstract, ""
+        docs.append(IndexDoc(p.arxiv_id, p.dates[0], p.title, domain, _cut(summary, SUMMARY_CHARS), body))
     return docs
 
 

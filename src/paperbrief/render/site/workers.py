@@ -15,10 +15,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from paperbrief.models import SiteSnapshot, WrittenReport
 from paperbrief.render.site.day import DayPages
 from paperbrief.render.site.manifest import write_file
 from paperbrief.render.site.paper import PaperPages
-from paperbrief.render.site.snapshot import PaperData
 from paperbrief.render.site.templates import environment
 
 PARALLEL_FROM = 2000  # pages to render before worker processes are worth starting
@@ -30,35 +30,35 @@ class PageJob:
 
     out: Path
     L: dict[str, str]
-    lang: str
     base_url: str
-    papers: dict[str, PaperData]
-    day_papers: dict[str, list[str]]
+    snapshot: SiteSnapshot
+    reports: dict[str, WrittenReport]  # the chosen report of every paper to render, by arXiv id
     todo_papers: set[str]
     todo_days: set[str]
-    counts: dict[str, tuple[int, int]]
 
     def page_count(self) -> int:
-        return len(self.todo_papers) + sum(len(self.day_papers[d]) for d in self.todo_days)
+        return len(self.todo_papers) + sum(len(self.snapshot.days[d]) for d in self.todo_days)
 
 
 def render_days(job: PageJob, days: list[str]) -> list[str]:
     """Render and write the pages of these days that need it, and of the papers first listed on them."""
+    if not days:
+        return []  # nothing changed: not even the templates are loaded
     env = environment()
-    paper_pages = PaperPages(env, job.L, job.lang, job.base_url)
+    snapshot = job.snapshot
+    paper_pages = PaperPages(env, job.L, snapshot.lang, job.base_url, job.reports)
     day_pages = DayPages(env, job.L, job.base_url)
     written = []
     for d in days:
-        ids = job.day_papers[d]
-        for pid in ids:
-            if pid in job.todo_papers and job.papers[pid].dates[0] == d:
-                path = f"papers/{pid}.html"
-                write_file(job.out / path, paper_pages.html(job.papers[pid], path).encode("utf-8"))
+        papers = [snapshot.papers[pid] for pid in snapshot.days[d]]
+        for p in papers:
+            if p.arxiv_id in job.todo_papers and p.dates[0] == d:
+                path = f"papers/{p.arxiv_id}.html"
+                write_file(job.out / path, paper_pages.html(p, path).encode("utf-8"))
                 written.append(path)
         if d in job.todo_days:
             path = f"days/{d}.html"
-            written_n, failed_n = job.counts[d]
-            html = day_pages.html(d, [job.papers[pid] for pid in ids], paper_pages, written_n, failed_n, path)
+            html = day_pages.html(d, papers, paper_pages, *snapshot.counts(d), path)
             write_file(job.out / path, html.encode("utf-8"))
             written.append(path)
     return written
@@ -72,7 +72,7 @@ class Rendering:
         self._written: list[str] = []
         if workers > 1 and job.page_count() >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
             ctx = multiprocessing.get_context("fork")
-            for share in split(days, job.day_papers, workers):
+            for share in split(days, job.snapshot.days, workers):
                 receive, send = ctx.Pipe(duplex=False)
                 process = ctx.Process(target=_work, args=(job, share, send), daemon=True)
                 process.start()
@@ -115,7 +115,7 @@ def _work(job: PageJob, days: list[str], send: Connection) -> None:
     send.close()
 
 
-def split(days: list[str], day_papers: dict[str, list[str]], n: int) -> list[list[str]]:
+def split(days: list[str], day_papers: dict[str, tuple[str, ...]], n: int) -> list[list[str]]:
     """Days cut into up to n runs of about equal paper counts."""
     total = sum(len(day_papers[d]) + 1 for d in days)
     chunks: list[list[str]] = [[]]
