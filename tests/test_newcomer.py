@@ -79,3 +79,41 @@ def test_report_files_are_readable_by_others_as_the_umask_allows(replica_env, tm
     os.umask(umask)
     for name in ("2026-02-07.md", "2026-02-07.json"):
         assert stat.S_IMODE((out / name).stat().st_mode) == 0o666 & ~umask  # 0644 under the usual 022, not 0600
+
+
+def test_reports_kept_after_a_failed_attempt_are_named_in_the_day_files(replica_env, tmp_path, monkeypatch):
+    import json
+
+    from paperbrief.replica.llm import Answer
+
+    monkeypatch.setenv("OPENAI_BASE_URL", replica_env.url + "/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("PAPERBRIEF_MODEL", "replica-model")
+    out = tmp_path / "reports"
+    first = CliRunner().invoke(app, ["run", "2026-02-08", "--limit", "3", "--out", str(out), "--no-overview"])
+    assert first.exit_code == 0, first.output
+    # A second run with another model whose endpoint rejects the key: every paper of it fails.
+    replica_env.services["llm"].script(*[Answer.http_error(401, "Incorrect API key provided")] * 10)
+    second = CliRunner().invoke(app, ["run", "2026-02-08", "--limit", "3", "--out", str(out), "--no-overview",
+                                      "--model", "other-model"])
+    assert second.exit_code == 1, second.output
+    assert "3 failed" in second.output
+    day = json.loads((out / "2026-02-08.json").read_text(encoding="utf-8"))
+    assert day["counts"]["failed"] == 0 and day["counts"]["written"] == 3  # the earlier reports are still shown
+    assert day["counts"]["kept_after_failure"] == 3 and day["model"] == "replica-model"
+    kept = day["kept_after_failure"]
+    assert [k["arxiv_id"] for k in kept] == [p["arxiv_id"] for p in day["papers"]]
+    assert {k["model"] for k in kept} == {"other-model"} and {k["kept_model"] for k in kept} == {"replica-model"}
+    assert kept[0]["kind"] == "endpoint_auth" and kept[0]["reason"].startswith("大模型服务拒绝了 API 密钥")
+    assert all(p["failed_attempt"]["model"] == "other-model" for p in day["papers"])
+    md = (out / "2026-02-08.md").read_text(encoding="utf-8")
+    assert md.count("> ⚠ 最近一次生成本文报告未成功（other-model：") == 3
+    assert md.count("以下保留此前由 replica-model 写成的报告。") == 3
+    # Once a later attempt succeeds, the note goes.
+    replica_env.services["llm"].clear()
+    third = CliRunner().invoke(app, ["run", "2026-02-08", "--limit", "3", "--out", str(out), "--no-overview",
+                                     "--model", "other-model"])
+    assert third.exit_code == 0, third.output
+    day = json.loads((out / "2026-02-08.json").read_text(encoding="utf-8"))
+    assert day["counts"]["kept_after_failure"] == 0 and day["kept_after_failure"] == [] and day["model"] == "other-model"
+    assert "最近一次生成本文报告未成功" not in (out / "2026-02-08.md").read_text(encoding="utf-8")

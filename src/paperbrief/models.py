@@ -281,6 +281,9 @@ class DayEntry(BaseModel):
 
     paper: ListedPaper
     written: WrittenReport
+    # The newest attempt in this language, when it failed and `written` is an earlier, successful
+    # report kept from before (another model, prompt or document): the day's files say so.
+    failed_attempt: WrittenReport | None = None
 
     @property
     def read_ok(self) -> bool:

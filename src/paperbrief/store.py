@@ -473,19 +473,25 @@ class Store:
 
     def day_entries(self, date: str, lang: str) -> list[DayEntry] | None:
         """The papers of a listed day, in listing order, each with its report in `lang` (successful
-        first, then newest); papers with no report in `lang` are left out. None if never listed."""
+        first, then newest) and, when the newest attempt failed after it, that attempt; papers with
+        no report in `lang` are left out. None if never listed."""
         if not self.query("SELECT 1 FROM days WHERE date = ?", (date,)):
             return None
+        ranked = ("(SELECT key, arxiv_id, body, failed, row_number() OVER (PARTITION BY arxiv_id ORDER BY {order}) "
+                  "AS rn FROM reports WHERE lang = ?)")
         rows = self.query(
-            "SELECT p.*, l.upvotes AS l_upvotes, l.submitted_at AS l_submitted, r.body AS report_body "
+            "SELECT p.*, l.upvotes AS l_upvotes, l.submitted_at AS l_submitted, r.body AS report_body, "
+            "CASE WHEN n.key != r.key AND n.failed AND NOT r.failed THEN n.body END AS failed_attempt_body "
             "FROM listings l JOIN papers p USING (arxiv_id) "
-            "JOIN (SELECT arxiv_id, body, row_number() OVER (PARTITION BY arxiv_id "
-            "      ORDER BY failed ASC, created_at DESC, rowid DESC) AS rn FROM reports WHERE lang = ?) r "
+            f"JOIN {ranked.format(order='failed ASC, created_at DESC, rowid DESC')} r "
             "  ON r.arxiv_id = l.arxiv_id AND r.rn = 1 "
+            f"JOIN {ranked.format(order='created_at DESC, rowid DESC')} n ON n.arxiv_id = l.arxiv_id AND n.rn = 1 "
             "WHERE l.date = ? ORDER BY l.position",
-            (lang, date),
+            (lang, lang, date),
         )
-        return [DayEntry(paper=_paper_from_row(r), written=WrittenReport.model_validate_json(r["report_body"]))
+        return [DayEntry(paper=_paper_from_row(r), written=WrittenReport.model_validate_json(r["report_body"]),
+                         failed_attempt=WrittenReport.model_validate_json(r["failed_attempt_body"])
+                         if r["failed_attempt_body"] else None)
                 for r in rows]
 
     def latest_report(self, arxiv_id: str, *, lang: str | None = None) -> StoredReport | None:

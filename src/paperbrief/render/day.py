@@ -106,9 +106,23 @@ def day_markdown(day: Day) -> str:
         parts.append(overview_markdown(day, day.overview) + "\n\n")
     parts.append(f"{SEPARATOR}\n\n")
     for e in day.entries:
-        block = paper_markdown(e.paper.title, e.paper.arxiv_id, source_label(e, day.lang), e.written, lang=day.lang)
+        block = paper_markdown(e.paper.title, e.paper.arxiv_id, source_label(e, day.lang), e.written, lang=day.lang,
+                               note=kept_note(e, day.lang))
         parts.append(block.rstrip("\n") + f"\n\n\n{SEPARATOR}\n\n")
     return "".join(parts).rstrip("\n") + "\n"
+
+
+def _failed_attempt_reason(entry: DayEntry, lang: str) -> str:
+    failure = entry.failed_attempt.failure if entry.failed_attempt else None
+    return failure.describe(lang) if failure else msg("failure.unknown", lang)
+
+
+def kept_note(entry: DayEntry, lang: str) -> str:
+    """For a report kept from before because the newest attempt failed: the line that says so, else ""."""
+    if entry.failed_attempt is None:
+        return ""
+    return msg("md.kept", lang, model=entry.failed_attempt.model or "?", reason=_failed_attempt_reason(entry, lang),
+               kept_model=entry.written.model or "?")
 
 
 def paper_links(p: ListedPaper) -> dict[str, str | None]:
@@ -131,8 +145,14 @@ def day_json(day: Day, prices: Prices) -> dict[str, Any]:
     models: list[str] = []
     versions: list[str] = []
     failures = []
+    kept = []  # reports kept from before because the newest attempt failed
     for e in day.entries:
         w = e.written
+        attempt = e.failed_attempt
+        if attempt is not None:
+            kept.append({"arxiv_id": e.paper.arxiv_id, "model": attempt.model,
+                         "kind": attempt.failure.kind if attempt.failure else "unknown",
+                         "reason": _failed_attempt_reason(e, day.lang), "kept_model": w.model})
         if e.read_ok:
             sources[w.source] = sources.get(w.source, 0) + 1
         tokens_in += w.tokens_in
@@ -170,6 +190,9 @@ def day_json(day: Day, prices: Prices) -> dict[str, Any]:
                 "tokens_out": w.tokens_out,
                 "failure": failure.model_dump() if failure else None,
                 "error": failure.describe(day.lang) if failure else None,
+                "failed_attempt": {"model": attempt.model, "prompt_version": attempt.prompt_version,
+                                   "failure": attempt.failure.model_dump() if attempt.failure else None,
+                                   "reason": _failed_attempt_reason(e, day.lang)} if attempt else None,
                 **_relevance_json(day, e.paper.arxiv_id),
             }
         )
@@ -196,12 +219,14 @@ def day_json(day: Day, prices: Prices) -> dict[str, Any]:
             "papers": len(day.entries),
             "written": len(day.entries) - len(failures),
             "failed": len(failures),
+            "kept_after_failure": len(kept),
             "sources": sources,
         },
         "tokens": {"in": tokens_in, "out": tokens_out, "cached": tokens_cached},
         "cost_usd": total_cost(costs),
         "timings": day.run,
         "failures": failures,
+        "kept_after_failure": kept,
         **extra,
         "papers": papers,
     }

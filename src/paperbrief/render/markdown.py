@@ -80,8 +80,9 @@ def paper_body_markdown(written: WrittenReport, lang: str = "zh") -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def paper_markdown(title: str, arxiv_id: str, source: str, written: WrittenReport, lang: str = "zh") -> str:
-    """One paper's block of the daily file: title, link, reading source, body."""
+def paper_markdown(title: str, arxiv_id: str, source: str, written: WrittenReport, lang: str = "zh",
+                   note: str = "") -> str:
+    """One paper's block of the daily file: title, link, reading source, an optional note line, body."""
     lang = _lang(lang)
     page_id = re.sub(r"v\d+$", "", arxiv_id.strip())  # Hugging Face pages have no version suffix
     link = f"- **{msg('md.link', lang)}**: {HF_PAPERS}/{page_id}\n" if page_id else ""  # a local file has no page
@@ -89,5 +90,6 @@ def paper_markdown(title: str, arxiv_id: str, source: str, written: WrittenRepor
         f"## 📄 {_one_line(title)}\n\n"
         f"{link}"
         f"- **{msg('md.source', lang)}**: {source}\n\n"
-        f"{paper_body_markdown(written, lang)}"
+        + (f"{note}\n\n" if note else "")
+        + paper_body_markdown(written, lang)
     )
