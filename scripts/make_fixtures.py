@@ -40,12 +40,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "tests"))
 from fixture_abstracts import ABSTRACTS  # noqa: E402
+from testdata import EXAMPLE_REPORT  # noqa: E402  (found as for the tests: PAPERBRIEF_EXAMPLE_REPORT or shared/)
 
 LATEX = ROOT / "fixtures" / "latex"
 DEFAULT_DATA = ROOT / "src" / "paperbrief" / "replica" / "data"
 DEFAULT_EXPECTED = ROOT / "tests" / "data" / "expected"
-EXAMPLE = Path(os.environ.get("PAPERBRIEF_EXAMPLE_REPORT", "/work/shared/reference/example-report-2026-02-08.md"))
 DAY = "2026-02-08"
 
 # Hand-written LaTeXML fixtures: id -> what makes each one special (documentation only).
@@ -94,7 +95,9 @@ ORGS = [("thinklab", "ThinkLab"), ("vision-group", "Vision Group"), ("agents-lab
 
 def example_papers() -> list[tuple[str, str]]:
     """(arxiv id, title) in report order."""
-    text = EXAMPLE.read_text(encoding="utf-8")
+    if EXAMPLE_REPORT is None:
+        raise SystemExit("the reference report is not here: set PAPERBRIEF_EXAMPLE_REPORT to its path")
+    text = EXAMPLE_REPORT.read_text(encoding="utf-8")
     out = []
     for block in text.split("\n## 📄 ")[1:]:
         title = block.split("\n", 1)[0].strip()
