@@ -163,3 +163,15 @@ def test_003_outcome_fills_the_columns_of_reports_stored_before(tmp_path):
         body = json.loads(s.query("SELECT body FROM reports WHERE key = 'unread'")[0]["body"])
         assert body["failure"] == {"kind": "unread", "detail": "could not read the paper: HTTP 503"}
         assert "error" not in body and "source" not in body
+
+
+def test_a_failed_attempt_never_replaces_a_good_report_of_the_same_key(tmp_path):
+    with Store(tmp_path / "pb.db") as s:
+        s.save_report("k", "d", _written())
+        s.save_report("k", "d", _written(failed=True))  # e.g. --force with an endpoint that now refuses the key
+        good = s.get_report("k")
+        assert good is not None and good.written.report.results[0].text == "2.67 倍"
+        attempt = s.get_report("failed:k", include_failed=True)
+        assert attempt is not None and attempt.written.failure.kind == "writer_crashed"
+        [entry] = s.query("SELECT count(*) FROM reports WHERE arxiv_id = '2602.05293'")
+        assert entry[0] == 2

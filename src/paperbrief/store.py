@@ -428,9 +428,15 @@ class Store:
     # -- reports --------------------------------------------------------------
 
     def save_report(self, key: str, doc_hash: str, written: WrittenReport) -> None:
-        """Store a written (or failed) report under its content key, replacing a previous one."""
+        """Store a written (or failed) report under its content key, replacing a previous one.
+
+        A failed attempt never replaces a successful report of the same key (a `--force` rerun whose
+        endpoint fails must not lose the good report): it is stored beside it, under `failed:<key>`,
+        so the day can say which report was kept and why."""
         with self.transaction() as c:
             failure = written.failure
+            if written.failed and c.execute("SELECT 1 FROM reports WHERE key = ? AND failed = 0", (key,)).fetchone():
+                key = "failed:" + key
             c.execute(
                 "INSERT INTO reports(key, arxiv_id, doc_hash, lang, model, prompt_version, writer, failed, error, "
                 "failure_kind, failure_detail, provenance, body, created_at) "
