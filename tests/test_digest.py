@@ -113,7 +113,7 @@ def test_week_across_two_years_from_the_store(tmp_path):
     assert md.startswith("# Hugging Face Daily Papers 周报 2026-W01\n**时间范围**: 2025-12-29 – 2026-01-04\n")
     assert "**未运行**: 2025-12-30、2026-01-01、2026-01-03、2026-01-04" in md
     assert "## 本周要点\n\n（未配置大模型，没有要点总结；以下为统计。）" in md
-    assert "| 计算机视觉 | 2 | 1 | +1 |" in md and "![各领域论文数：2025-W52 与 2026-W01](2026-W01.svg)" in md
+    assert "| 计算机视觉 | 2 | 1 | +1 |" in md and "![各领域论文数：上周 2025-W52 与 本周 2026-W01](2026-W01.svg)" in md
     assert "- **方法**：Speculative Decoding（2 篇）" in md and "GSM8K（2 篇）、MMLU（2 篇）" in md
     md_path, json_path, svg_path = write_digest_files(d, tmp_path / "out")
     assert md_path.name == "2026-W01.md" and json_path.name == "2026-W01.json"

@@ -15,6 +15,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from paperbrief.config import Settings
+from paperbrief.messages import msg
 from paperbrief.search import top_domain
 from paperbrief.store import Store, content_hash
 from paperbrief.synthesis import (
@@ -145,78 +146,48 @@ def day_overview(settings: Settings, store: Store, day: Day, *, use_llm: bool, f
 
 # --- statistics ------------------------------------------------------------------------------
 
-STAT = {
-    "zh": {
-        "count": "今日共 {total} 篇论文，{written} 篇有报告{failed}{others}。",
-        "failed": "，{n} 篇未能生成报告",
-        "others": "，另有 {n} 篇只列出摘要",
-        "fields": "领域分布：{items}。",
-        "field_item": "{name} {n} 篇",
-        "sep": "、",
-        "top": "点赞最多的是{items}。",
-        "top_item": "《{title}》（{n} 赞）",
-        "and": "和",
-        "relevant": "与你的兴趣最相关的是{items}。",
-        "relevant_item": "《{title}》（相关度 {score:.2f}，匹配：{why}）",
-        "other": "其他",
-    },
-    "en": {
-        "count": "{total} papers today, {written} with a report{failed}{others}.",
-        "failed": ", {n} failed",
-        "others": ", {n} listed with their abstract only",
-        "fields": "Fields: {items}.",
-        "field_item": "{name} {n}",
-        "sep": ", ",
-        "top": "Most upvoted: {items}.",
-        "top_item": "“{title}” ({n} upvotes)",
-        "and": " and ",
-        "relevant": "Closest to your interests: {items}.",
-        "relevant_item": "“{title}” (relevance {score:.2f}, matched {why})",
-        "other": "Other",
-    },
-}
-
-
 def _join(items: list[str], sep: str, last: str) -> str:
     return items[0] if len(items) == 1 else sep.join(items[:-1]) + last + items[-1]
 
 
 def statistical_overview(day: Day) -> Synthesis:
     """Counts, fields, the most upvoted and (with interests) the most relevant papers of the day."""
-    lang = day.lang if day.lang in STAT else "zh"
-    t = STAT[lang]
+    lang = day.lang
+
+    def t(key: str, **kw: object) -> str:
+        return msg(f"overview.{key}", lang, **kw)
+
+    sep = msg("list_sep", lang)
     entries = day.entries
     written = [e for e in entries if e.written.report is not None]
     failed = len(entries) - len(written)
     total = len(entries) + len(day.others)
-    claims = [Claim(t["count"].format(
-        total=total, written=len(written), failed=t["failed"].format(n=failed) if failed else "",
-        others=t["others"].format(n=len(day.others)) if day.others else ""))]
+    claims = [Claim(t("stat_count", total=total, written=len(written),
+                      failed=t("stat_failed", n=failed) if failed else "",
+                      others=t("stat_others", n=len(day.others)) if day.others else ""))]
     fields: Counter[str] = Counter()
     for e in written:
         assert e.written.report is not None
-        fields[top_domain(e.written.report.domain) or t["other"]] += 1
+        fields[top_domain(e.written.report.domain) or t("other_field")] += 1
     if fields:
         ranked = sorted(fields.items(), key=lambda kv: (-kv[1], kv[0]))
-        shown = ranked[:FIELDS_SHOWN]
+        items = [t("stat_field", name=name, n=n) for name, n in ranked[:FIELDS_SHOWN]]
         rest = sum(n for _, n in ranked[FIELDS_SHOWN:])
-        items = [t["field_item"].format(name=name, n=n) for name, n in shown]
         if rest:
-            items.append(t["field_item"].format(name=t["other"], n=rest))
-        claims.append(Claim(t["fields"].format(items=t["sep"].join(items))))
+            items.append(t("stat_field", name=t("other_field"), n=rest))
+        claims.append(Claim(t("stat_fields", items=sep.join(items))))
     papers = [e.paper for e in entries] + list(day.others)
     top = sorted(papers, key=lambda p: -p.upvotes)[:3]
     if top and top[0].upvotes > 0:
-        items = [t["top_item"].format(title=p.title, n=p.upvotes) for p in top]
-        claims.append(Claim(t["top"].format(items=_join(items, t["sep"], t["and"])), [p.arxiv_id for p in top]))
+        items = [t("stat_top_item", title=p.title, n=p.upvotes) for p in top]
+        claims.append(Claim(t("stat_top", items=_join(items, sep, t("stat_and"))), [p.arxiv_id for p in top]))
     if day.relevance:
         scored = [(p, day.relevance[p.arxiv_id]) for p in papers if p.arxiv_id in day.relevance]
         best = sorted((x for x in scored if x[1].score > 0), key=lambda x: -x[1].score)[:3]
         if best:
-            items = [t["relevant_item"].format(title=p.title, score=r.score,
-                                               why=t["sep"].join(dict.fromkeys(m.value for m in r.matched
-                                                                               if m.kind != "exclude")) or "—")
+            items = [t("stat_relevant_item", title=p.title, score=r.score,
+                       why=sep.join(dict.fromkeys(m.value for m in r.matched if m.kind != "exclude")) or "—")
                      for p, r in best]
-            claims.append(Claim(t["relevant"].format(items=_join(items, t["sep"], t["and"])),
+            claims.append(Claim(t("stat_relevant", items=_join(items, sep, t("stat_and"))),
                                 [p.arxiv_id for p, _ in best]))
     return Synthesis(kind="statistical", claims=claims)

@@ -27,6 +27,7 @@ from typing import Any
 
 from paperbrief.config import Interests, Settings
 from paperbrief.interests import Library, LibraryEntry, load_library
+from paperbrief.messages import msg
 from paperbrief.models import ListedPaper, Report
 from paperbrief.similarity import Calibration, EmbeddingIndex, LexicalIndex, Neighbour, calibrate
 from paperbrief.store import Store, content_hash
@@ -331,10 +332,7 @@ def _score(scores: dict[str, Relevance], arxiv_id: str) -> float:
     return r.score if r else 0.0
 
 
-NO_INTERESTS = (
-    "--sort relevance needs interests: add an [interests] table (keywords, authors, exclude, papers) to the config "
-    "file, or set PAPERBRIEF_INTEREST_KEYWORDS / --keyword; or sort by listing or upvotes"
-)
+NO_INTERESTS = msg("rank.no_interests", "en")
 
 
 # --- the store ----------------------------------------------------------------------------------

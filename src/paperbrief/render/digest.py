@@ -11,95 +11,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from paperbrief.digest import Digest, FieldMove
+from paperbrief.digest import Digest, FieldMove, Recurring
 from paperbrief.files import write_atomic
+from paperbrief.messages import msg
 from paperbrief.render.chart import OTHER_COLOUR, PALETTE, Series, svg_chart
-from paperbrief.render.markdown import MARK, mark_numbers
+from paperbrief.render.markdown import mark_numbers
+from paperbrief.render.overview import cited, notes_markdown
 
 HF_PAPERS = "https://huggingface.co/papers"
 CHART_FIELDS = 8
-
-TEXT = {
-    "zh": {
-        "title": {"week": "Hugging Face Daily Papers 周报 {period}", "month": "Hugging Face Daily Papers 月报 {period}"},
-        "period": "时间范围",
-        "days": "已运行",
-        "days_value": "{run} / {total} 天",
-        "not_run": "未运行",
-        "not_yet": "尚未到来",
-        "papers": "论文",
-        "papers_value": "{papers} 篇，其中 {written} 篇有中文报告",
-        "themes": {"week": "本周要点", "month": "本月要点"},
-        "no_themes": "（未配置大模型，没有要点总结；以下为统计。）",
-        "themes_failed": "> 注：大模型未能写出要点（{error}）。",
-        "ungrounded": "> {mark} 以下数字未能在所引论文的报告中找到，请核对：{numbers}",
-        "unknown": "> {mark} 要点引用了不属于这段时间的论文 {ids}，已删去。",
-        "uncited": "> {mark} 有 {n} 个要点没有引用任何论文。",
-        "top": "热门论文",
-        "by_upvotes": "按点赞",
-        "by_relevance": "按与你的兴趣的相关度",
-        "columns": "| # | 论文 | 日期 | 领域 | 点赞 | 一句话贡献 |",
-        "rel_columns": "| # | 论文 | 相关度 | 匹配 | 点赞 | 一句话贡献 |",
-        "fields": "领域变化",
-        "field_columns": "| 领域 | {cur} | {prev} | 变化 |",
-        "this": {"week": "本周", "month": "本月"},
-        "prev": {"week": "上周", "month": "上月"},
-        "chart": "各领域论文数：{prev} 与 {cur}",
-        "recurring": "反复出现的方法、基准与数据集",
-        "methods": "方法",
-        "benchmarks": "基准与数据集",
-        "n_papers": "{n} 篇",
-        "none": "无（没有在两篇以上论文中出现的名称）",
-        "other": "其他",
-        "sep": "、",
-        "cite_open": "（",
-        "cite_close": "）",
-        "colon": "：",
-        "no_report": "—",
-    },
-    "en": {
-        "title": {"week": "Hugging Face Daily Papers, week {period}", "month": "Hugging Face Daily Papers, month {period}"},
-        "period": "Period",
-        "days": "Days run",
-        "days_value": "{run} of {total}",
-        "not_run": "Not run",
-        "not_yet": "Not yet",
-        "papers": "Papers",
-        "papers_value": "{papers}, {written} with an English report",
-        "themes": {"week": "Key themes this week", "month": "Key themes this month"},
-        "no_themes": "(No LLM configured, so no themes; the figures follow.)",
-        "themes_failed": "> Note: the LLM could not write the themes ({error}).",
-        "ungrounded": "> {mark} Numbers not found in the reports of the cited papers, please check: {numbers}",
-        "unknown": "> {mark} The themes cited papers not of this period ({ids}); they were removed.",
-        "uncited": "> {mark} {n} themes cite no paper.",
-        "top": "Top papers",
-        "by_upvotes": "By upvotes",
-        "by_relevance": "By relevance to your interests",
-        "columns": "| # | Paper | Date | Field | Upvotes | Contribution |",
-        "rel_columns": "| # | Paper | Relevance | Matched | Upvotes | Contribution |",
-        "fields": "Fields",
-        "field_columns": "| Field | {cur} | {prev} | Change |",
-        "this": {"week": "This week", "month": "This month"},
-        "prev": {"week": "Last week", "month": "Last month"},
-        "chart": "Papers per field: {prev} and {cur}",
-        "recurring": "Recurring methods, benchmarks and datasets",
-        "methods": "Methods",
-        "benchmarks": "Benchmarks and datasets",
-        "n_papers": "{n} papers",
-        "none": "none (no name appears in two or more papers)",
-        "other": "Other",
-        "sep": ", ",
-        "cite_open": " (",
-        "cite_close": ")",
-        "colon": ": ",
-        "no_report": "—",
-    },
-}
-
-
-def _t(lang: str) -> dict:
-    return TEXT[lang if lang in TEXT else "zh"]
-
 
 def _cell(text: str) -> str:
     return " ".join((text or "").split()).replace("|", "\\|")
@@ -129,93 +49,87 @@ def field_series(fields: list[FieldMove], prev_label: str, cur_label: str, other
     return Series([prev_label, cur_label], "period", domains, counts, colours)
 
 
+def _labels(d: Digest) -> tuple[str, str]:
+    """How the previous period and this one are named ("上周 2026-W05", "本周 2026-W06")."""
+    return (f"{msg(f'digest.prev_{d.kind}', d.lang)} {d.previous}", f"{msg(f'digest.this_{d.kind}', d.lang)} {d.period}")
+
+
 def digest_chart(d: Digest) -> str:
-    t = _t(d.lang)
-    prev, cur = f"{t['prev'][d.kind]} {d.previous}", f"{t['this'][d.kind]} {d.period}"
-    return svg_chart(field_series(d.fields, prev, cur, t["other"]), title=t["chart"].format(prev=prev, cur=cur),
-                     width=480, height=240)
+    prev, cur = _labels(d)
+    series = field_series(d.fields, prev, cur, msg("overview.other_field", d.lang))
+    return svg_chart(series, title=msg("digest.chart", d.lang, prev=prev, cur=cur), width=480, height=240)
 
 
 def digest_markdown(d: Digest, *, chart_file: str | None = None) -> str:
-    t = _t(d.lang)
-    out = [f"# {t['title'][d.kind].format(period=d.period)}",
-           f"**{t['period']}**: {d.start} – {d.end}",
-           f"**{t['days']}**: {t['days_value'].format(run=len(d.days_run), total=len(d.days_run) + len(d.not_run))}",
-           ]
+    lang = d.lang
+
+    def t(key: str, **kw: object) -> str:
+        return msg(f"digest.{key}", lang, **kw)
+
+    sep, colon = msg("list_sep", lang), msg("colon", lang)
+    head = [f"# {t('title_' + d.kind, period=d.period)}",
+            f"**{t('period')}**: {d.start} – {d.end}",
+            f"**{t('days')}**: {t('days_value', run=len(d.days_run), total=len(d.days_run) + len(d.not_run))}"]
     if d.not_run:
-        out.append(f"**{t['not_run']}**: {t['sep'].join(d.not_run)}")
+        head.append(f"**{t('not_run')}**: {sep.join(d.not_run)}")
     if d.not_yet:
-        out.append(f"**{t['not_yet']}**: {t['sep'].join(d.not_yet)}")
-    out.append(f"**{t['papers']}**: {t['papers_value'].format(papers=d.papers, written=d.written)}")
-    out = ["\n".join(out)]
+        head.append(f"**{t('not_yet')}**: {sep.join(d.not_yet)}")
+    head.append(f"**{t('papers')}**: {t('papers_value', papers=d.papers, written=d.written)}")
+    out = ["\n".join(head)]
 
     # themes
     s = d.synthesis
-    themes = [f"## {t['themes'][d.kind]}"]
+    themes = [f"## {t('themes_' + d.kind)}"]
     if s.kind == "llm" and s.claims:
         lines = []
         for i, c in enumerate(s.claims, 1):
-            text = mark_numbers(c.text, s.ungrounded_numbers)
+            text = cited(mark_numbers(c.text, s.ungrounded_numbers), c.papers, lang, lambda a: f"{HF_PAPERS}/{a}")
             title = mark_numbers(c.title, s.ungrounded_numbers)
-            cites = t["sep"].join(f"[{a}]({HF_PAPERS}/{a})" for a in c.papers)
-            cited = f"{t['cite_open']}{cites}{t['cite_close']}" if c.papers else ""
-            lines.append(f"{i}. **{title}**{t['colon']}{text}{cited}" if title else f"{i}. {text}{cited}")
+            lines.append(f"{i}. **{title}**{colon}{text}" if title else f"{i}. {text}")
         themes.append("\n".join(lines))
-        notes = []
-        if s.ungrounded_numbers:
-            notes.append(t["ungrounded"].format(mark=MARK, numbers=t["sep"].join(s.ungrounded_numbers)))
-        unknown = [f.split(":", 1)[1] for f in s.flags if f.startswith("unknown_citation:")]
-        if unknown:
-            notes.append(t["unknown"].format(mark=MARK, ids=t["sep"].join(unknown)))
-        uncited = [f for f in s.flags if f.startswith("uncited:")]
-        if uncited:
-            notes.append(t["uncited"].format(mark=MARK, n=len(uncited)))
-        if notes:
-            themes.append("\n".join(notes))
-    elif s.error:
-        themes.append(t["themes_failed"].format(error=_cut(s.error, 160)))
-    else:
-        themes.append(t["no_themes"])
+    elif not s.error:
+        themes.append(t("no_themes"))
+    notes = notes_markdown(s, lang, "digest")
+    if notes:
+        themes.append("\n".join(notes))
     out.append("\n\n".join(themes))
 
     # top papers
-    top = [f"## {t['top']}", f"### {t['by_upvotes']}"]
-    rows = [t["columns"], "|---:|---|---|---|---:|---|"]
+    paper_col, field_col, upvotes_col, rel_col, contribution_col = (
+        msg(f"overview.col_{k}", lang) for k in ("paper", "field", "upvotes", "relevance", "contribution"))
+    top = [f"## {t('top')}", f"### {t('by_upvotes')}"]
+    rows = [f"| # | {paper_col} | {t('col_date')} | {field_col} | {upvotes_col} | {contribution_col} |",
+            "|---:|---|---|---|---:|---|"]
     for i, p in enumerate(d.top_upvoted, 1):
-        rows.append(f"| {i} | [{_cell(p.title)}]({HF_PAPERS}/{p.arxiv_id}) | {p.date} | {_cell(p.field) or t['no_report']} "
-                    f"| {p.upvotes} | {_cell(_cut(p.contribution)) or t['no_report']} |")
+        rows.append(f"| {i} | [{_cell(p.title)}]({HF_PAPERS}/{p.arxiv_id}) | {p.date} | {_cell(p.field) or '—'} "
+                    f"| {p.upvotes} | {_cell(_cut(p.contribution)) or '—'} |")
     top.append("\n".join(rows))
     if d.top_relevant is not None:
-        top.append(f"### {t['by_relevance']}")
-        rows = [t["rel_columns"], "|---:|---|---:|---|---:|---|"]
+        top.append(f"### {t('by_relevance')}")
+        rows = [f"| # | {paper_col} | {rel_col} | {t('col_matched')} | {upvotes_col} | {contribution_col} |",
+                "|---:|---|---:|---|---:|---|"]
         for i, p in enumerate(d.top_relevant, 1):
             rows.append(f"| {i} | [{_cell(p.title)}]({HF_PAPERS}/{p.arxiv_id}) | {p.relevance or 0:.2f} "
-                        f"| {_cell(t['sep'].join(p.matched)) or '—'} | {p.upvotes} "
-                        f"| {_cell(_cut(p.contribution)) or t['no_report']} |")
+                        f"| {_cell(sep.join(p.matched)) or '—'} | {p.upvotes} | {_cell(_cut(p.contribution)) or '—'} |")
         top.append("\n".join(rows))
     out.append("\n\n".join(top))
 
-    # fields
-    fields = [f"## {t['fields']}"]
+    # fields against the previous period
+    fields = [f"## {t('fields')}"]
     if d.fields:
-        rows = [t["field_columns"].format(cur=f"{t['this'][d.kind]} ({d.period})",
-                                          prev=f"{t['prev'][d.kind]} ({d.previous})"), "|---|---:|---:|---:|"]
-        for m in d.fields:
-            rows.append(f"| {_cell(m.field)} | {m.count} | {m.previous} | {m.change:+d} |")
+        prev, cur = _labels(d)
+        rows = [f"| {field_col} | {cur} | {prev} | {t('col_change')} |", "|---|---:|---:|---:|"]
+        rows += [f"| {_cell(m.field)} | {m.count} | {m.previous} | {m.change:+d} |" for m in d.fields]
         fields.append("\n".join(rows))
         if chart_file:
-            fields.append(f"![{t['chart'].format(prev=d.previous, cur=d.period)}]({chart_file})")
+            fields.append(f"![{t('chart', prev=prev, cur=cur)}]({chart_file})")
     out.append("\n\n".join(fields))
 
-    # recurring names
-    def names(items: list) -> str:
-        if not items:
-            return t["none"]
-        return t["sep"].join(f"{r.name}（{t['n_papers'].format(n=len(r.papers))}）" if d.lang == "zh"
-                             else f"{r.name} ({t['n_papers'].format(n=len(r.papers))})" for r in items)
+    def names(items: list[Recurring]) -> str:
+        return sep.join(t("recurring_item", name=r.name, n=len(r.papers)) for r in items) if items else t("none")
 
-    out.append(f"## {t['recurring']}\n\n- **{t['methods']}**{t['colon']}{names(d.methods)}\n"
-               f"- **{t['benchmarks']}**{t['colon']}{names(d.benchmarks)}")
+    out.append(f"## {t('recurring')}\n\n- **{t('methods')}**{colon}{names(d.methods)}\n"
+               f"- **{t('benchmarks')}**{colon}{names(d.benchmarks)}")
     return "\n\n".join(out) + "\n"
 
 

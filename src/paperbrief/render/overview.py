@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from paperbrief.render.markdown import MARK, mark_numbers
+from paperbrief.messages import msg
+from paperbrief.render.markdown import mark_numbers
 from paperbrief.search import top_domain
 from paperbrief.synthesis import Synthesis
 
@@ -29,43 +31,6 @@ if TYPE_CHECKING:
 
 HF_PAPERS = "https://huggingface.co/papers"
 CONTRIBUTION_CHARS = 160
-
-COLUMNS = {"zh": ("#", "论文", "领域", "点赞", "一句话贡献"), "en": ("#", "Paper", "Field", "Upvotes", "Contribution")}
-TEXT = {
-    "zh": {
-        "heading": "今日速览",
-        "index": "论文索引",
-        "relevance": "相关度",
-        "others": "其余论文（未撰写报告，按 --top 省略）",
-        "upvotes": "点赞 {n}",
-        "score": "相关度 {score:.2f}",
-        "failed": "未能生成报告",
-        "ungrounded": "> {mark} 以下数字未能在所引论文的报告中找到，请核对：{numbers}",
-        "unknown": "> {mark} 速览引用了不属于当天的论文 {ids}，已删去。",
-        "uncited": "> {mark} 有 {n} 句没有引用任何当天的论文。",
-        "fallback": "> 注：大模型未能写出速览（{error}），以下为统计概览。",
-        "sep": "、",
-        "cite_open": "（",
-        "cite_close": "）",
-    },
-    "en": {
-        "heading": "Today",
-        "index": "Index",
-        "relevance": "Relevance",
-        "others": "Other papers (no report: left out by --top)",
-        "upvotes": "{n} upvotes",
-        "score": "relevance {score:.2f}",
-        "failed": "no report",
-        "ungrounded": "> {mark} Numbers not found in the reports of the cited papers, please check: {numbers}",
-        "unknown": "> {mark} The overview cited papers not of this day ({ids}); they were removed.",
-        "uncited": "> {mark} {n} sentences cite no paper of the day.",
-        "fallback": "> Note: the LLM could not write the overview ({error}); these are the day's figures.",
-        "sep": ", ",
-        "cite_open": " (",
-        "cite_close": ")",
-    },
-}
-
 
 def slug(text: str) -> str:
     """GitHub's heading anchor: lower case, letters/digits/marks/-/_/space kept, spaces as hyphens."""
@@ -100,66 +65,80 @@ def _cut(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
+def notes_markdown(s: Synthesis, lang: str, kind: str) -> list[str]:
+    """The notes under an overview or digest themes (`kind`): fallback, ungrounded numbers, bad citations."""
+    sep = msg("list_sep", lang)
+    notes = []
+    if s.error:
+        notes.append(msg(f"notes.fallback_{kind}", lang, error=_cut(s.error, 160)))
+    if s.ungrounded_numbers:
+        notes.append(msg("notes.ungrounded", lang, numbers=sep.join(s.ungrounded_numbers)))
+    unknown = [f.split(":", 1)[1] for f in s.flags if f.startswith("unknown_citation:")]
+    if unknown:
+        notes.append(msg(f"notes.unknown_{kind}", lang, ids=sep.join(unknown)))
+    uncited = [f for f in s.flags if f.startswith("uncited:")]
+    if uncited:
+        notes.append(msg(f"notes.uncited_{kind}", lang, n=len(uncited)))
+    return notes
+
+
+def cited(text: str, papers: list[str], lang: str, link: Callable[[str], str]) -> str:
+    """`text` followed by its citations, each linked with `link(arxiv_id)`."""
+    if not papers:
+        return text
+    cites = msg("list_sep", lang).join(f"[{a}]({link(a)})" for a in papers)
+    return text.rstrip() + msg("overview.cite_open", lang) + cites + msg("overview.cite_close", lang)
+
+
 def overview_markdown(day: Day, overview: Synthesis) -> str:
     """The overview and index of the day (no trailing newline)."""
     from paperbrief.render.mathtext import tidy_math
 
-    lang = day.lang if day.lang in TEXT else "zh"
-    t = TEXT[lang]
+    lang = day.lang
     slugger = Slugger()
-    parts = [f"## {t['heading']}"]
-    slugger(t["heading"])
-    index_heading = t["index"]
-    others_heading = t["others"]
+    heading, index_heading, others_heading = (msg(k, lang) for k in
+                                              ("overview.heading", "overview.index", "overview.others"))
     # anchors are assigned in document order: the overview's own headings, then the paper blocks
+    slugger(heading)
     slugger(index_heading)
     if day.others:
         slugger(others_heading)
     anchors = {e.paper.arxiv_id: slugger(f"📄 {' '.join(e.paper.title.split())}") for e in day.entries}
 
-    def cite(aid: str) -> str:
-        target = f"#{anchors[aid]}" if aid in anchors else f"{HF_PAPERS}/{aid}"
-        return f"[{aid}]({target})"
+    def link(aid: str) -> str:
+        return f"#{anchors[aid]}" if aid in anchors else f"{HF_PAPERS}/{aid}"
 
     sentences = []
     for claim in overview.claims:
-        text = mark_numbers(tidy_math(claim.text), overview.ungrounded_numbers)
-        if claim.papers:
-            text = text.rstrip() + t["cite_open"] + t["sep"].join(cite(a) for a in claim.papers) + t["cite_close"]
-            if lang == "en" and not text.endswith((".", "!", "?")):
-                text += "."
+        text = cited(mark_numbers(tidy_math(claim.text), overview.ungrounded_numbers), claim.papers, lang, link)
+        if lang == "en" and claim.papers and not text.endswith((".", "!", "?")):
+            text += "."
         sentences.append(text)
-    joiner = "" if lang == "zh" else " "
-    parts.append(joiner.join(sentences))
-    notes = []
-    if overview.error:
-        notes.append(t["fallback"].format(error=_cut(overview.error, 160)))
-    if overview.ungrounded_numbers:
-        notes.append(t["ungrounded"].format(mark=MARK, numbers=t["sep"].join(overview.ungrounded_numbers)))
-    unknown = [f.split(":", 1)[1] for f in overview.flags if f.startswith("unknown_citation:")]
-    if unknown:
-        notes.append(t["unknown"].format(mark=MARK, ids=t["sep"].join(unknown)))
-    uncited = [f for f in overview.flags if f.startswith("uncited:")]
-    if uncited:
-        notes.append(t["uncited"].format(mark=MARK, n=len(uncited)))
+    parts = [f"## {heading}", ("" if lang == "zh" else " ").join(sentences)]
+    notes = notes_markdown(overview, lang, "overview")
     if notes:
         parts.append("\n".join(notes))
 
     # the index of every paper with a block, in the day's order
-    cols = list(COLUMNS[lang])
     with_rel = day.relevance is not None
+    cols = ["#", msg("overview.col_paper", lang), msg("overview.col_field", lang), msg("overview.col_upvotes", lang)]
+    align = ["---:", "---", "---", "---:"]
     if with_rel:
-        cols.insert(4, t["relevance"])
-    rows = ["| " + " | ".join(cols) + " |",
-            "|" + "|".join("---:" if c in ("#", COLUMNS[lang][3], t["relevance"]) else "---" for c in cols) + "|"]
+        cols.append(msg("overview.col_relevance", lang))
+        align.append("---:")
+    cols.append(msg("overview.col_contribution", lang))
+    align.append("---")
+    rows = ["| " + " | ".join(cols) + " |", "|" + "|".join(align) + "|"]
     for i, e in enumerate(day.entries, 1):
         report = e.written.report
         field = _cell(top_domain(report.domain)) if report else "—"
-        contribution = _cell(_cut(tidy_math(report.contribution), CONTRIBUTION_CHARS)) if report else t["failed"]
+        contribution = (_cell(_cut(tidy_math(report.contribution), CONTRIBUTION_CHARS)) if report
+                        else msg("overview.no_report", lang))
         cells = [str(i), f"[{_cell(_link_text(e.paper.title))}](#{anchors[e.paper.arxiv_id]})", field,
-                 str(e.paper.upvotes), contribution]
+                 str(e.paper.upvotes)]
         if with_rel:
-            cells.insert(4, _score(day, e.paper.arxiv_id))
+            cells.append(_score(day, e.paper.arxiv_id))
+        cells.append(contribution)
         rows.append("| " + " | ".join(cells) + " |")
     if day.entries:
         parts.append(f"### {index_heading}\n\n" + "\n".join(rows))
@@ -168,9 +147,9 @@ def overview_markdown(day: Day, overview: Synthesis) -> str:
 
         lines = []
         for p in day.others:
-            meta = [t["upvotes"].format(n=p.upvotes)]
+            meta = [msg("overview.upvotes", lang, n=p.upvotes)]
             if with_rel:
-                meta.append(t["score"].format(score=float(_score(day, p.arxiv_id))))
+                meta.append(msg("overview.relevance", lang, score=float(_score(day, p.arxiv_id))))
             lines.append(f"- [{_link_text(p.title)}]({HF_PAPERS}/{p.arxiv_id}) · {' · '.join(meta)} — "
                          f"{one_line_abstract(p.abstract)}")
         parts.append(f"### {others_heading}\n\n" + "\n".join(lines))
