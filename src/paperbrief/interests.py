@@ -75,20 +75,33 @@ _LATEX_SYMBOLS = {"ss": "ß", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "aa"
 _ARXIV_IN_TEXT = re.compile(r"(?:arxiv[:\s./]*(?:abs/)?)(\d{4}\.\d{4,5})(?:v\d+)?", re.I)
 
 
+_ACCENT = re.compile(r"\\([\'`^\"~=.uvHck])\s*\{?([A-Za-z])\}?")
+_SYMBOL = re.compile(r"\\(ss|ae|AE|aa|AA|o|O|l|L|i)\b\s*")
+_ESCAPED = re.compile(r"\\([&%_#$])")
+_COMMAND_ARG = re.compile(r"\\[A-Za-z]+\*?\s*\{([^{}]*)\}")
+_COMMAND = re.compile(r"\\[A-Za-z]+\*?")
+_SPACES = re.compile(r"\s+")
+
+
 def latex_to_text(value: str) -> str:
     """BibTeX field text as plain text: braces, accents, simple commands and `--` reduced."""
     s = value
-    # accents: \'e, \'{e}, {\'e}, \"{o}
-    s = re.sub(r"\\([\'`^\"~=.uvHck])\s*\{?([A-Za-z])\}?",
-               lambda m: unicodedata.normalize("NFC", m.group(2) + _LATEX_ACCENTS[m.group(1)]), s)
-    s = re.sub(r"\\(ss|ae|AE|aa|AA|o|O|l|L|i)\b\s*", lambda m: _LATEX_SYMBOLS[m.group(1)], s)
-    s = re.sub(r"\\([&%_#$])", lambda m: m.group(1), s)
-    # \emph{x}, \textbf{x}, \mathrm{x} -> x; other commands dropped
-    s = re.sub(r"\\[A-Za-z]+\*?\s*\{([^{}]*)\}", r"\1", s)
-    s = re.sub(r"\\[A-Za-z]+\*?", "", s)
+    if "\\" in s:
+        # accents: \'e, \'{e}, {\'e}, \"{o}
+        s = _ACCENT.sub(lambda m: unicodedata.normalize("NFC", m.group(2) + _LATEX_ACCENTS[m.group(1)]), s)
+        s = _SYMBOL.sub(lambda m: _LATEX_SYMBOLS[m.group(1)], s)
+        s = _ESCAPED.sub(lambda m: m.group(1), s)
+        # \emph{x}, \textbf{x}, \mathrm{x} -> x; other commands dropped
+        s = _COMMAND_ARG.sub(r"\1", s)
+        s = _COMMAND.sub("", s)
     s = s.replace("{", "").replace("}", "").replace("~", " ").replace("---", "—").replace("--", "–")
     s = s.replace("$", "")
-    return re.sub(r"\s+", " ", s).strip()
+    return _SPACES.sub(" ", s).strip()
+
+
+_BRACES = re.compile(r"\\.|[{}]", re.S)
+_QUOTED = re.compile(r'\\.|[{}"]', re.S)
+_BARE = re.compile(r"[^,}\s#]+")
 
 
 def _read_value(text: str, pos: int) -> tuple[str, int]:
@@ -102,38 +115,35 @@ def _read_value(text: str, pos: int) -> tuple[str, int]:
             break
         ch = text[pos]
         if ch == "{":
-            depth, start = 0, pos
-            while pos < n:
-                if text[pos] == "\\":
-                    pos += 2
-                    continue
-                if text[pos] == "{":
+            start, depth, pos = pos, 0, n
+            for m in _BRACES.finditer(text, start):
+                if m.group() == "{":
                     depth += 1
-                elif text[pos] == "}":
+                elif m.group() == "}":
                     depth -= 1
                     if depth == 0:
+                        pos = m.start()
                         break
-                pos += 1
             parts.append(text[start + 1 : pos])
             pos += 1
         elif ch == '"':
-            start = pos + 1
-            pos += 1
-            depth = 0
-            while pos < n and not (text[pos] == '"' and depth == 0 and text[pos - 1] != "\\"):
-                if text[pos] == "{":
+            start, depth, pos = pos + 1, 0, n
+            for m in _QUOTED.finditer(text, start):
+                if m.group() == "{":
                     depth += 1
-                elif text[pos] == "}":
+                elif m.group() == "}":
                     depth -= 1
-                pos += 1
+                elif m.group() == '"' and depth == 0:
+                    pos = m.start()
+                    break
             parts.append(text[start:pos])
             pos += 1
         else:
-            m = re.compile(r"[^,}\s#]+").match(text, pos)
-            if not m:
+            bare = _BARE.match(text, pos)
+            if not bare:
                 break
-            parts.append(m.group(0))
-            pos = m.end()
+            parts.append(bare.group(0))
+            pos = bare.end()
         while pos < n and text[pos].isspace():
             pos += 1
         if pos < n and text[pos] == "#":
@@ -145,6 +155,8 @@ def _read_value(text: str, pos: int) -> tuple[str, int]:
 
 _ENTRY_START = re.compile(r"@\s*([A-Za-z]+)\s*[{(]")
 _FIELD_NAME = re.compile(r"\s*,?\s*([A-Za-z][\w\-:.]*)\s*=\s*")
+_KEY = re.compile(r"\s*([^,\s]*)\s*,")
+_CLOSE = re.compile(r"\s*,?\s*[})]")
 
 
 def parse_bibtex(text: str) -> list[dict[str, str]]:
@@ -160,7 +172,7 @@ def parse_bibtex(text: str) -> list[dict[str, str]]:
         if kind in ("comment", "preamble", "string"):
             _, pos = _read_value(text, m.end() - 1)  # skip the braced body
             continue
-        key_m = re.compile(r"\s*([^,\s]*)\s*,").match(text, pos)
+        key_m = _KEY.match(text, pos)
         if not key_m:
             continue
         entry = {"ENTRYTYPE": kind, "ID": key_m.group(1)}
@@ -171,7 +183,7 @@ def parse_bibtex(text: str) -> list[dict[str, str]]:
                 break
             value, pos = _read_value(text, fm.end())
             entry[fm.group(1).lower()] = value
-        close = re.compile(r"\s*,?\s*[})]").match(text, pos)
+        close = _CLOSE.match(text, pos)
         pos = close.end() if close else pos + 1
         entries.append(entry)
     return entries

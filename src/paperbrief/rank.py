@@ -297,7 +297,7 @@ def _library_neighbours(settings: Settings, store: Store | None, library: Librar
             return (f"embedding:{settings.embedding_model}", {c.arxiv_id: n for c, n in zip(candidates, found, strict=True)},
                     calibrate(index), None)
     docs = [e.text for e in library.entries]
-    lexical = LexicalIndex(docs, LEXICAL_METHOD)
+    lexical = LexicalIndex(docs, LEXICAL_METHOD, background=[paper_text(c) for c in candidates])
     found_lex = {c.arxiv_id: lexical.top(paper_text(c)) for c in candidates}
     return LEXICAL_METHOD, found_lex, calibrate(lexical, docs), note
 
