@@ -118,3 +118,26 @@ def make_store(path: Path, *, xss: bool = False) -> Store:
     store = Store(path)
     fill(store, xss=xss)
     return store
+
+
+def add_interests(store: Store, *, xss: bool = False) -> None:
+    """An LLM overview of 2026-02-06 (one number not in its reports) and the digest of 2026-W06 with LLM themes."""
+    from datetime import date
+
+    from paperbrief.config import Settings
+    from paperbrief.digest import build_digest, parse_period, save_digest
+    from paperbrief.synthesis import Claim, Synthesis, generated_key, save_generated
+
+    evil = XSS_SCRIPT if xss else ""
+    overview = Synthesis(kind="llm", model="test-model", ungrounded_numbers=["9.9"], claims=[
+        Claim(text="推理加速是今天的主题：草稿树投机解码提速 2.1 倍，另一说法是 9.9 倍。" + evil, papers=["2602.00001"]),
+        Claim(text="3D 生成也变快了。", papers=["2602.05293"])])
+    save_generated(store, generated_key("overview", "2026-02-06", "zh", ["test"]), "overview", "2026-02-06", "zh",
+                   overview)
+    digest = build_digest(Settings(), store, parse_period(week="2026-W06"), "zh", use_llm=False,
+                          today=date(2026, 2, 10))
+    digest.synthesis = Synthesis(kind="llm", model="test-model", claims=[
+        Claim(title="推理加速" + evil, text="投机解码与多头解码让推理更快，最高 2.1 倍。", papers=["2602.00001", "2602.03333"]),
+        Claim(title="3D 与机器人", text="Fast-SAM3D 与扩散策略。", papers=["2602.05293", "2602.01111"]),
+        Claim(title="检索", text="十亿文档的检索增强生成。", papers=["2602.02222"])])
+    save_digest(store, digest)

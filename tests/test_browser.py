@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from archive_data import XSS_IMG, XSS_SCRIPT, make_store
+from archive_data import XSS_IMG, XSS_SCRIPT, add_interests, make_store
 
 from paperbrief.render.site import build_site
 from paperbrief.serve import serve_in_thread
@@ -33,6 +33,7 @@ def browser():
 
 def _site(tmp_path, *, xss=False):
     store = make_store(tmp_path / "pb.db", xss=xss)
+    add_interests(store, xss=xss)
     out = tmp_path / "site"
     build_site(store, out)
     store.close()
@@ -169,4 +170,35 @@ def test_xss_payloads_never_run(browser, xss_site, tmp_path):
     assert XSS_IMG in page.locator("article.paper .authors").nth(1).inner_text()
     page.goto(xss_site + "days/2026-02-08.html")
     assert XSS_IMG in page.locator("article.paper .failed").first.inner_text()
+    assert seen == {"dialogs": [], "errors": []}
+
+
+def test_digest_page_from_the_home_page(browser, site, tmp_path):
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    seen = _watch(page)
+    page.goto(site + "index.html")
+    page.click("section.digests a >> text=周报 2026-W06")
+    page.wait_for_url("**/digests/2026-W06.html")
+    assert page.locator("h1").inner_text() == "Hugging Face Daily Papers 周报 2026-W06"
+    assert page.locator("ol.themes li").count() == 3
+    assert "未运行: 2026-02-02、2026-02-03、2026-02-04、2026-02-05" in page.locator("p.not-run").inner_text()
+    chart = page.locator("section.chart-box svg.chart")
+    assert chart.is_visible() and chart.locator("rect").count() >= 2
+    assert page.locator("table.top-upvoted tbody tr").count() == 7
+    _shot(page, tmp_path, "8-digest")
+    page.click("ol.themes li >> nth=0 >> a >> text=2602.00001")  # a theme's citation opens the paper
+    page.wait_for_url("**/papers/2602.00001.html")
+    assert page.locator("h1").inner_text() == "Speculative Decoding with Draft Trees"
+    page.goto(site + "days/2026-02-06.html")
+    overview = page.locator("section.overview")
+    assert overview.locator("h2").inner_text() == "今日速览"
+    assert "9.9⚠" in overview.locator("p.overview-text").inner_text()
+    overview.locator("table.index a >> text=Fast-SAM3D").click()
+    page.wait_for_url("**/days/2026-02-06.html#p-2602.05293")
+    _shot(page, tmp_path, "9-day-overview")
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone.goto(site + "digests/2026-W06.html")
+    width = phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], width
+    _shot(phone, tmp_path, "10-digest-phone")
     assert seen == {"dialogs": [], "errors": []}

@@ -15,7 +15,7 @@ import pytest
 from paperbrief.config import Interests, Settings
 from paperbrief.digest import BadPeriod, DigestError, build_digest, load_digest, parse_period
 from paperbrief.models import DayListing, Document, Innovation, LabeledText, ListedPaper, Report, WrittenReport
-from paperbrief.render.digest import digest_markdown, write_digest_files
+from paperbrief.render.digest import digest_markdown, digest_message, write_digest_files
 from paperbrief.replica.llm import Answer
 from paperbrief.store import Store, document_hash, report_key
 
@@ -115,6 +115,7 @@ def test_week_across_two_years_from_the_store(tmp_path):
     assert "## 本周要点\n\n（未配置大模型，没有要点总结；以下为统计。）" in md
     assert "| 计算机视觉 | 2 | 1 | +1 |" in md and "![各领域论文数：上周 2025-W52 与 本周 2026-W01](2026-W01.svg)" in md
     assert "- **方法**：Speculative Decoding（2 篇）" in md and "GSM8K（2 篇）、MMLU（2 篇）" in md
+    assert digest_message(d) == ("Hugging Face Daily Papers 周报 2026-W01", digest_markdown(d))  # for delivery
     md_path, json_path, svg_path = write_digest_files(d, tmp_path / "out")
     assert md_path.name == "2026-W01.md" and json_path.name == "2026-W01.json"
     svg = svg_path.read_text("utf-8")

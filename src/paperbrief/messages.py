@@ -211,6 +211,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "site.papers_word": "篇论文",
         "site.not_written": "尚未生成报告",
         "site.failed_note": "生成失败",
+        "site.digests": "周报与月报",
+        "site.list_sep": "、",
+        "site.sentence_join": "",
     },
     "en": {
         "field.domain": "Field",
@@ -403,6 +406,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "site.papers_word": "papers",
         "site.not_written": "not written yet",
         "site.failed_note": "failed",
+        "site.digests": "Weekly and monthly digests",
+        "site.list_sep": ", ",
+        "site.sentence_join": " ",
     },
 }
 

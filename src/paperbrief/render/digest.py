@@ -141,3 +141,11 @@ def write_digest_files(d: Digest, out: Path) -> tuple[Path, Path, Path]:
     write_atomic(md_path, digest_markdown(d, chart_file=svg_path.name))
     write_atomic(json_path, json.dumps(d.to_json(), ensure_ascii=False, indent=2) + "\n")
     return md_path, json_path, svg_path
+
+
+def digest_message(d: Digest) -> tuple[str, str]:
+    """A digest as a message for delivery (email, chat): its subject line and its Markdown body.
+
+    The hook for `paperbrief send --week/--month`: `load_digest` (or `build_digest`) then this.
+    """
+    return msg(f"digest.title_{d.kind}", d.lang, period=d.period), digest_markdown(d)

@@ -24,6 +24,17 @@ class FeedPaper:
 
 
 @dataclass
+class FeedItem:
+    """An entry that is not a day (a weekly or monthly digest): its page, title and summary text."""
+
+    key: str  # unique within the site, e.g. digest:2026-W06
+    path: str  # the page, relative to the site root
+    title: str
+    updated: float
+    summary: str
+
+
+@dataclass
 class FeedDay:
     date: str
     updated: float  # epoch seconds: when the day's listing or newest report was stored
@@ -31,7 +42,7 @@ class FeedDay:
 
 
 def atom_feed(days: list[FeedDay], *, title: str, subtitle: str, lang: str, base_url: str,
-              entry_title: str, papers_word: str) -> bytes:
+              entry_title: str, papers_word: str, items: list[FeedItem] | None = None) -> bytes:
     """The Atom XML for the given days (already cut to the latest N, newest first).
 
     `entry_title` is a format string with {date} and {count}; `base_url` ends with "/" or is "".
@@ -44,8 +55,17 @@ def atom_feed(days: list[FeedDay], *, title: str, subtitle: str, lang: str, base
     fg.link(href=f"{base_url}index.html", rel="alternate", type="text/html")
     fg.link(href=f"{base_url}feed.xml", rel="self", type="application/atom+xml")
     fg.generator("paperbrief")
-    newest = max((d.updated for d in days), default=0.0)
+    items = items or []
+    newest = max([d.updated for d in days] + [i.updated for i in items], default=0.0)
     fg.updated(datetime.fromtimestamp(newest, UTC))
+    for item in items:  # digests first: they sum up the days below them
+        url = f"{base_url}{item.path}"
+        fe = fg.add_entry(order="append")
+        fe.id(url if base_url else f"urn:paperbrief:{item.key}:{lang}")
+        fe.title(item.title)
+        fe.link(href=url, rel="alternate", type="text/html")
+        fe.updated(datetime.fromtimestamp(item.updated, UTC))
+        fe.content(str(Markup("<p>{}</p>").format(item.summary)), type="html")
     for day in days:
         url = f"{base_url}days/{day.date}.html"
         fe = fg.add_entry(order="append")

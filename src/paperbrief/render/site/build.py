@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from paperbrief.models import ArchivedPaper
+from paperbrief.render.site.digest import digest_pages
 from paperbrief.render.site.feed import FEED_DAYS, feed_xml
 from paperbrief.render.site.home import TOP_DOMAINS, home_page
 from paperbrief.render.site.manifest import Previous, bytes_digest, digest, is_page, write_file, write_manifest
+from paperbrief.render.site.overview import SitePaper, day_overview_view, overview_stamps
 from paperbrief.render.site.search_page import index_files, search_html
 from paperbrief.render.site.templates import FORMAT, LABELS, environment, site_version, static_file
 from paperbrief.render.site.workers import PageJob, Rendering
@@ -53,7 +55,9 @@ def build_site(store: Store, out: Path | str, *, lang: str = "zh", base_url: str
     snapshot = store.site_snapshot(lang)
     common = (FORMAT, site_version(), lang, base_url)
     paper_hash = {pid: digest(common, page_inputs(p)) for pid, p in snapshot.papers.items()}
-    day_hash = {d: digest(common, d, [paper_hash[pid] for pid in ids]) for d, ids in snapshot.days.items()}
+    stamps = overview_stamps(store, lang)  # a day page also shows its overview and relevance
+    day_hash = {d: digest(common, d, [paper_hash[pid] for pid in ids], stamps.get(d))
+                for d, ids in snapshot.days.items()}
     for pid, h in paper_hash.items():
         new_pages[f"papers/{pid}.html"] = h
     for d, h in day_hash.items():
@@ -69,14 +73,20 @@ def build_site(store: Store, out: Path | str, *, lang: str = "zh", base_url: str
         if p.report:
             chosen[p.report.key] = pid
     reports = {chosen[key]: w for key, w in store.written_reports(chosen).items()}
+    overviews = {d: day_overview_view(store, d, lang, [SitePaper(pid, snapshot.papers[pid].title,
+                                                                 snapshot.papers[pid].upvotes, reports.get(pid))
+                                                       for pid in snapshot.days[d]])
+                 for d in todo_days if snapshot.days[d]}
+    digests = digest_pages(store, env, L, lang, base_url, set(snapshot.papers))
 
     # Home page, feed and search index depend on every paper: when no page hash (nor a
     # day's fetch time, nor a setting) changed, they are kept as they are.
-    site_hash = digest(common, feed_days, top_domains, sorted(snapshot.fetched.items()), sorted(day_hash.items()))
+    site_hash = digest(common, feed_days, top_domains, sorted(snapshot.fetched.items()), sorted(day_hash.items()),
+                       [(g.path, bytes_digest(g.html)) for g in digests])
     whole = site_hash != previous.site_hash or previous.whole_files_missing()
     summaries = store.report_summaries(lang) if whole else {}
 
-    job = PageJob(out, L, base_url, snapshot, reports, todo_papers, todo_days)
+    job = PageJob(out, L, base_url, snapshot, reports, todo_papers, todo_days, overviews)
     work_days = sorted(todo_days | {snapshot.papers[pid].dates[0] for pid in todo_papers})
     (out / "days").mkdir(parents=True, exist_ok=True)
     (out / "papers").mkdir(parents=True, exist_ok=True)
@@ -87,9 +97,10 @@ def build_site(store: Store, out: Path | str, *, lang: str = "zh", base_url: str
     # Whole-site files: rebuilt when anything changed, written when their bytes change.
     files: dict[str, bytes] = {}
     if whole:
-        files["index.html"] = home_page(env, L, base_url, snapshot, summaries, top_domains)
+        files["index.html"] = home_page(env, L, base_url, snapshot, summaries, top_domains, digests)
         files["search.html"] = search_html(env, L)
-        files["feed.xml"] = feed_xml(L, base_url, snapshot, summaries, feed_days)
+        files["feed.xml"] = feed_xml(L, base_url, snapshot, summaries, feed_days, digests)
+        files.update((g.path, g.html) for g in digests)
         files.update(index_files(snapshot, summaries))
         for name in ("site.css", "search.js"):
             files[f"static/{name}"] = static_file(name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from jinja2 import Environment
 
 from paperbrief.models import ArchivedPaper
@@ -14,10 +16,11 @@ class DayPages:
         self._page = env.get_template("day.html")
 
     def html(self, date: str, papers: list[ArchivedPaper], paper_pages: PaperPages, written: int, failed: int,
-             path: str) -> str:
-        """The page of `date` at `path` (days/<date>.html); `written`/`failed` count its reports."""
+             path: str, overview: dict[str, Any] | None = None) -> str:
+        """The page of `date` at `path` (days/<date>.html); `written`/`failed` count its reports; `overview`
+        (render.site.overview) is shown above the papers."""
         bodies = {p.arxiv_id: paper_pages.body(p) for p in papers}
         return self._page.render(L=self.L, root="../", date=date,
                                  papers=[paper_pages.views[p.arxiv_id] for p in papers], bodies=bodies,
-                                 written=written, failed=failed,
+                                 written=written, failed=failed, overview=overview,
                                  canonical=f"{self.base_url}{path}" if self.base_url else None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from jinja2 import Environment
@@ -10,6 +11,7 @@ from markupsafe import Markup
 
 from paperbrief.models import ReportSummary, SiteSnapshot
 from paperbrief.render.chart import domain_series, svg_chart
+from paperbrief.render.site.digest import DigestPage
 from paperbrief.search import top_domain
 
 TOP_DOMAINS = 8
@@ -18,7 +20,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 
 def home_page(env: Environment, L: dict[str, str], base_url: str, snapshot: SiteSnapshot,
-              summaries: dict[str, ReportSummary], top: int = TOP_DOMAINS) -> bytes:
+              summaries: dict[str, ReportSummary], top: int = TOP_DOMAINS, digests: Sequence[DigestPage] = ()) -> bytes:
     """The home page; `summaries` are those of the papers' written reports (`Store.report_summaries`)."""
     per_day: dict[str, Counter[str]] = {}
     for d, ids in snapshot.days.items():
@@ -45,7 +47,7 @@ def home_page(env: Environment, L: dict[str, str], base_url: str, snapshot: Site
         months[-1][1].append(day_info)
     html = env.get_template("home.html").render(
         L=L, root="", days=days, months=months, total_papers=len(snapshot.papers), chart=chart,
-        chart_title=chart_title, legend=[(name, series.colours[name]) for name in series.domains],
+        chart_title=chart_title, legend=[(name, series.colours[name]) for name in series.domains], digests=digests,
         canonical=f"{base_url}index.html" if base_url else None,
     )
     return html.encode("utf-8")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ class PageJob:
     reports: dict[str, WrittenReport]  # the chosen report of every paper to render, by arXiv id
     todo_papers: set[str]
     todo_days: set[str]
+    overviews: dict[str, dict[str, Any]] = field(default_factory=dict)  # day -> its overview and index
 
     def page_count(self) -> int:
         return len(self.todo_papers) + sum(len(self.snapshot.days[d]) for d in self.todo_days)
@@ -58,7 +59,7 @@ def render_days(job: PageJob, days: list[str]) -> list[str]:
                 written.append(path)
         if d in job.todo_days:
             path = f"days/{d}.html"
-            html = day_pages.html(d, papers, paper_pages, *snapshot.counts(d), path)
+            html = day_pages.html(d, papers, paper_pages, *snapshot.counts(d), path, job.overviews.get(d))
             write_file(job.out / path, html.encode("utf-8"))
             written.append(path)
     return written
