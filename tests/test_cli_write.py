@@ -50,7 +50,7 @@ def test_extract_markdown_from_a_local_file(page):
     result = runner.invoke(app, ["write", str(page)])
     assert result.exit_code == 0, result.output
     md = result.stdout
-    assert md.startswith("## 📄 TinyFast: A Tiny Paper on Fast Things\n\n- **阅读来源**: HTML\n\n> 注：本条为论文原句摘录")
+    assert md.startswith("## 📄 TinyFast: A Tiny Paper on Fast Things\n\n- **阅读来源**: HTML\n\n> 注：以下为论文英文原句摘录")
     assert "1. **应用领域**：" in md and "5. **实验效果**：" in md
     assert "We propose TinyFast, a training-free method that is 2.67× faster than the baseline." in md
     assert "⚠" not in md

@@ -60,7 +60,7 @@ def test_marks_only_whole_numbers():
 
 def test_extract_note_comes_first():
     body = paper_body_markdown(WrittenReport(report=REPORT, writer="extractive", model="extractive"), "zh")
-    assert body.startswith("> 注：本条为论文原句摘录（未使用大模型），并非总结。\n\n1. **应用领域**：")
+    assert body.startswith("> 注：以下为论文原句摘录（未使用大模型），并非总结。\n\n1. **应用领域**：")  # Chinese text
     en = paper_body_markdown(WrittenReport(report=REPORT, writer="extractive", lang="en"), "en")
     assert en.startswith("> Note: this entry quotes the paper's own sentences (no language model was used); it is an extract")
 

@@ -52,3 +52,27 @@ def pdf_documents() -> list[Document]:
             continue
         docs.append(parse_pdf(data, arxiv_id=arxiv_id))
     return docs
+
+
+_SERVED: dict[str, Document] = {}
+
+
+def served_documents() -> dict[str, Document]:
+    """Every paper of the replica's fixture days, read as `paperbrief read` reads it (HTML, the
+    filled-in template, the PDF or only the abstract), by arXiv id; read once per test session."""
+    if not _SERVED:
+        import tempfile
+        from pathlib import Path
+
+        from paperbrief.config import Settings
+        from paperbrief.readers import ReadError, read
+        from paperbrief.replica import Replica, fixtures
+
+        with tempfile.TemporaryDirectory() as home, Replica(services=("arxiv",)) as r:
+            settings = Settings(arxiv_url=r.url, arxiv_export_url=r.url + "/api/query", arxiv_delay=0, home=Path(home))
+            for arxiv_id in sorted(fixtures.manifest()):
+                try:
+                    _SERVED[arxiv_id] = read(arxiv_id, settings)
+                except ReadError:  # a paper the replica serves nothing for
+                    continue
+    return dict(_SERVED)

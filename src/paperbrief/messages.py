@@ -62,7 +62,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         # the day's Markdown
         "md.link": "链接",
         "md.source": "阅读来源",
-        "md.extract": "> 注：本条为论文原句摘录（未使用大模型），并非总结。",
+        "md.extract": "> 注：以下为论文原句摘录（未使用大模型），并非总结。",
+        "md.extract_en": "> 注：以下为论文英文原句摘录（未使用大模型），并非总结；各节标题与标签为中文。",
         "md.ungrounded": "> ⚠ 以下数字未能在论文原文中找到，请核对：{numbers}",
         "md.misattributed": "> ⚠ 以下数字在论文中出现，但不在报告所说的位置（数据集、指标、模型或单位不符），请核对：{numbers}",
         "md.failed": "> ⚠ 未能生成本文报告：{reason}",
@@ -258,6 +259,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "md.source": "Read from",
         "md.extract": "> Note: this entry quotes the paper's own sentences (no language model was used); "
                       "it is an extract, not a summary.",
+        "md.extract_en": "> Note: this entry quotes the paper's own English sentences (no language model was used); "
+                         "it is an extract, not a summary.",
         "md.ungrounded": "> ⚠ Numbers not found in the paper's text, please check: {numbers}",
         "md.misattributed": "> ⚠ Numbers the paper gives for something else (another dataset, metric, model or unit), please check: {numbers}",
         "md.failed": "> ⚠ No report for this paper: {reason}",

@@ -29,6 +29,7 @@ from paperbrief.config import Settings
 from paperbrief.deliver.digest import Digest, text
 from paperbrief.messages import FIELDS, describe_failure, describe_flag, field_name, msg
 from paperbrief.render.day import Day, day_markdown, source_label
+from paperbrief.render.markdown import extract_note
 from paperbrief.render.site.safe import rich_text, safe_url
 
 AUTHORS_SHOWN = 8
@@ -71,6 +72,9 @@ def email_html(day: Day, digest: Digest) -> str:
         if w.ungrounded_numbers:
             warnings.append(msg("md.ungrounded", lang, numbers=msg("list_sep", lang).join(
                 w.ungrounded_numbers)).removeprefix("> "))
+        if w.misattributed_numbers:
+            warnings.append(msg("md.misattributed", lang, numbers=msg("list_sep", lang).join(
+                w.misattributed_numbers)).removeprefix("> "))
         warnings += [describe_flag(f, lang) for f in w.flags]
         papers.append({
             "n": item.n,
@@ -80,7 +84,7 @@ def email_html(day: Day, digest: Digest) -> str:
             "authors": authors,
             "links": links,
             "source": source_label(e, lang),
-            "note": msg("md.extract", lang).removeprefix("> ") if w.writer == "extractive" and w.report else "",
+            "note": extract_note(w, lang).removeprefix("> ") if w.writer == "extractive" and w.report else "",
             "report": w.report,
             "failure": describe_failure(w.failure, lang) if w.report is None else "",
             "warnings": warnings,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from paperbrief.langs import LANGS
+from paperbrief.langs import LANGS, text_language
 from paperbrief.messages import describe_failure, field_name, msg
 from paperbrief.models import WrittenReport
 from paperbrief.render.mathtext import tidy_math
@@ -48,6 +48,15 @@ def mark_numbers(text: str, numbers: list[str]) -> str:
     return pattern.sub(lambda m: m.group(0) + MARK, text)
 
 
+def extract_note(written: WrittenReport, lang: str = "zh") -> str:
+    """The line that opens an extract; a Chinese one says when the quoted sentences are English."""
+    lang = _lang(lang)
+    report = written.report
+    quoted = " ".join([report.contribution, *(r.text for r in report.results)]) if report else ""
+    english = lang == "zh" and bool(quoted) and text_language(quoted) == "en"
+    return msg("md.extract_en" if english else "md.extract", lang)
+
+
 def paper_body_markdown(written: WrittenReport, lang: str = "zh") -> str:
     """The per-paper body: five numbered sections, or a short failure block."""
     lang = _lang(lang)
@@ -72,7 +81,7 @@ def paper_body_markdown(written: WrittenReport, lang: str = "zh") -> str:
         f"5. **{h[4]}**{hc}\n" + bullets([(r.label, r.text) for r in report.results]),
     ]
     if written.writer == "extractive":
-        blocks.insert(0, msg("md.extract", lang))
+        blocks.insert(0, extract_note(written, lang))
     if written.ungrounded_numbers:
         blocks.append(msg("md.ungrounded", lang, numbers=msg("list_sep", lang).join(written.ungrounded_numbers)))
     if written.misattributed_numbers:

@@ -85,7 +85,9 @@ class ArxivPaper:
 
 
 def _sentences(text: str) -> list[str]:
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", " ".join(text.split()))
+    # no split after a title or a Latin abbreviation ("We present Dr. Kernel", "e.g. ResNet")
+    parts = re.split(r"(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<=[.!?])\s+(?=[A-Z0-9])",
+                     " ".join(text.split()))
     return [p for p in parts if p]
 
 

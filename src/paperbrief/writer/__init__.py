@@ -16,7 +16,7 @@ from paperbrief.config import Settings
 from paperbrief.models import PROVENANCE_OF_SOURCE, Document, Failure, WrittenReport, as_lang
 from paperbrief.writer.prompts import prompt_version as _llm_prompt_version
 
-EXTRACTIVE_VERSION = "extractive-2"  # bump when the extractive writer changes what it picks
+EXTRACTIVE_VERSION = "extractive-3"  # bump when the extractive writer changes what it picks
 
 __all__ = ["EXTRACTIVE_VERSION", "prompt_version", "write_report"]
 

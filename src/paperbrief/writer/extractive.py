@@ -25,33 +25,60 @@ NO_LIST = {
 
 LABELS = {
     "zh": {
-        "input": "输入", "output": "输出", "workflow": "流程/使用方式", "hardware": "硬件要求",
+        "input": "输入", "output": "输出", "workflow": "流程/使用方式", "data": "数据", "hardware": "硬件与成本",
         "availability": "开源状态", "contribution": "贡献", "result": "结果",
     },
     "en": {
-        "input": "Input", "output": "Output", "workflow": "Workflow", "hardware": "Hardware",
+        "input": "Input", "output": "Output", "workflow": "Workflow", "data": "Data", "hardware": "Hardware and cost",
         "availability": "Availability", "contribution": "Contribution", "result": "Result",
     },
 }
 
-# Fixed field labels and the keywords (title + abstract) that suggest them.
-_DOMAINS: list[tuple[str, str, str]] = [
-    (r"\b(robot\w*|manipulation|embodied|locomotion)\b", "机器人 / 具身智能", "Robotics / Embodied AI"),
-    (r"\b(speech|audio|music|voice|acoustic)\b", "语音与音频", "Speech and Audio"),
-    (r"\b(video)\b", "计算机视觉 - 视频", "Computer Vision - Video"),
-    (r"\b(3d|mesh|point clouds?|nerf|gaussian splatting)\b", "计算机视觉 - 3D", "Computer Vision - 3D"),
-    (r"\b(multimodal|vision-language|vlms?|mllms?)\b", "多模态学习", "Multimodal Learning"),
-    (r"\b(images?|visual|vision|segmentation|detection|diffusion)\b", "计算机视觉", "Computer Vision"),
-    (r"\b(agents?|agentic|tool use)\b", "智能体", "AI Agents"),
-    (r"\b(reinforcement learning|rl|rlhf|reward)\b", "强化学习", "Reinforcement Learning"),
-    (r"\b(language models?|llms?|nlp|text|reasoning|translation)\b", "自然语言处理", "Natural Language Processing"),
-    (r"\b(graph|gnn)\b", "图学习", "Graph Learning"),
-    (r"\b(optimi[sz]ers?|precondition\w*|shampoo|adam\w*|sgd|learning rates?|convergence|distributed training|"
-     r"kernels?|quantization|inference efficiency|throughput)\b", "机器学习 - 优化与系统", "Machine Learning - Optimisation and Systems"),
-    (r"\b(protein|molecul\w*|genom\w*|drug|cell)\b", "AI for Science", "AI for Science"),
+# The field vocabulary: (key, Chinese label, English label, weighted keyword patterns of the title
+# and abstract). The label with the highest score wins (a title hit counts three times); its
+# accuracy on the fixture papers is measured by tests/test_writer_extractive.py against the
+# hand-labelled tests/data/field-labels.json.
+FIELDS: list[tuple[str, str, str, list[tuple[str, int]]]] = [
+    ("llm_efficiency", "自然语言处理 - 大模型推理加速", "NLP - LLM Inference Efficiency", [
+        (r"speculative decoding|draft (?:model|tokens?)|kv[- ]cache|decoding (?:speed|throughput)", 4),
+        (r"(?:llm|language model)s? inference|inference (?:of|for) (?:llms?|language models?)|dllms?\b", 3),
+        (r"\b(?:accelerat\w*|throughput|latency|speed(?:s|ing)? up)\b", 1)]),
+    ("llm_rl", "大模型后训练 / 强化学习", "LLM Post-training / Reinforcement Learning", [
+        (r"\bgrpo\b|\brlvr\b|\bgspo\b|\bdapo\b|\bppo\b|policy (?:optimi[sz]ation|mirror descent|gradient)", 3),
+        (r"reinforcement learning|post-train\w*|\breward(?:s| hacking| model)?\b|\brlhf\b", 2)]),
+    ("agents", "智能体", "AI Agents", [
+        (r"\bagents?\b|\bagentic\b|multi-agent", 2), (r"tool(?:s| calls?| use)\b|interactive environments?", 1)]),
+    ("retrieval", "信息检索 / 检索增强生成", "Information Retrieval / RAG", [
+        (r"retriev\w*|\brag\b|\bbm25\b|search engines?|semantic search|rerank\w*", 3)]),
+    ("safety", "AI 安全与对齐", "AI Safety and Alignment", [
+        (r"misalign\w*|\balignment\b|\bsafety\b|\bunsafe\b|refus\w*|jailbreak\w*|prompt injection|backdoors?|"
+         r"\bprivacy\b|\bdefen[cs]es?\b|\battacks?\b|oversight|self-awareness|contextual integrity", 3)]),
+    ("multimodal", "多模态学习", "Multimodal Learning", [
+        (r"multimodal|vision-language|\bvlms?\b|\bmllms?\b|image-text", 3)]),
+    ("video", "计算机视觉 - 视频", "Computer Vision - Video", [(r"\bvideos?\b|\bframes?\b|\bmotion\b", 2)]),
+    ("cv3d", "计算机视觉 - 3D", "Computer Vision - 3D", [
+        (r"\b3d\b|\bmesh(?:es)?\b|point clouds?|\bnerf\b|gaussian splatting|3dfy", 3)]),
+    ("cv", "计算机视觉", "Computer Vision", [
+        (r"\bimages?\b|vision transformers?|\bvit\b|segmentation|object detection|imagenet|dense prediction", 2),
+        (r"\bvisual\b|\bvision\b|\bpixels?\b", 1)]),
+    ("speech", "语音与音频", "Speech and Audio", [
+        (r"\bspeech\b|\baudio\b|\bmusic\b|\bvoice\b|acoustic|speech recognition|\btts\b|\bcodecs?\b", 3)]),
+    ("robotics", "机器人 / 具身智能", "Robotics / Embodied AI", [
+        (r"robot\w*|humanoids?|manipulation|embodied|locomotion|human-object interaction", 3)]),
+    ("ml_systems", "机器学习 - 优化与系统", "Machine Learning - Optimisation and Systems", [
+        (r"optimi[sz]ers?\b|shampoo|\badam\b|precondition\w*|second-order|distributed training|"
+         r"gpu kernels?|triton|quantization|convergence", 3)]),
+    ("science", "AI for Science", "AI for Science", [
+        (r"biolog\w*|protein|molecul\w*|genom\w*|chemistry|drug discovery|\bcells?\b|clinical|epidemic\w*", 3)]),
+    ("nlp", "自然语言处理 - 大语言模型", "NLP - Large Language Models", [
+        (r"language models?|\bllms?\b|pre-?training|fine-?tun\w*|long[- ]context|position(?:al)? (?:embedding|encoding)|"
+         r"\brope\b|\blora\b|tokeni[sz]\w*", 1)]),
+    ("graph", "图学习", "Graph Learning", [(r"\bgnns?\b|graph neural|node classification|link prediction", 3)]),
+    ("ml", "机器学习", "Machine Learning", [(r"benchmarks? should|variance|dataset distillation|machine learning", 1)]),
 ]
 
-_ABBREV = r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bet al\.)(?<!\bFig\.)(?<!\bEq\.)(?<!\bvs\.)(?<!\bSec\.)(?<!\bTab\.)(?<!\bNo\.)(?<!\bcf\.)"
+
+_ABBREV = r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bet al\.)(?<!\bFig\.)(?<!\bEq\.)(?<!\bvs\.)(?<!\bSec\.)(?<!\bTab\.)(?<!\bNo\.)(?<!\bcf\.)(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bSt\.)(?<!\bProf\.)"
 _SPLIT_RE = re.compile(_ABBREV + rf"(?<=[.!?])\s+(?=[A-Z(\[\"“\u0370-\u03ff{CJK}])|(?<=[。！？])")
 _BULLET_RE = re.compile(r"^\s*(?:[-*•●◦▪]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}\))\s+")
 
@@ -66,9 +93,18 @@ _RESULT_RE = re.compile(
     re.I,
 )
 _HARDWARE_RE = re.compile(
-    r"\b(?:[AHVLTB]\d{2,3}|RTX\s?\d{3,4}|GTX\s?\d{3,4}|A6000|4090|3090|TPU\s?v?\d*|GPUs?|NPUs?|Ascend|"
-    r"GPU hours|GB of memory|VRAM)\b"
+    r"\b(?:[AHVLTB]\d{2,3}|RTX\s?\d{3,4}|GTX\s?\d{3,4}|A6000|4090|3090|TPU\s?v?\d*|GPUs?(?! kernels?)|NPUs?|"
+    r"Ascend|GPU[- ]hours|GB of memory|VRAM)\b|\b(?:fine-?tuned|trained|run) (?:through|via) (?:the |an? )?(?:\w+ )?API\b"
 )
+# A sentence saying what the method is trained or evaluated on (the data a reader would need)
+_DATA_RE = re.compile(
+    r"\b(?:we (?:evaluate|test|train|benchmark|experiment)\w*(?: \w+){0,3} on|(?:evaluated|tested|trained|"
+    r"fine-tuned|pretrained) on|on the [A-Z][\w-]+ (?:dataset|benchmark)|datasets?:|benchmarks?:)"
+    # ... and names data: a dataset-like name (ImageNet-1K, Toys4K, MuSiQue) or the words dataset/benchmark
+    r"(?=.*(?:(?-i:\b[A-Z][\w-]*\d|\b[A-Z][a-z]+[A-Z]\w*|\b[A-Z]{2,}\b)|datasets?|benchmarks?))",
+    re.I,
+)
+_METHOD_HEADING_RE = re.compile(r"method|approach|framework|design|architecture|model|algorithm|our\b", re.I)
 _WORKFLOW_RE = re.compile(
     r"training-free|plug-and-play|without (?:any )?(?:additional )?(?:training|fine-tuning)|can be (?:directly )?"
     r"(?:applied|integrated|plugged)|drop-in|plugs? into|fine-tun(?:e|ed|ing)\b|we train|is trained|"
@@ -119,17 +155,24 @@ def _list_items(text: str) -> list[str]:
     return items
 
 
-def _domain(doc: Document, lang: str) -> str:
-    """A fixed field label: the one whose keywords occur most (title words count three times)."""
+def field_of(doc: Document) -> tuple[str, str, str] | None:
+    """(key, Chinese label, English label) of the field whose keywords score highest in the title
+    (three times) and abstract, or None when none occurs."""
     title, abstract = doc.title.lower(), doc.abstract.lower()
     best, best_score = None, 0
-    for pattern, zh, en in _DOMAINS:
-        score = 3 * len(re.findall(pattern, title)) + len(re.findall(pattern, abstract))
+    for key, zh, en, patterns in FIELDS:
+        score = sum(w * (3 * len(re.findall(p, title)) + len(re.findall(p, abstract))) for p, w in patterns)
         if score > best_score:
-            best, best_score = (zh, en), score
-    if best is None:
+            best, best_score = (key, zh, en), score
+    return best
+
+
+def _domain(doc: Document, lang: str) -> str:
+    """The field label, said to be inferred from keywords, or "not labelled"."""
+    found = field_of(doc)
+    if found is None:
         return "未标注（论文未给出关键词）" if lang == "zh" else "not labelled (the paper gives no keywords)"
-    zh, en = best
+    _, zh, en = found
     if lang == "zh":
         return f"{zh} ({en})（据标题与摘要关键词推断）"
     return f"{en} (inferred from keywords of the title and abstract)"
@@ -149,9 +192,17 @@ def _sections(doc: Document, pattern: re.Pattern[str]) -> list[str]:
     return out
 
 
+def _plain(sentence: str) -> bool:
+    """A sentence a reader can take as prose: no display math, and mostly letters."""
+    if "$" in sentence or re.search(r"[=∼∑∫∈∀∃→⇒∂∇]", sentence):
+        return False
+    visible = [c for c in sentence if not c.isspace()]
+    return sum(c.isalpha() for c in visible) >= 0.7 * len(visible)
+
+
 def _first(candidates: Iterable[str], pattern: re.Pattern[str], used: set[str]) -> str | None:
     for s in candidates:
-        if s not in used and pattern.search(s):
+        if s not in used and pattern.search(s) and _plain(s):
             used.add(s)
             return s
     return None
@@ -179,7 +230,7 @@ def _usage_step(candidates: Iterable[str], used: set[str]) -> str | None:
     """The sentence that best says how the method is used (input, steps, training-free, fine-tuning), if any."""
     best, best_score = None, 0
     for s in candidates:
-        if s in used or _POINTER_RE.search(s):
+        if s in used or _POINTER_RE.search(s) or not _plain(s):
             continue
         hits = {m.group(0).lower() for m in _WORKFLOW_RE.finditer(s)}
         score = sum(1 if _WEAK_WORKFLOW_RE.match(h) else 2 for h in hits)
@@ -198,6 +249,28 @@ def _result_score(s: str) -> int:
     score += 1 if re.search(r"\d(?:\.\d+)?\s?(?:%|×|x\b)", plain) else 0
     score += 1 if _FINDING_RE.search(s) else 0
     return score
+
+
+def _method_leads(doc: Document, used: set[str]) -> list[tuple[str, str]]:
+    """(heading, first sentence) of each subsection of the method sections: what a paper without a
+    contribution list says it does, part by part."""
+    leads: list[tuple[str, str]] = []
+    parent = False
+    for s in doc.sections:
+        if s.appendix or section_kind(s.heading) != "body":
+            parent = False if s.level <= 1 else parent
+            continue
+        heading = re.sub(r"^\s*(?:[A-Z]|\d+)(?:\.\d+)*\.?\s+", "", s.heading).strip()
+        if s.level <= 1:
+            parent = bool(_METHOD_HEADING_RE.search(heading)) and not _RESULTS_HEADING_RE.search(heading)
+            continue  # the method section's own text says what the subsections are, not one of them
+        if not parent:
+            continue
+        lead = next((x for x in sentences(s.text) if x not in used and not _POINTER_RE.search(x)
+                     and len(x.split()) >= 8 and _plain(x)), None)
+        if lead and heading:
+            leads.append((heading, lead))
+    return leads
 
 
 def extract_report(doc: Document, lang: str = "zh", known_links: Sequence[str] = ()) -> Report:
@@ -219,19 +292,22 @@ def extract_report(doc: Document, lang: str = "zh", known_links: Sequence[str] =
     )
     used.add(contribution)
 
-    # innovations: the introduction's contribution list, else contribution-like sentences
+    # innovations: the introduction's contribution list, else contribution-like sentences, else the
+    # lead sentence of each subsection of the method (named by its heading); never the contribution again
     items = [i for i in _list_items(intro_text) if i not in used]
     if not items:
         items = [s for s in intro + abstract if s not in used and _CONTRIB_RE.search(s)]
     if len(items) < 2:
         items += [s for s in intro + abstract if s not in used and s not in items and _WEAK_CONTRIB_RE.search(s)
                   and not _FINDING_RE.search(s)]
-    if not items and _CONTRIB_RE.search(contribution):  # the abstract's one claim is the paper's one contribution
-        items = [contribution]
     innovations: list[Innovation] = []
-    for n, item in enumerate(items[:4], 1):
+    for n, item in enumerate(dict.fromkeys(items[:4]), 1):
         used.add(item)
         innovations.append(_innovation(item, n, lang))
+    if not innovations:
+        for heading, lead in _method_leads(doc, used)[:3]:
+            used.add(lead)
+            innovations.append(Innovation(name=heading, detail=lead))
     if not innovations:
         innovations.append(Innovation(name=NO_LIST[lang][0], detail=NO_LIST[lang][1]))
 
@@ -239,11 +315,12 @@ def extract_report(doc: Document, lang: str = "zh", known_links: Sequence[str] =
     usage: list[LabeledText] = []
     everything = abstract + body
     steps = [s for s in everything if not _POINTER_RE.search(s)]
-    for key, pattern in (("input", _INPUT_RE), ("hardware", _HARDWARE_RE), ("workflow", _WORKFLOW_RE)):
+    for key, pattern in (("input", _INPUT_RE), ("hardware", _HARDWARE_RE), ("workflow", _WORKFLOW_RE),
+                         ("data", _DATA_RE)):
         found = _usage_step(everything, used) if key == "workflow" else _first(steps, pattern, used)
         if found:
             usage.append(LabeledText(label=L[key], text=found))
-    order = [L["input"], L["workflow"], L["hardware"]]
+    order = [L["input"], L["workflow"], L["data"], L["hardware"]]
     usage.sort(key=lambda u: order.index(u.label))
     code_sentence = _first(everything + sentences("\n".join(doc.footnotes)), _CODE_URL_RE, used)
     if code_sentence:
@@ -252,14 +329,16 @@ def extract_report(doc: Document, lang: str = "zh", known_links: Sequence[str] =
         urls = [u for u in [*doc.links, *known_links] if _CODE_URL_RE.match(u)]
         usage.append(LabeledText(label=L["availability"], text=urls[0] if urls else NOT_PROVIDED[lang]))
 
-    # results: numbered comparison sentences from experiments/conclusion, then the abstract
+    # results: numbered comparison sentences from experiments/conclusion and the introduction's results
+    # sentence, then the abstract
+    result_sents += [x for x in intro if x not in result_sents]
     ranked = sorted(
         ((s, _result_score(s)) for s in dict.fromkeys(result_sents) if s not in used),
         key=lambda x: -x[1],
     )
     picked = [s for s, score in ranked if score >= 4][:4]
     if len(picked) < 2:  # the abstract's and conclusion's findings, with or without numbers
-        findings = [s for s in abstract + result_sents if s not in used and s not in picked
+        findings = [s for s in dict.fromkeys(abstract + result_sents) if s not in used and s not in picked
                     and (_result_score(s) >= 4 or _FINDING_RE.search(s))]
         picked += findings[: 3 - len(picked)]
     if not picked:
