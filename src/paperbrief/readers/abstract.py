@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from paperbrief.models import Document, ListedPaper
 from paperbrief.readers.html import NotAPaper, clean
 from paperbrief.readers.ids import parse_arxiv_url, parse_id
+from paperbrief.text import clean_document
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -51,14 +52,14 @@ def parse_atom(xml: bytes | str, arxiv_id: str) -> Document:
             href = link.get("href") or ""
             if link.get("title") == "doi" and href:
                 links.append(href)
-        return Document(
+        return clean_document(Document(
             arxiv_id=wanted,
             title=title,
             authors=[a for a in authors if a],
             abstract=summary,
             links=links,
             source="ArXiv Abs",
-        )
+        ))
     raise NotAPaper(f"the export API has no entry for {arxiv_id}")
 
 

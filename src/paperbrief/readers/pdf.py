@@ -19,12 +19,14 @@ pdfium gives the text of each page in content-stream order, which for LaTeX outp
 - references are the items after the References heading, split on `[n]`/`n.` labels or
   on hanging indentation.
 
-Empty, image-only or unreadable PDFs raise NotAPaper.
+Empty, image-only or unreadable PDFs raise NotAPaper. Only the first MAX_PAGES pages are read
+(with a warning), and every field is cleaned and capped by `text.clean_document`.
 """
 
 from __future__ import annotations
 
 import ctypes
+import logging
 import re
 import unicodedata
 from collections import Counter
@@ -35,6 +37,10 @@ import pypdfium2.raw as pdfium_c
 
 from paperbrief.models import Document, Figure, Section, Table
 from paperbrief.readers.html import MIN_TEXT_CHARS, NotAPaper, clean
+from paperbrief.text import clean_document
+
+log = logging.getLogger(__name__)
+MAX_PAGES = 500  # a paper with its appendices is far shorter; a 50 MB file of empty pages is not a paper
 
 _SOFT_HYPHEN = "\ufffe"  # pdfium's mark for a hyphen that ended a line
 _BULLETS = "\x88•∙◦▪‣●■–"
@@ -454,11 +460,14 @@ def parse_pdf(data: bytes, *, arxiv_id: str | None = None) -> Document:
     except pdfium.PdfiumError as e:
         raise NotAPaper(f"the PDF cannot be opened ({e})") from None
     try:
-        pages = [_page_lines(pdf[i], i) for i in range(len(pdf))]
+        count = len(pdf)
+        if count > MAX_PAGES:
+            log.warning("%s: the PDF has %d pages; reading the first %d", arxiv_id or "a PDF", count, MAX_PAGES)
+        pages = [_page_lines(pdf[i], i) for i in range(min(count, MAX_PAGES))]
         meta_title = clean((pdf.get_metadata_dict() or {}).get("Title", "") or "")
         if len(meta_title) < 8 or re.search(r"\.(pdf|dvi|docx?|tex)$|^untitled|^microsoft word|^arxiv:", meta_title, re.I):
             meta_title = ""  # a file name or a tool's placeholder, not the paper's title
-        return _build(pages, meta_title, arxiv_id)
+        return clean_document(_build(pages, meta_title, arxiv_id))
     finally:
         pdf.close()
 
