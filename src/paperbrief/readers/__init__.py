@@ -155,8 +155,10 @@ def _parse(parser, content: bytes, aid: ArxivId) -> Document:
     except NotAPaper:
         raise
     except Exception as e:  # a reader bug on one paper must not hide the paper's other sources
-        log.warning("%s: %s failed on the download", aid, parser.__name__, exc_info=True)
-        raise NotAPaper(f"the reader failed: {type(e).__name__}: {e}") from e
+        reason = f"{type(e).__name__}: {str(e)[:200]}"
+        log.warning("%s: %s failed on the download (%s); trying the next source", aid, parser.__name__, reason)
+        log.info("%s: traceback of that %s failure", aid, parser.__name__, exc_info=True)  # the log file only
+        raise NotAPaper(f"the reader failed: {reason}") from e
 
 
 def _atom_error(error: FetchError) -> str | None:

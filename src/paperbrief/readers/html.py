@@ -17,18 +17,27 @@ scripts) never reaches the text. Conventions (docs/decisions.md, "Parsers"):
 
 A page without a LaTeXML document, without a title, with almost no text, or cut off
 before `</html>` raises NotAPaper.
+
+Hostile pages: the walk is depth-bounded. Below MAX_DEPTH nested elements (real LaTeXML
+pages nest about 30 deep) a subtree's text is taken flat, in one C call, instead of walked,
+and sections nested deeper than MAX_SECTION_DEPTH stay part of their parent's text. Control
+characters in the page never reach the text (they would also collide with the markers below),
+and `text.clean_document` caps every field.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from paperbrief.models import Document, Figure, Section, Table
+from paperbrief.text import clean_document, strip_controls
 
 
 class NotAPaper(ValueError):
@@ -36,6 +45,12 @@ class NotAPaper(ValueError):
 
 
 MIN_TEXT_CHARS = 300  # abstract + section text below this is not a paper
+MAX_DEPTH = 100  # elements walked one inside another; deeper subtrees are read as flat text
+MAX_SECTION_DEPTH = 12  # sections within sections; deeper ones stay in their parent's text
+MAX_WORK = 3_000_000  # elements visited for one page (a real 5 MB page needs a few hundred thousand)
+MAX_NESTING = 2_000  # open tags one inside another in the raw page; the HTML parser is quadratic beyond
+
+_depth = threading.local()  # how deep the walk is in this thread, across every emitter
 
 _BREAK = "\x00"  # paragraph boundary inside the emitted text
 _LINE = "\x01"  # line boundary inside a paragraph
@@ -117,10 +132,14 @@ class _Collector:
 
 
 class _Emitter:
-    """Walks a LaTeXML subtree and emits text with paragraph/line markers."""
+    """Walks a LaTeXML subtree and emits text with paragraph/line markers.
 
-    def __init__(self, collector: _Collector) -> None:
+    In a caption (`caption=True`) a nested figure is text of the caption, not another figure.
+    """
+
+    def __init__(self, collector: _Collector, *, caption: bool = False) -> None:
         self.c = collector
+        self.caption = caption
 
     # -- entry points -----------------------------------------------------------
 
@@ -146,8 +165,24 @@ class _Emitter:
     def _node(self, node: LexborNode, out: list[str], *, skip_ids: set[int], item_depth: int) -> None:
         tag = node.tag
         if tag == "-text":
-            out.append(node.text_content or "")
+            out.append(_no_markers(node.text_content or ""))
             return
+        level = getattr(_depth, "level", 0)
+        _depth.work = getattr(_depth, "work", 0) + 1
+        if _depth.work > MAX_WORK:
+            raise NotAPaper(f"the page is too deeply nested or repetitive to read (over {MAX_WORK:,} elements walked)")
+        if level >= MAX_DEPTH:  # a hostile or broken page: no deeper walk, the subtree's text as is
+            flat = node.text(deep=True, separator=" ")
+            _depth.work += len(flat) // 64
+            out.append(_no_markers(flat))
+            return
+        _depth.level = level + 1
+        try:
+            self._element(node, tag, out, skip_ids=skip_ids, item_depth=item_depth)
+        finally:
+            _depth.level = level
+
+    def _element(self, node: LexborNode, tag: str | None, out: list[str], *, skip_ids: set[int], item_depth: int) -> None:
         if tag in ("-comment", "!doctype") or tag in _SKIP_TAGS:
             return
         classes = _classes(node)
@@ -181,7 +216,7 @@ class _Emitter:
                         self.c.footnotes.append(note)
             return
         if tag == "figure":
-            if "ltx_float" in classes and "ltx_figure" not in classes and "ltx_table" not in classes:
+            if self.caption or ("ltx_float" in classes and "ltx_figure" not in classes and "ltx_table" not in classes):
                 # algorithm and listing floats: their lines are part of the paper's text
                 out.append(brk)
                 self._children(node, out, skip_ids=skip_ids, item_depth=item_depth)
@@ -256,13 +291,13 @@ class _Emitter:
         out.append(_LINE if item_depth else _BREAK)
 
     def _verbatim(self, node: LexborNode, out: list[str], brk: str) -> None:
-        lines = [ln for ln in node.css(".ltx_listingline")]
+        lines = _outermost(node, lambda n: "ltx_listingline" in _classes(n))
         text = "\n".join(_Emitter(self.c).inline(ln) for ln in lines) if lines else node.text(deep=True)
         rows = [clean(x.replace("\u2423", " ")) for x in text.splitlines()]  # ␣ marks a space in listings
         out.append(brk + _LINE.join(r for r in rows if r) + brk)
 
     def _equations(self, node: LexborNode, out: list[str], brk: str) -> None:
-        rows = [r for r in node.css("tr")] or [node]
+        rows = _rows(node) or [node]
         for row in rows:
             maths = [_alttext(m.attributes.get("alttext") or "") for m in row.css("math")]
             maths = [m for m in maths if m]
@@ -274,8 +309,8 @@ class _Emitter:
     def _caption(self, fig: LexborNode) -> str:
         main = ""
         subs: list[str] = []
-        for cap in fig.css("figcaption"):
-            text = _Emitter(self.c).inline(cap)
+        for cap in _outermost(fig, lambda n: n.tag == "figcaption"):  # a caption in a caption is part of it
+            text = _Emitter(self.c, caption=True).inline(cap)
             if not text:
                 continue
             if cap.parent is not None and cap.parent.mem_id == fig.mem_id:
@@ -286,7 +321,8 @@ class _Emitter:
 
     def _figure(self, fig: LexborNode, classes: list[str]) -> None:
         if "ltx_table" in classes:
-            tabulars = [t for t in fig.css("table.ltx_tabular") if not _inside(t, "table", fig)]
+            tables = _outermost(fig, lambda n: n.tag == "table")
+            tabulars = [t for t in tables if "ltx_tabular" in _classes(t)]
             parts = [self._markdown(t) for t in tabulars]
             markdown = "\n\n".join(p for p in parts if p)
             if not markdown:  # a table float holding text or a listing instead of a tabular
@@ -340,6 +376,11 @@ class _Emitter:
         return "\n".join(lines)
 
 
+def _no_markers(text: str) -> str:
+    """Page text without control characters (NUL, \\x01 and \\x02 are this module's markers)."""
+    return strip_controls(text).replace("\r", " ")
+
+
 def _alttext(tex: str) -> str:
     """LaTeXML wraps long alttext with `%` + newline (a TeX comment); join those lines again."""
     return re.sub(r"%\r?\n[ \t]*", "", tex).strip()
@@ -362,14 +403,19 @@ def _rows(table: LexborNode) -> list[LexborNode]:
     return rows
 
 
-def _inside(node: LexborNode, tag: str, stop: LexborNode) -> bool:
-    """True when `node` has an ancestor `tag` strictly below `stop`."""
-    p = node.parent
-    while p is not None and p.mem_id != stop.mem_id:
-        if p.tag == tag:
-            return True
-        p = p.parent
-    return False
+def _outermost(root: LexborNode, match: Callable[[LexborNode], bool]) -> list[LexborNode]:
+    """The descendants of `root` that match, in document order, without looking inside a match.
+
+    One iterative pass (a nested shape costs its size, not its size squared, and no recursion)."""
+    found: list[LexborNode] = []
+    stack = list(reversed(list(root.iter())))
+    while stack:
+        node = stack.pop()
+        if match(node):
+            found.append(node)
+        else:
+            stack.extend(reversed(list(node.iter())))
+    return found
 
 
 # --- authors --------------------------------------------------------------------
@@ -401,11 +447,14 @@ class _NameEmitter:
         self._walk(node, out, in_bold=False)
         return [x for x in "".join(out).split(_LINE)]
 
-    def _walk(self, node: LexborNode, out: list[str], in_bold: bool) -> None:
+    def _walk(self, node: LexborNode, out: list[str], in_bold: bool, depth: int = 0) -> None:
+        if depth >= MAX_DEPTH:
+            out.append(_no_markers(node.text(deep=True, separator=" ")))
+            return
         for child in node.iter(include_text=True):
             tag = child.tag
             if tag == "-text":
-                text = child.text_content or ""
+                text = _no_markers(child.text_content or "")
                 out.append(text)
                 if in_bold:
                     self.bold.append(text)
@@ -426,7 +475,7 @@ class _NameEmitter:
             bold = in_bold or tag in ("b", "strong") or any(c in classes for c in _BOLD_CLASSES)
             if bold and not in_bold:
                 self.bold.append(_LINE)
-            self._walk(child, out, bold)
+            self._walk(child, out, bold, depth + 1)
             if bold and not in_bold:
                 self.bold.append(_LINE)
 
@@ -485,6 +534,31 @@ def _heading(title: LexborNode | None, emitter: _Emitter) -> str:
     return clean("".join(out).replace(_BREAK, " ").replace(_LINE, " "))
 
 
+_VOID = "area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr"
+_TAG_BYTES = re.compile(rf"<(/?)(?!(?:{_VOID})[\s/>])[a-zA-Z][^>]*>".encode())
+_TAG_TEXT = re.compile(rf"<(/?)(?!(?:{_VOID})[\s/>])[a-zA-Z][^>]*>")
+
+
+def _nesting(content: bytes | str) -> int:
+    """How deep tags open one inside another in the raw page (a quick scan before the real parse)."""
+    if isinstance(content, bytes):
+        matches, slash = _TAG_BYTES.finditer(content), ord("/")
+    else:
+        matches, slash = _TAG_TEXT.finditer(content), "/"  # type: ignore[assignment]
+    depth = deepest = 0
+    for m in matches:
+        if m.group(1):
+            if depth:
+                depth -= 1
+        elif content[m.end() - 2] != slash:  # <x/> opens nothing
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_NESTING:
+                    break
+    return deepest
+
+
 def _is_truncated(content: bytes | str) -> bool:
     tail = content[-4096:]
     if isinstance(tail, bytes):
@@ -520,6 +594,10 @@ def parse_html(content: bytes | str, *, arxiv_id: str | None = None) -> Document
         raise NotAPaper("the page is empty")
     if _is_truncated(content):
         raise NotAPaper("the page is cut off (no closing </html>)")
+    deepest = _nesting(content)
+    if deepest > MAX_NESTING:
+        raise NotAPaper(f"the page nests elements over {MAX_NESTING:,} deep (a real paper: about 30)")
+    _depth.level = _depth.work = 0
     tree = LexborHTMLParser(content)
     article = tree.css_first("article.ltx_document") or next(
         (n for n in tree.css(".ltx_document") if "package-alerts" not in _classes(n)), None
@@ -552,7 +630,7 @@ def parse_html(content: bytes | str, *, arxiv_id: str | None = None) -> Document
             return
         appendix = appendix or "ltx_appendix" in classes
         title_el = _title_node(unit)
-        children_units = _section_units(unit)
+        children_units = _section_units(unit) if depth < MAX_SECTION_DEPTH else []
         skip = tuple(children_units) + ((title_el,) if title_el is not None else ())
         text = emitter.text(unit, skip=skip)
         sections.append(Section(heading=_heading(title_el, emitter), level=depth, text=text, appendix=appendix))
@@ -586,7 +664,7 @@ def parse_html(content: bytes | str, *, arxiv_id: str | None = None) -> Document
         raise NotAPaper(f"the page has almost no text ({body_chars} characters)")
 
     texts = [abstract, *(s.text for s in sections), *collector.footnotes]
-    return Document(
+    return clean_document(Document(
         arxiv_id=arxiv_id,
         title=title,
         authors=authors,
@@ -598,4 +676,4 @@ def parse_html(content: bytes | str, *, arxiv_id: str | None = None) -> Document
         references=references,
         links=_links(collector.hrefs, texts, arxiv_id),
         source="HTML",
-    )
+    ))
