@@ -4,11 +4,17 @@ Order, lowest to highest: built-in defaults < the TOML file < environment
 variables < command-line flags. The TOML file is `PAPERBRIEF_CONFIG`, else
 `<user config dir>/paperbrief/config.toml` (absent is fine). Unknown keys and
 bad values raise ConfigError naming the key and where it came from.
+
+Every number is finite and within a sane range (`inf`, `nan` and `1e400` are refused before
+they reach a request), every string is free of control characters, and secrets (the API key
+and a password inside OPENAI_BASE_URL) are shown masked: `masked()`, `endpoint_shown`,
+`scrub_secrets()`; at most 4 characters of a key are ever shown.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import re
 import tomllib
@@ -101,23 +107,26 @@ class Settings(BaseModel):
     hf_endpoint: str = "https://huggingface.co"
     arxiv_url: str = "https://arxiv.org"
     arxiv_export_url: str = "https://export.arxiv.org/api/query"
-    arxiv_delay: float = Field(3.0, ge=0)  # arXiv asks for 3 s between requests
-    http_timeout: float = Field(30.0, gt=0)
-    http_retries: int = Field(4, ge=0)
-    max_download_mb: float = Field(50.0, gt=0)
-    contact: str = "https://github.com/paperbrief/paperbrief"
+    # Every number has an upper bound and must be finite (allow_inf_nan=False): inf or 1e400 from a
+    # file or the environment would pass `gt=0` and then break every request.
+    arxiv_delay: float = Field(3.0, ge=0, le=600, allow_inf_nan=False)  # arXiv asks for 3 s between requests
+    http_timeout: float = Field(30.0, gt=0, le=3600, allow_inf_nan=False)  # per connect/read/write
+    http_deadline: float = Field(300.0, gt=0, le=86400, allow_inf_nan=False)  # one download attempt, in total
+    http_retries: int = Field(4, ge=0, le=20)
+    max_download_mb: float = Field(50.0, gt=0, le=10000, allow_inf_nan=False)
+    contact: str = Field("https://github.com/paperbrief/paperbrief", max_length=500)
     home: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("paperbrief")))
 
     # writer
     openai_base_url: str | None = None
     openai_api_key: SecretStr | None = None
-    model: str = "gpt-4o-mini"
+    model: str = Field("gpt-4o-mini", max_length=200)
     lang: Lang = "zh"
-    token_budget: int = Field(24000, ge=1000)  # context tokens; fits a 32k model with room to answer
-    max_output_tokens: int = Field(4096, ge=256)
-    llm_timeout: float = Field(180.0, gt=0)
-    llm_retries: int = Field(3, ge=0)
-    temperature: float = Field(0.2, ge=0, le=2)
+    token_budget: int = Field(24000, ge=1000, le=10_000_000)  # context tokens; fits a 32k model with room to answer
+    max_output_tokens: int = Field(4096, ge=256, le=1_000_000)
+    llm_timeout: float = Field(180.0, gt=0, le=86400, allow_inf_nan=False)  # one answer, in total
+    llm_retries: int = Field(3, ge=0, le=20)
+    temperature: float = Field(0.2, ge=0, le=2, allow_inf_nan=False)
 
     # daily run
     jobs: int = Field(4, ge=1, le=64)
@@ -143,7 +152,12 @@ class Settings(BaseModel):
     def _http_url(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        parts = urlsplit(value)
+        _no_controls(value)
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
+        except ValueError:
+            raise ValueError("must be an http:// or https:// URL, e.g. https://huggingface.co") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("must be an http:// or https:// URL, e.g. https://huggingface.co")
         return value.rstrip("/") if parts.path in ("", "/") else value
@@ -180,6 +194,47 @@ class Settings(BaseModel):
             raise ValueError("must be an e-mail address, e.g. paperbrief@example.com or 'Paper Brief <pb@example.com>'")
         return value.strip()
 
+    @field_validator("model", "contact")
+    @classmethod
+    def _plain_text(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be empty")
+        return _no_controls(value)
+
+    @field_validator("embedding_model")
+    @classmethod
+    def _optional_text(cls, value: str | None) -> str | None:
+        return None if value is None else cls._plain_text(value)
+
+    @field_validator("openai_api_key")
+    @classmethod
+    def _key_text(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        key = value.get_secret_value().strip()  # a trailing newline from a .env file is a common slip
+        if not key or any(ch.isspace() or ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in key) or not key.isascii():
+            raise ValueError("must be one word of printable ASCII (no spaces, newlines or control characters)")
+        return SecretStr(key)
+
+    @field_validator("home", "out", mode="before")
+    @classmethod
+    def _path_text(cls, value: Any) -> Any:
+        if isinstance(value, (str, Path)):
+            text = str(value)
+            if not text.strip():
+                raise ValueError("must not be empty")
+            _no_controls(text)
+        return value
+
+    @field_validator("prices")
+    @classmethod
+    def _price_values(cls, value: dict[str, Price]) -> dict[str, Price]:
+        for name, pair in value.items():
+            if not all(math.isfinite(x) and 0 <= x <= 100_000 for x in pair):
+                raise ValueError(f"prices.{name} must be numbers from 0 to 100000 (USD per million tokens)")
+        return value
+
     @property
     def llm_configured(self) -> bool:
         """True when an LLM endpoint is set; otherwise the extractive writer is used."""
@@ -201,7 +256,7 @@ class Settings(BaseModel):
         except ValueError:
             pass
         return (
-            f"no API key for the LLM endpoint {self.openai_base_url}: set OPENAI_API_KEY in the environment, "
+            f"no API key for the LLM endpoint {self.endpoint_shown}: set OPENAI_API_KEY in the environment, "
             f"or openai_api_key in {self.config_file}; or unset OPENAI_BASE_URL to write extracts without an LLM"
         )
 
@@ -243,22 +298,66 @@ class Settings(BaseModel):
         data = self.model_dump(mode="json")
         key = self.api_key
         data["openai_api_key"] = mask_secret(key) if key else None
+        if self.openai_base_url:
+            data["openai_base_url"] = mask_url(self.openai_base_url, keep_path=True)
         data["smtp_url"] = mask_url(self.smtp) if self.smtp else None
         for name in ("feishu_secret", "dingtalk_secret"):
             data[name] = "****" if self.secret_of(name) else None
         data["send_to"] = [mask_target(t) for t in self.targets]
         return data
 
+    @property
+    def endpoint_shown(self) -> str:
+        """The LLM endpoint as it may be printed or stored: a password in it masked."""
+        return mask_url(self.openai_base_url, keep_path=True) if self.openai_base_url else "https://api.openai.com/v1"
+
+    def secrets(self) -> list[str]:
+        """Every secret value these settings hold: the API key, passwords inside OPENAI_BASE_URL and the
+        SMTP URL, the chat signing secrets, and the tokens of webhook targets (their whole URLs)."""
+        found = [self.api_key, self.secret_of("feishu_secret"), self.secret_of("dingtalk_secret")]
+        for url in (self.openai_base_url or "", self.smtp):
+            try:
+                password = urlsplit(url).password if url else None
+            except ValueError:
+                password = None
+            if password:
+                found.append(password)
+        for target in self.targets:
+            kind, _, rest = target.partition(":")
+            if kind.lower() != "mailto" and "://" in rest:
+                found.append(rest.strip())
+        return [s for s in found if s]
+
+    def scrub_secrets(self, text: str) -> str:
+        """`text` with every secret of these settings replaced by ****."""
+        for secret in sorted(self.secrets(), key=len, reverse=True):
+            if len(secret) >= 4:
+                text = text.replace(secret, "****")
+        return text
+
 
 def mask_secret(value: str) -> str:
-    if len(value) <= 8:
+    """A secret as it may be shown: "****" and at most its last 4 characters (none for a short one)."""
+    if len(value) < 20:
         return "****"
-    return value[:3] + "…" + value[-4:]
+    return "****" + value[-4:]
 
 
-def mask_url(url: str) -> str:
-    """A URL with its password, path and query hidden: `smtp://me:****@host:465`, `https://host/…`."""
-    parts = urlsplit(url)
+def _no_controls(value: str) -> str:
+    from paperbrief.text import has_controls
+
+    if has_controls(value):
+        raise ValueError("must not contain control characters (newlines, tabs, NUL, escapes)")
+    return value
+
+
+def mask_url(url: str, *, keep_path: bool = False) -> str:
+    """A URL with its password, path and query hidden: `smtp://me:****@host:465`, `https://host/…`
+    (`keep_path`: the path stays, as for an LLM endpoint's `/v1`)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "****"
     host = parts.hostname or ""
     if ":" in host:
         host = f"[{host}]"
@@ -270,6 +369,8 @@ def mask_url(url: str) -> str:
     if parts.username is not None:
         netloc = parts.username + (":****" if parts.password is not None else "") + "@" + netloc
     rest = "/…" if parts.path.strip("/") or parts.query or parts.fragment else ""
+    if keep_path:
+        rest = parts.path + ("?…" if parts.query else "")
     return f"{parts.scheme}://{netloc}{rest}"
 
 
@@ -307,6 +408,7 @@ ENV_VARS: dict[str, str] = {
     "PAPERBRIEF_ARXIV_EXPORT_URL": "arxiv_export_url",
     "PAPERBRIEF_ARXIV_DELAY": "arxiv_delay",
     "PAPERBRIEF_HTTP_TIMEOUT": "http_timeout",
+    "PAPERBRIEF_HTTP_DEADLINE": "http_deadline",
     "PAPERBRIEF_HOME": "home",
     "PAPERBRIEF_CONTACT": "contact",
     "OPENAI_BASE_URL": "openai_base_url",
@@ -349,8 +451,19 @@ def _read_toml(path: Path, required: bool) -> dict[str, Any]:
         if required:
             raise ConfigError(f"config file {path} does not exist; create it or unset PAPERBRIEF_CONFIG")
         return {}
+    if path.is_dir():
+        raise ConfigError(f"config file {path} is a directory, not a file; point PAPERBRIEF_CONFIG at a .toml file")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ConfigError(
+            f"config file {path} is not UTF-8 text (byte {e.object[e.start]:#04x} at offset {e.start}); "
+            "save it as UTF-8"
+        ) from None
+    except OSError as e:
+        raise ConfigError(f"cannot read config file {path} ({e.strerror or e}); check its permissions") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"config file {path} is not valid TOML ({e}); fix the file") from None
     # Allow both flat keys and a [paperbrief] table.
@@ -362,7 +475,8 @@ def _read_toml(path: Path, required: bool) -> dict[str, Any]:
             raise ConfigError(f"config file {path}: 'prices' must be a table of model = [input, output]")
         merged: dict[str, Price] = dict(DEFAULT_PRICES)
         for name, pair in prices.items():
-            if not (isinstance(pair, list) and len(pair) in (2, 3) and all(isinstance(x, (int, float)) for x in pair)
+            if not (isinstance(pair, list) and len(pair) in (2, 3)
+                    and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in pair)
                     and all(x >= 0 for x in pair)):
                 raise ConfigError(
                     f"config file {path}: prices.{name} must be [input, output] or [input, output, cached input] "
@@ -461,7 +575,15 @@ def load_settings(
             shown = shown.get(key.split(".", 1)[1])
         if key.split(".")[0] in SECRET_KEYS:
             shown = "****"
+        elif key == "openai_base_url" and isinstance(shown, str):
+            shown = mask_url(shown, keep_path=True)
+        if isinstance(shown, str) and len(shown) > 80:
+            shown = shown[:77] + "..."
         msg = str(err["msg"]).removeprefix("Value error, ")
+        if isinstance(shown, (dict, list)):
+            raise ConfigError(f"bad value for '{key}' (from {where}): {msg}") from None
+        if err.get("type") in ("finite_number", "float_parsing") and isinstance(values.get(key), (str, float)):
+            msg = "must be a finite number" + (f" ({msg})" if err.get("type") != "finite_number" else "")
         raise ConfigError(f"bad value for '{key}' ({shown!r}, from {where}): {msg}") from None
     settings.home = Path(settings.home).expanduser()
     settings._config_file = path
