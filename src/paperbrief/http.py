@@ -10,7 +10,11 @@
   backoff, honouring `Retry-After` (seconds or an HTTP date) and HF's `RateLimit` `t=`.
 - A 403 from arXiv raises `ArxivBlocked`; every later arXiv request of this Fetcher fails
   fast with it, so a run stops hitting arXiv at once.
-- Bodies larger than `max_download_mb` are refused while streaming.
+- Bodies larger than `max_download_mb` are refused while streaming, and every attempt has a
+  wall-clock deadline (`http_deadline`) that covers connecting, the headers and the body: a
+  server that drips a byte a second is cut off (not retried). The deadline and a byte budget
+  are enforced in the network layer (`limited`), so the LLM client uses them too.
+- Every library failure (redirect loops, bad URLs, broken encodings) becomes a FetchError.
 - Successful downloads are cached under `settings.cache_dir`, keyed by URL, one file per
   entry (a JSON header line, then the body), written atomically. A repeat `get` of the
   same URL makes no request. 404s are remembered for a day (`NOT_FOUND_TTL`).
@@ -23,9 +27,10 @@ import hashlib
 import json
 import logging
 import re
+import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,6 +56,7 @@ ATOM_TYPES = ("application/atom+xml", "application/xml", "text/xml")
 JSON_TYPES = ("application/json",)
 
 _KEPT_HEADERS = ("link", "etag", "last-modified", "content-disposition")
+MAX_REDIRECTS = 10
 
 
 class FetchError(Exception):
@@ -114,6 +120,132 @@ def _host(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
+# -- wall-clock deadlines and byte budgets in the network layer -------------------------------
+#
+# httpx's timeouts are per operation: a server that sends one byte per second never trips them.
+# `limited(seconds=..., max_bytes=...)` sets, for the calling thread, a deadline and a byte budget
+# that every socket read and write of a transport prepared with `install_limits` obeys: a read
+# waits at most until the deadline, and a read past the deadline or the budget fails with the
+# library's own ReadTimeout / ReadError (so httpx and the openai SDK map it as usual).
+
+
+@dataclass
+class Limits:
+    """The deadline (time.monotonic) and byte budget of the calling thread's current request."""
+
+    deadline: float | None = None
+    max_bytes: int | None = None
+    received: int = 0
+    expired: bool = False  # a read or write was refused because the deadline had passed
+    exceeded: bool = False  # a read was refused because more than max_bytes had arrived
+
+    def remaining(self, timeout: float | None) -> float | None:
+        if self.deadline is None:
+            return timeout
+        left = self.deadline - time.monotonic()
+        return left if timeout is None else min(timeout, left)
+
+
+_local = threading.local()
+
+
+@contextlib.contextmanager
+def limited(*, seconds: float | None = None, max_bytes: int | None = None) -> Iterator[Limits]:
+    """Bound the calling thread's requests (on transports with `install_limits`) in time and bytes."""
+    lim = Limits(deadline=None if seconds is None else time.monotonic() + seconds, max_bytes=max_bytes)
+    previous = getattr(_local, "limits", None)
+    _local.limits = lim
+    try:
+        yield lim
+    finally:
+        _local.limits = previous
+
+
+class _LimitedStream:
+    """A network stream (httpcore or httpcore2) whose reads and writes obey the thread's Limits."""
+
+    def __init__(self, inner: Any, errors: Any) -> None:
+        self._inner, self._errors = inner, errors
+
+    def _timeout(self, timeout: float | None, lim: Limits) -> float | None:
+        timeout = lim.remaining(timeout)
+        if timeout is not None and timeout <= 0:
+            lim.expired = True
+            raise self._errors.ReadTimeout("the wall-clock deadline of the request has passed")
+        return timeout
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        lim: Limits | None = getattr(_local, "limits", None)
+        if lim is None:
+            return self._inner.read(max_bytes, timeout)
+        try:
+            data: bytes = self._inner.read(max_bytes, self._timeout(timeout, lim))
+        except self._errors.ReadTimeout:
+            if lim.deadline is not None and time.monotonic() >= lim.deadline - 0.001:
+                lim.expired = True
+            raise
+        lim.received += len(data)
+        if lim.max_bytes is not None and lim.received > lim.max_bytes:
+            lim.exceeded = True
+            raise self._errors.ReadError(f"the answer is larger than {lim.max_bytes:,} bytes")
+        return data
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        lim: Limits | None = getattr(_local, "limits", None)
+        self._inner.write(buffer, timeout if lim is None else self._timeout(timeout, lim))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None) -> Any:
+        lim: Limits | None = getattr(_local, "limits", None)
+        if lim is not None:
+            timeout = self._timeout(timeout, lim)
+        return _LimitedStream(self._inner.start_tls(ssl_context, server_hostname, timeout), self._errors)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _LimitedBackend:
+    """A network backend (httpcore or httpcore2) whose connections obey the thread's Limits."""
+
+    def __init__(self, inner: Any, errors: Any) -> None:
+        self._inner, self._errors = inner, errors
+
+    def _timeout(self, timeout: float | None) -> float | None:
+        lim: Limits | None = getattr(_local, "limits", None)
+        if lim is None:
+            return timeout
+        left = lim.remaining(timeout)
+        if left is not None and left <= 0:
+            lim.expired = True
+            raise self._errors.ConnectTimeout("the wall-clock deadline of the request has passed")
+        return left
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, **kw: Any) -> _LimitedStream:
+        return _LimitedStream(self._inner.connect_tcp(host, port, self._timeout(timeout), **kw), self._errors)
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None, **kw: Any) -> _LimitedStream:
+        return _LimitedStream(self._inner.connect_unix_socket(path, self._timeout(timeout), **kw), self._errors)
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def install_limits(transport: Any) -> bool:
+    """Make an httpx (or httpx2) HTTPTransport obey `limited`; False when its internals are unknown."""
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if backend is None or isinstance(backend, _LimitedBackend):
+        return backend is not None
+    errors = sys.modules.get(type(backend).__module__.split(".")[0])
+    if errors is None or not hasattr(errors, "ReadTimeout"):
+        return False
+    pool._network_backend = _LimitedBackend(backend, errors)  # type: ignore[union-attr]
+    return True
+
+
 class Fetcher:
     """The project's HTTP client. Thread-safe; one per run; close it (or use `with`)."""
 
@@ -123,16 +255,21 @@ class Fetcher:
         self.user_agent = f"paperbrief/{__version__} (+{settings.contact})"
         self.cache_dir = Path(settings.cache_dir)
         self.max_bytes = int(settings.max_download_mb * 1024 * 1024)
+        if transport is None:
+            transport = httpx.HTTPTransport()
+            install_limits(transport)
         self._client = httpx.Client(
             headers={"User-Agent": self.user_agent},
             timeout=httpx.Timeout(settings.http_timeout),
             follow_redirects=True,
+            max_redirects=MAX_REDIRECTS,
             transport=transport,
         )
         self._arxiv_lock = threading.Lock()  # one arXiv request at a time
         self._arxiv_last_start: float | None = None
         self._count_lock = threading.Lock()
         self._blocked: ArxivBlocked | None = None
+        self._cache_warned = False
         self.requests_made = 0
 
     # -- public ---------------------------------------------------------------
@@ -204,7 +341,9 @@ class Fetcher:
         def send() -> tuple[int, bytes, httpx.Headers]:
             with self._count_lock:
                 self.requests_made += 1
-            with self._client.stream("POST", url, content=body, headers={"Content-Type": content_type}) as resp:
+            with self._deadline(), self._client.stream(
+                "POST", url, content=body, headers={"Content-Type": content_type}
+            ) as resp:
                 return resp.status_code, self._read_capped(resp, label), resp.headers
 
         status, content, headers = self._with_retries(label, send)
@@ -226,9 +365,21 @@ class Fetcher:
             wait: float | None = None
             try:
                 status, content, headers = send()
+            except _DeadlinePassed:
+                raise FetchError(
+                    f"{label}: the download took longer than {self.settings.http_deadline:g} s (the server sends "
+                    "too slowly or without end); not retried, raise http_deadline if this is expected",
+                    url=label,
+                ) from None
+            except httpx.TooManyRedirects:
+                raise FetchError(
+                    f"{label}: more than {MAX_REDIRECTS} redirects (a redirect loop on the server)", url=label
+                ) from None
             except httpx.TransportError as e:  # connect/read errors, timeouts, dropped or cut-off bodies
                 last_problem = _describe_transport_error(e, self.settings.http_timeout)
                 last_status = None
+            except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as e:  # bad encodings, bad redirects
+                raise FetchError(f"{label}: {type(e).__name__}: {str(e)[:200]}", url=label) from None
             else:
                 if status not in RETRY_STATUSES:
                     return status, content, headers
@@ -302,8 +453,19 @@ class Fetcher:
         with self._count_lock:
             self.requests_made += 1
         log.debug("GET %s", url)
-        with self._client.stream("GET", url) as resp:
+        with self._deadline(), self._client.stream("GET", url) as resp:
             return resp.status_code, self._read_capped(resp, url), resp.headers
+
+    @contextlib.contextmanager
+    def _deadline(self) -> Iterator[Limits]:
+        """One attempt bounded by `http_deadline` (see `limited`); past it, _DeadlinePassed."""
+        with limited(seconds=self.settings.http_deadline) as lim:
+            try:
+                yield lim
+            except httpx.TimeoutException:
+                if lim.expired:
+                    raise _DeadlinePassed() from None
+                raise
 
     def _read_capped(self, resp: httpx.Response, label: str) -> bytes:
         """The body, refused (FetchError) once it grows past `max_download_mb`."""
@@ -312,10 +474,13 @@ class Fetcher:
             raise FetchError(self._too_big(label), url=label, status=resp.status_code)
         chunks: list[bytes] = []
         size = 0
+        lim: Limits | None = getattr(_local, "limits", None)
         for chunk in resp.iter_bytes():
             size += len(chunk)
             if size > self.max_bytes:
                 raise FetchError(self._too_big(label), url=label, status=resp.status_code)
+            if lim is not None and lim.deadline is not None and time.monotonic() > lim.deadline:
+                raise _DeadlinePassed()  # a transport without install_limits (a proxy, a test's)
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -369,7 +534,16 @@ class Fetcher:
         try:
             write_atomic(path, json.dumps(meta, ensure_ascii=True).encode("ascii") + b"\n" + fetched.content, sync=False)
         except OSError as e:  # a full or read-only disk must not fail the download itself
-            log.warning("cannot write cache entry %s: %s", path, e)
+            if self._cache_warned:
+                log.debug("cannot write cache entry %s: %s", path, e)
+            else:
+                self._cache_warned = True
+                log.warning("cannot write to the download cache %s (%s); downloads are not cached in this run",
+                            self.cache_dir, e.strerror or e)
+
+
+class _DeadlinePassed(Exception):
+    """One attempt ran past `http_deadline` (raised inside `_stream`, reported by `_with_retries`)."""
 
 
 def _describe_transport_error(e: httpx.TransportError, timeout: float) -> str:
