@@ -1,12 +1,15 @@
 """Writing files so that nobody ever sees half of one: a temporary file in the same folder,
 fsync, then an atomic rename. Files get the usual permissions (0666 less the umask), not
-mkstemp's private 0600, so a web server or another user can read reports and pages."""
+mkstemp's private 0600, so a web server or another user can read reports and pages.
+A full disk raises disk.DiskFull naming the file and the bytes it needed."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+
+from paperbrief.disk import raise_if_full
 
 
 def _current_umask() -> int:
@@ -23,7 +26,11 @@ def write_atomic(path: Path | str, data: str | bytes, *, sync: bool = True) -> N
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise_if_full(e, path, len(payload))
+        raise
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(payload)
@@ -32,6 +39,8 @@ def write_atomic(path: Path | str, data: str | bytes, *, sync: bool = True) -> N
                 os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise_if_full(e, path, len(payload))
         raise

@@ -6,6 +6,10 @@ every write is one transaction, so a crash or SIGKILL at any point leaves it
 intact. Reports are keyed by a content hash of (document, prompt version,
 model, language, known links): a paper already written that way is reused and
 never paid for twice.
+
+A store that can't be used (a damaged or foreign file, a directory, a full disk, a lock held
+too long) raises StoreError with one line naming the file, what SQLite said and what to do
+(`paperbrief doctor`), never a raw sqlite3 exception.
 """
 
 from __future__ import annotations
@@ -16,11 +20,12 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from paperbrief.disk import free_bytes, human
 from paperbrief.models import (
     ArchivedPaper,
     ChosenReport,
@@ -291,21 +296,110 @@ class RunRecord:
     stats: dict[str, Any]
 
 
+class StoreError(Exception):
+    """The store can't be used; the message is one line: the file, what happened, what to do.
+
+    `kind` is "damaged" (not a database, malformed, a directory), "full" (no room to write),
+    "io" (the disk failed a read or write), "locked" (another process held it too long) or
+    "unreadable" (permissions, a missing folder).
+    """
+
+    def __init__(self, message: str, *, path: Path, kind: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.kind = kind
+
+
+def store_error(error: BaseException, path: Path) -> StoreError:
+    """Our StoreError for a sqlite3 or OS error met while using the store at `path`."""
+    text = str(error) or type(error).__name__
+    low = text.lower()
+    if "disk is full" in low or getattr(error, "errno", None) in (28, 122):
+        free = free_bytes(path)
+        size = sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.is_file())
+        need = max(16 * 1024 * 1024, size // 10)
+        return StoreError(
+            f"cannot write the store {path}: the disk is full ({human(free) if free is not None else 'unknown'} free; "
+            f"the store is {human(size)} and needs room to grow, free at least {human(need)}). Nothing stored was "
+            "lost; free some space and run the same command again",
+            path=path, kind="full")
+    if "disk i/o error" in low:
+        free = free_bytes(path)
+        return StoreError(
+            f"cannot read or write the store {path}: disk I/O error ({human(free) if free is not None else 'unknown'} "
+            "free); check the disk and free space, then run the same command again (`paperbrief doctor` checks the "
+            "store)", path=path, kind="full" if free is not None and free < 16 * 1024 * 1024 else "io")
+    if "locked" in low or "busy" in low:
+        return StoreError(
+            f"the store {path} is locked by another paperbrief process ({text}); wait for it to finish, "
+            "or find it with `paperbrief runs`", path=path, kind="locked")
+    if "unable to open" in low or isinstance(error, OSError):
+        if path.is_dir():
+            return _damaged(path, "it is a directory, not a database file")
+        return StoreError(
+            f"cannot open the store {path} ({text}); check that its folder exists and is writable "
+            "(PAPERBRIEF_HOME)", path=path, kind="unreadable")
+    return _damaged(path, text)
+
+
+def _damaged(path: Path, what: str) -> StoreError:
+    return StoreError(
+        f"the store {path} is damaged: {what} (integrity check: {integrity_summary(path)}). Nothing was changed; "
+        "run `paperbrief doctor` for details, or `paperbrief doctor --repair` to set the file aside (it is kept) "
+        "and rebuild what the download cache holds",
+        path=path, kind="damaged")
+
+
+def integrity_summary(path: Path) -> str:
+    """The first line of `PRAGMA integrity_check` on the file (read-only), or why it can't run."""
+    if path.is_dir():
+        return "not a file"
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
+        try:
+            rows = conn.execute("PRAGMA integrity_check(5)").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error as e:
+        return f"cannot run ({e})"
+    lines = [line.strip() for r in rows for line in str(r[0]).splitlines() if line.strip()]
+    if lines == ["ok"]:
+        return "ok"
+    return "; ".join(lines)[:300]
+
+
+_PASS_THROUGH = (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError)
+
+
 class Store:
     """A paperbrief database file. Thread-safe: one connection, one lock."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self.conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30, isolation_level=None)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self.conn.execute("PRAGMA busy_timeout=30000")
-        self.migrate()
+        memory = str(path) == ":memory:"
+        try:
+            if not memory:
+                if self.path.is_dir():
+                    raise StoreError("", path=self.path, kind="damaged")
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30, isolation_level=None)
+        except StoreError:
+            raise _damaged(self.path, "it is a directory, not a database file") from None
+        except (sqlite3.Error, OSError) as e:
+            raise store_error(e, self.path) from None
+        try:
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA busy_timeout=30000")
+            self.migrate()
+        except BaseException as e:
+            self.conn.close()
+            if isinstance(e, sqlite3.Error) and not isinstance(e, _PASS_THROUGH):
+                raise store_error(e, self.path) from None
+            raise
 
     # -- plumbing -------------------------------------------------------------
 
@@ -323,25 +417,46 @@ class Store:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on error)."""
         with self._lock:
-            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except _PASS_THROUGH:
+                raise
+            except sqlite3.Error as e:
+                raise store_error(e, self.path) from None
             try:
                 yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
+            except BaseException as e:
+                with suppress(sqlite3.Error):  # SQLite may have rolled back already (a full disk, a damaged page)
+                    self.conn.execute("ROLLBACK")
+                if isinstance(e, sqlite3.Error) and not isinstance(e, _PASS_THROUGH):
+                    raise store_error(e, self.path) from None
                 raise
-            self.conn.execute("COMMIT")
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as e:
+                with suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+                raise store_error(e, self.path) from None
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
-            return self.conn.execute(sql, params).fetchall()
+            try:
+                return self.conn.execute(sql, params).fetchall()
+            except _PASS_THROUGH:
+                raise
+            except sqlite3.Error as e:
+                raise store_error(e, self.path) from None
 
     def migrate(self) -> list[str]:
         """Apply the migrations not yet applied, each in its own transaction. Returns their names."""
         with self._lock:
-            self.conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)"
-            )
-            done = {r[0] for r in self.conn.execute("SELECT name FROM schema_migrations")}
+            try:
+                self.conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)"
+                )
+                done = {r[0] for r in self.conn.execute("SELECT name FROM schema_migrations")}
+            except sqlite3.Error as e:
+                raise store_error(e, self.path) from None
             applied = []
             for name, sql in MIGRATIONS:
                 if name in done:

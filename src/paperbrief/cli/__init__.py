@@ -12,6 +12,7 @@ from paperbrief.cli import (
     deliver,  # noqa: F401  send, sent
     demo,  # noqa: F401  demo
     digests,  # noqa: F401  digest
+    doctor,  # noqa: F401  doctor
     papers,  # noqa: F401  list, read
     write,  # noqa: F401  write
 )
