@@ -190,7 +190,7 @@ def paper_info(arxiv_id: str, settings: Settings, fetcher: Fetcher) -> ListedPap
         return None
     if not isinstance(data, dict):
         return None
-    paper, _ = _paper({"paper": data}, 1)
+    paper, _ = _paper({"paper": data}, 1, [])
     return paper
 
 

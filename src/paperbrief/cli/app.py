@@ -2,10 +2,16 @@
 
 Commands live in sibling modules (papers, write, daily, archive) and stay thin:
 they parse flags, call the library stage that owns the work, and print.
+
+Every command runs inside one top-level handler (`_Guarded.invoke`): a damaged store, a full
+disk or any unexpected exception ends in one line on stderr and an exit code, never a Python
+traceback. An unexpected exception's traceback is saved under PAPERBRIEF_HOME/logs/ (the line
+says where); `paperbrief --debug <command>` (or PAPERBRIEF_DEBUG=1) also prints it.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -13,6 +19,7 @@ from typing import Any, NoReturn
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer.core import TyperGroup
 
 from paperbrief import __version__
 from paperbrief.config import ConfigError, Settings, load_settings
@@ -23,6 +30,57 @@ EXIT_OK = 0
 EXIT_PAPERS_FAILED = 1  # the run finished and its files were written, but some papers failed
 EXIT_CANNOT_START = 2  # bad date, bad config, no network: nothing was done
 EXIT_NOT_DELIVERED = 3  # `run --send`: the run finished but some delivery target failed
+EXIT_UNEXPECTED = 1  # a bug: one line on stderr, the traceback under PAPERBRIEF_HOME/logs/
+
+_state: dict[str, Any] = {"debug": False, "home": None, "secrets": []}
+
+
+class _Guarded(TyperGroup):
+    """The one top-level handler: every command's failure becomes one line and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as e:
+            _handle(e)
+
+
+def _handle(error: Exception) -> NoReturn:
+    from paperbrief.disk import DiskFull, is_full
+    from paperbrief.logs import one_line, save_crash
+    from paperbrief.store import StoreError
+
+    if isinstance(error, BrokenPipeError):  # `paperbrief list | head`: the reader left; say nothing
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        raise typer.Exit(1)
+    if isinstance(error, StoreError):
+        fail(str(error), EXIT_PAPERS_FAILED if error.kind == "full" else EXIT_CANNOT_START)
+    if isinstance(error, DiskFull):
+        fail(str(error), EXIT_PAPERS_FAILED)
+    if is_full(error):
+        where = getattr(error, "filename", None)
+        fail(str(DiskFull(where or _state["home"] or Path.cwd(), None, error)), EXIT_PAPERS_FAILED)  # type: ignore[arg-type]
+    secrets = _state["secrets"]
+    path = save_crash(error, _state["home"], secrets)
+    kind = type(error).__name__
+    detail = one_line(str(error), 200)
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            detail = detail.replace(secret, "****")
+    where = f"the full traceback is in {path}" if path else "the traceback could not be saved"
+    if _state["debug"]:
+        import traceback
+
+        err_console.print("".join(traceback.format_exception(type(error), error, error.__traceback__)), end="")
+    fail(f"unexpected {kind}{': ' + detail if detail else ''} (a bug in paperbrief; {where}"
+         f"{'' if _state['debug'] else '; add --debug to see it here'})", EXIT_UNEXPECTED)
+
 
 app = typer.Typer(
     name="paperbrief",
@@ -31,6 +89,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # help texts are shown as written: "[interests]" is text, not a Rich tag
+    cls=_Guarded,
 )
 
 # markup=False: titles, paths, reasons and config values are printed as they are, never read as
@@ -128,8 +187,28 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _start_logging(debug: bool) -> None:
+    """Log lines go to stderr (one line each) and PAPERBRIEF_HOME/logs/; never fails a command."""
+    from paperbrief.logs import setup_logging
+
+    home: Path | None = None
+    secrets: list[str] = []
+    try:
+        settings = load_settings()
+        home, secrets = settings.home, settings.secrets()
+    except ConfigError:  # the command itself reports the bad setting; log into the home it names, if any
+        raw = os.environ.get("PAPERBRIEF_HOME", "")
+        home = Path(raw).expanduser() if raw and "\0" not in raw else None
+        secrets = [v for k, v in os.environ.items() if k == "OPENAI_API_KEY" and v]
+    _state.update(debug=debug, home=home, secrets=secrets)
+    setup_logging(home, debug=debug, secrets=secrets)
+
+
 @app.callback()
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    debug: bool = typer.Option(False, "--debug", envvar="PAPERBRIEF_DEBUG",
+                               help="Print tracebacks and debug log lines on the terminal (also PAPERBRIEF_DEBUG=1)."),
 ) -> None:
     """Turn a day of Hugging Face Daily Papers into a research briefing."""
+    _start_logging(debug)
