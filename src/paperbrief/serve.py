@@ -1,7 +1,9 @@
 """Serve the built static site over HTTP on 127.0.0.1 (another host only when asked).
 
 A plain `ThreadingHTTPServer` with `SimpleHTTPRequestHandler` rooted at the site folder,
-so what you see is what a static host (GitHub Pages) serves. `ensure_built` rebuilds the
+so what you see is what a static host (GitHub Pages) serves. Folders are never listed (404
+unless they hold an index.html), and a request whose path can't name a file (a NUL byte, say)
+gets 400 instead of a traceback and a dropped connection. `ensure_built` rebuilds the
 site first when the store changed after the last build.
 """
 
@@ -12,7 +14,8 @@ import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+from urllib.parse import unquote, urlsplit
 
 from paperbrief.render.site import BuildReport, build_site, read_manifest, site_is_stale
 from paperbrief.store import Store
@@ -34,6 +37,26 @@ class SiteHandler(SimpleHTTPRequestHandler):
         ".svg": "image/svg+xml",
     }
     quiet = False
+
+    def send_head(self) -> BinaryIO | None:
+        try:
+            path = unquote(urlsplit(self.path).path, errors="surrogatepass")
+        except ValueError:  # %ff%fe: not UTF-8 (the base class would raise while mapping it to a file)
+            self.send_error(400, "Bad request: the path is not valid UTF-8")
+            return None
+        if "\0" in path:
+            self.send_error(400, "Bad request: the path contains a NUL byte")
+            return None
+        try:
+            return super().send_head()
+        except (ValueError, UnicodeError):  # a path the file system can't take
+            self.send_error(400, "Bad request: the path is not a valid file name")
+            return None
+
+    def list_directory(self, path: Any) -> None:
+        """Folders are not listed (a static host doesn't list them either)."""
+        self.send_error(404, "File not found")
+        return None
 
     def end_headers(self) -> None:
         self.send_header("X-Content-Type-Options", "nosniff")
