@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
+from paperbrief.render import page_name
+
 
 @dataclass
 class FeedPaper:
@@ -83,7 +85,7 @@ def _summary(day: FeedDay, base_url: str, papers_word: str) -> Markup:
         note = p.domain or p.status
         items.append(
             Markup('<li><a href="{}">{}</a>{}</li>').format(
-                f"{base_url}papers/{p.arxiv_id}.html", p.title, Markup(" — {}").format(note) if note else ""
+                f"{base_url}papers/{page_name(p.arxiv_id)}.html", p.title, Markup(" — {}").format(note) if note else ""
             )
         )
     return Markup("<p>{} {}</p><ul>{}</ul>").format(len(day.papers), papers_word, Markup("").join(items))

@@ -124,7 +124,8 @@
       // doc: [arxiv_id, date, title, domain, summary]
       var li = document.createElement("li");
       var a = document.createElement("a");
-      a.href = "papers/" + encodeURIComponent(doc[0]) + ".html";
+      // the page of an old-style id (hep-th/9901001) is papers/hep-th_9901001.html (render.page_name)
+      a.href = "papers/" + encodeURIComponent(doc[0].replace(/\//g, "_")) + ".html";
       a.className = "hit";
       highlight(a, doc[2], q);
       var metaLine = document.createElement("div");

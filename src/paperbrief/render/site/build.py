@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from paperbrief.models import ArchivedPaper
+from paperbrief.render import page_name
 from paperbrief.render.site.digest import digest_pages
 from paperbrief.render.site.feed import FEED_DAYS, feed_xml
 from paperbrief.render.site.home import TOP_DOMAINS, home_page
@@ -59,12 +60,12 @@ def build_site(store: Store, out: Path | str, *, lang: str = "zh", base_url: str
     day_hash = {d: digest(common, d, [paper_hash[pid] for pid in ids], stamps.get(d))
                 for d, ids in snapshot.days.items()}
     for pid, h in paper_hash.items():
-        new_pages[f"papers/{pid}.html"] = h
+        new_pages[f"papers/{page_name(pid)}.html"] = h
     for d, h in day_hash.items():
         new_pages[f"days/{d}.html"] = h
 
     # Which pages need rendering, and the reports they show.
-    todo_papers = {pid for pid, h in paper_hash.items() if previous.needs(f"papers/{pid}.html", h)}
+    todo_papers = {pid for pid, h in paper_hash.items() if previous.needs(f"papers/{page_name(pid)}.html", h)}
     todo_days = {d for d, h in day_hash.items() if previous.needs(f"days/{d}.html", h)}
     shown = todo_papers.union(*(snapshot.days[d] for d in todo_days))
     chosen: dict[str, str] = {}  # report key -> arXiv id

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from paperbrief.disk import raise_if_full
 from paperbrief.files import write_atomic
 from paperbrief.store import Store
 
@@ -85,7 +86,17 @@ def write_manifest(out: Path, *, fmt: int, lang: str, base_url: str, data_versio
 
 
 def write_file(path: Path, data: bytes, fresh: bool | None = None) -> None:
-    """Write a file; one that exists is replaced atomically (a server may be reading it)."""
+    """Write a file; one that exists is replaced atomically (a server may be reading it).
+
+    A full disk raises DiskFull naming the file and the bytes it needed."""
+    try:
+        _write_file(path, data, fresh)
+    except OSError as e:
+        raise_if_full(e, path, len(data))
+        raise
+
+
+def _write_file(path: Path, data: bytes, fresh: bool | None) -> None:
     if fresh is None:
         fresh = not os.path.exists(path)
     if fresh:

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from paperbrief.messages import describe_failure, describe_flag, msg
 from paperbrief.models import ArchivedPaper, WrittenReport
+from paperbrief.render import page_name
 from paperbrief.render.site.safe import safe_url
 
 AUTHORS_SHOWN = 8
@@ -38,6 +39,7 @@ def paper_view(p: ArchivedPaper, w: WrittenReport | None, L: dict[str, str], lan
             notes.append(msg("provenance.listing_fallback", lang))
     return {
         "arxiv_id": aid,
+        "page": page_name(aid),
         "title": p.title,
         "authors_short": shown,
         "all_authors": authors,

@@ -9,6 +9,8 @@ paths it wrote through a pipe, while the building process makes the search index
 from __future__ import annotations
 
 import multiprocessing
+import os
+import time
 import traceback
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from paperbrief.models import SiteSnapshot, WrittenReport
+from paperbrief.render import page_name
 from paperbrief.render.site.day import DayPages
 from paperbrief.render.site.manifest import write_file
 from paperbrief.render.site.paper import PaperPages
@@ -54,7 +57,7 @@ def render_days(job: PageJob, days: list[str]) -> list[str]:
         papers = [snapshot.papers[pid] for pid in snapshot.days[d]]
         for p in papers:
             if p.arxiv_id in job.todo_papers and p.dates[0] == d:
-                path = f"papers/{p.arxiv_id}.html"
+                path = f"papers/{page_name(p.arxiv_id)}.html"
                 write_file(job.out / path, paper_pages.html(p, path).encode("utf-8"))
                 written.append(path)
         if d in job.todo_days:
@@ -75,7 +78,7 @@ class Rendering:
             ctx = multiprocessing.get_context("fork")
             for share in split(days, job.snapshot.days, workers):
                 receive, send = ctx.Pipe(duplex=False)
-                process = ctx.Process(target=_work, args=(job, share, send), daemon=True)
+                process = ctx.Process(target=_work, args=(job, share, send, os.getpid()), daemon=True)
                 process.start()
                 send.close()
                 self._workers.append((process, receive))
@@ -106,14 +109,37 @@ class Rendering:
         return self._written
 
 
-def _work(job: PageJob, days: list[str], send: Connection) -> None:
+def _work(job: PageJob, days: list[str], send: Connection, parent: int) -> None:
     """In a forked worker: render these days' pages and send back what was written (or the error)."""
+    _die_with_parent(parent)
     try:
         result: tuple[bool, Any] = (True, render_days(job, days))
     except BaseException:
         result = (False, traceback.format_exc())
     send.send(result)
     send.close()
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a forked worker: end when the build process ends, even by kill -9 (no orphan keeps writing)."""
+    import ctypes
+    import signal
+    import threading
+
+    try:  # Linux: the kernel sends SIGKILL to this worker when its parent dies
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:  # elsewhere (and for the race before prctl): notice the parent is gone
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def split(days: list[str], day_papers: dict[str, tuple[str, ...]], n: int) -> list[list[str]]:
