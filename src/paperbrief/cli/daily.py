@@ -110,6 +110,9 @@ def run(
         fail("--limit must be at least 1")
     if top is not None and top < 1:
         fail("--top must be at least 1")
+    id_list = [i.strip() for i in (ids or "").split(",") if i.strip()]
+    if ids is not None and not id_list:
+        fail(f"--ids {ids!r} names no paper; give arXiv ids separated by commas, e.g. --ids 2602.05293,2602.05327")
     check_sort(sort)
     settings = settings_from(out=out, lang=lang, jobs=jobs, model=model, sort=sort,
                              **interest_flags(keyword, author, exclude, papers))
@@ -125,7 +128,6 @@ def run(
             targets = resolve_targets(settings, None)
         except DeliveryError as e:
             fail(f"--send: {e}")
-    id_list = [i for i in (ids or "").split(",") if i.strip()]
     if not settings.llm_configured:
         err_console.print(
             "No LLM endpoint configured (OPENAI_BASE_URL / OPENAI_API_KEY): writing extracts of each paper's "

@@ -5,6 +5,10 @@ something else, get a trailing `⚠` (e.g. `50%⚠`) and are listed in a one-lin
 kind at the end of the body. An
 extractive report starts with a note saying it is an extract, not a summary; a
 failed paper gets a short block saying what failed and why.
+
+Text is text: a title or report that says `<think>` would vanish in a Markdown viewer (it is
+read as an HTML tag), so tag-like `<` and entity-like `&` outside math are backslash-escaped
+(`\\<think>` shows as `<think>`); `x<y` and `a & b` stay as they are.
 """
 
 from __future__ import annotations
@@ -29,6 +33,22 @@ def _lang(lang: str) -> str:
 
 def _one_line(text: str) -> str:
     return re.sub(r"\s*\n\s*", " ", text).strip()
+
+
+_MATH_SPAN = re.compile(r"(\$\$.+?\$\$|\$[^$\n]+\$)")
+# what CommonMark reads as raw HTML: <tag ...>, </tag>, <!...>, <?...>
+_TAG_LIKE = re.compile(r"<(?=/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|![^<>]*>|\?[^<>]*>)")
+_ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+
+
+def md_safe(text: str) -> str:
+    """`text` for a Markdown line: tag-like `<` and entity-like `&` escaped, math spans untouched."""
+    if "<" not in text and "&" not in text:
+        return text
+    parts = _MATH_SPAN.split(text)
+    return "".join(
+        p if i % 2 else _ENTITY_LIKE.sub(r"\\&", _TAG_LIKE.sub(r"\\<", p)) for i, p in enumerate(parts)
+    )
 
 
 def mark_numbers(text: str, numbers: list[str]) -> str:
@@ -62,16 +82,16 @@ def paper_body_markdown(written: WrittenReport, lang: str = "zh") -> str:
     lang = _lang(lang)
     report = written.report
     if report is None:
-        return msg("md.failed", lang, reason=describe_failure(written.failure, lang)) + "\n"
+        return msg("md.failed", lang, reason=md_safe(describe_failure(written.failure, lang))) + "\n"
     h = [field_name(f, lang) for f in FIELDS]
     c, hc = msg("colon", lang), HEAD_COLON[lang]
     nums = written.ungrounded_numbers + written.misattributed_numbers
 
     def txt(s: str) -> str:
-        return mark_numbers(tidy_math(_one_line(s)), nums)
+        return md_safe(mark_numbers(tidy_math(_one_line(s)), nums))
 
     def bullets(items: list[tuple[str, str]]) -> str:
-        return "\n".join(f"   *   **{_one_line(label)}**{c}{txt(text)}" for label, text in items)
+        return "\n".join(f"   *   **{md_safe(_one_line(label))}**{c}{txt(text)}" for label, text in items)
 
     blocks = [
         f"1. **{h[0]}**{hc}\n   {txt(report.domain)}",
@@ -96,7 +116,7 @@ def paper_markdown(title: str, arxiv_id: str, source: str, written: WrittenRepor
     page_id = re.sub(r"v\d+$", "", arxiv_id.strip())  # Hugging Face pages have no version suffix
     link = f"- **{msg('md.link', lang)}**: {HF_PAPERS}/{page_id}\n" if page_id else ""  # a local file has no page
     return (
-        f"## 📄 {_one_line(title)}\n\n"
+        f"## 📄 {md_safe(_one_line(title))}\n\n"
         f"{link}"
         f"- **{msg('md.source', lang)}**: {source}\n\n"
         + (f"{note}\n\n" if note else "")

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from paperbrief.messages import msg
-from paperbrief.render.markdown import mark_numbers
+from paperbrief.render.markdown import mark_numbers, md_safe
 from paperbrief.search import top_domain
 from paperbrief.synthesis import Synthesis
 
@@ -57,7 +57,7 @@ def _cell(text: str) -> str:
 
 
 def _link_text(text: str) -> str:
-    return re.sub(r"([\[\]])", r"\\\1", " ".join(text.split()))
+    return md_safe(re.sub(r"([\[\]])", r"\\\1", " ".join(text.split())))
 
 
 def _cut(text: str, n: int) -> str:
