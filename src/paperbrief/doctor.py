@@ -27,8 +27,8 @@ from paperbrief.config import Settings
 from paperbrief.disk import free_bytes, human
 from paperbrief.store import Store, StoreError, integrity_summary
 
-# The store's tables in the order their rows can be copied (foreign keys first); FTS is rebuilt.
-TABLES = ("papers", "days", "listings", "documents", "reports", "runs", "llm_calls")
+# Tables never copied from a damaged store: bookkeeping and the search index (rebuilt from the rest).
+NOT_COPIED = ("schema_migrations", "search_", "sqlite_")
 MIN_FREE = 100 * 1024 * 1024  # below this, runs may fail to store what they paid for
 _LISTING_URL = re.compile(r"/api/daily_papers\?date=(\d{4}-\d{2}-\d{2})")
 
@@ -199,8 +199,10 @@ def _salvage(source: Path, store: Store) -> dict[str, int]:
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=5)
     except sqlite3.Error:
         return recovered
+    tables = [r["name"] for r in store.query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY rowid")]
     try:
-        for table in TABLES:
+        for table in (t for t in tables if not t.startswith(NOT_COPIED)):  # in creation order: referenced first
             cols = [r["name"] for r in store.query(f"PRAGMA table_info({table})")]
             try:
                 have = {r[1] for r in src.execute(f"PRAGMA table_info({table})")}
