@@ -103,11 +103,11 @@ def _request(settings: Settings, store: Store, texts: list[str], run_id: int | N
         call.outcome, call.error = "error", scrub(f"HTTP {e.status_code}: {e.message}", settings)
         _record(store, run_id, call, started)
         raise EmbeddingsUnavailable(
-            f"the endpoint {settings.openai_base_url} gave no embeddings for model '{model}' ({call.error})") from None
+            f"the endpoint {settings.endpoint_shown} gave no embeddings for model '{model}' ({call.error})") from None
     except (openai.APIConnectionError, openai.APITimeoutError) as e:
         call.outcome, call.error = "error", scrub(f"{type(e).__name__}: {e}", settings)
         _record(store, run_id, call, started)
-        raise EmbeddingsUnavailable(f"cannot reach {settings.openai_base_url} for embeddings ({call.error})") from None
+        raise EmbeddingsUnavailable(f"cannot reach {settings.endpoint_shown} for embeddings ({call.error})") from None
     data = sorted(resp.data, key=lambda d: d.index)
     if len(data) != len(texts) or any(not d.embedding for d in data):
         call.outcome, call.error = "invalid", f"{len(data)} embeddings for {len(texts)} texts"

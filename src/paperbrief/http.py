@@ -246,6 +246,15 @@ def install_limits(transport: Any) -> bool:
     return True
 
 
+def limit_client(client: Any) -> bool:
+    """Make an httpx (or httpx2, the openai SDK's) Client obey `limited`: its transport and proxy mounts."""
+    ok = install_limits(getattr(client, "_transport", None))
+    for transport in (getattr(client, "_mounts", None) or {}).values():
+        if transport is not None:
+            install_limits(transport)
+    return ok
+
+
 class Fetcher:
     """The project's HTTP client. Thread-safe; one per run; close it (or use `with`)."""
 

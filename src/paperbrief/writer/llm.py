@@ -8,6 +8,14 @@ timeouts and dropped connections are ours (the SDK's are off) and honour
 Retry-After. The answer is parsed tolerantly, validated as `models.Report`, and asked
 for once more with the validation error when invalid. Every HTTP attempt is
 recorded as an `LLMCall`.
+
+Hostile endpoints: every attempt has a wall-clock deadline (`llm_timeout`) and a byte cap
+derived from `max_output_tokens` (`answer_byte_cap`), enforced in the network layer
+(`http.limited`), so an endless or dripping stream is stopped ("timeout" or "cut_off"). An
+answer that is not a chat completion (an HTML page, garbage JSON) is an "endpoint_error",
+never an AttributeError. Usage figures are bounded, the report's text is cleaned like all
+text that enters (`text.clean_text`) and scrubbed of the configured secrets before it is
+stored or published.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from pydantic import ValidationError
 
 from paperbrief.checks import report_language_ok
 from paperbrief.config import Settings
+from paperbrief.http import Limits, limit_client, limited
 from paperbrief.langs import LANG_NAMES, cjk_share
 from paperbrief.models import (
     PROVENANCE_OF_SOURCE,
@@ -44,6 +53,15 @@ from paperbrief.writer.tokens import estimate_tokens
 
 MODES = ("json_schema", "json_object", "none")
 MAX_RETRY_AFTER = 120.0  # seconds; a server asking for longer is treated as a failure
+MAX_TOKENS_FIGURE = 10**9  # a usage figure beyond this (or not an int) is upstream garbage, not a count
+FIELD_MAX = 10_000  # characters of one report field
+MAX_JSON_TRIES = 64  # parse attempts when looking for the report's object in prose
+
+
+def answer_byte_cap(settings: Settings) -> int:
+    """Bytes we read for one answer: generous for max_output_tokens (streamed events carry ~200 bytes of
+    framing per token), so only an endless or runaway answer reaches it."""
+    return max(1 << 20, settings.max_output_tokens * 512)
 
 
 class PaperFailed(Exception):
@@ -57,9 +75,17 @@ class PaperFailed(Exception):
 class _StreamBroken(Exception):
     """A streamed answer stopped in the middle (a read timeout or a dropped connection)."""
 
-    def __init__(self, error: Exception) -> None:
+    def __init__(self, error: Exception, *, timeout: bool = False) -> None:
         super().__init__(f"{type(error).__name__}: {error}")
-        self.timeout = "timeout" in type(error).__name__.lower()
+        self.timeout = timeout or "timeout" in type(error).__name__.lower()
+
+
+class _TooLarge(Exception):
+    """The answer ran past `answer_byte_cap` (an endless stream, a runaway answer): reading stopped."""
+
+
+class _NotAnAnswer(Exception):
+    """The endpoint's 200 answer is not a chat completion (an HTML page, garbage, the wrong JSON)."""
 
 
 @dataclass
@@ -84,11 +110,14 @@ def client_for(settings: Settings) -> openai.OpenAI:
     with _registry_lock:
         client = _clients.get(key)
         if client is None:
+            http_client = openai.DefaultHttpxClient()
+            limit_client(http_client)  # deadlines and byte caps (http.limited) reach its sockets
             client = openai.OpenAI(
                 base_url=settings.openai_base_url,
                 api_key=settings.api_key or "not-needed",
                 timeout=settings.llm_timeout,
                 max_retries=0,
+                http_client=http_client,
             )
             _clients[key] = client
         return client
@@ -103,9 +132,8 @@ def _state(client: openai.OpenAI) -> _EndpointState:
 
 
 def scrub(text: str, settings: Settings) -> str:
-    """One line of error text with the API key (and anything key-like) removed."""
-    if settings.api_key:
-        text = text.replace(settings.api_key, "****")
+    """One line of error text with the secrets (and anything key-like) removed."""
+    text = settings.scrub_secrets(text)
     text = re.sub(r"\b(sk|key|api)[-_][A-Za-z0-9_\-*]{6,}", r"\1-****", text)
     text = re.sub(r"\s+", " ", text).strip()
     return text if len(text) <= 200 else text[:199] + "…"
@@ -141,12 +169,14 @@ def find_json_object(text: str) -> dict[str, Any] | None:
     candidates = [m.group(1) for m in _FENCE_RE.finditer(text)] + [text]
     decoder = json.JSONDecoder()
     first: dict[str, Any] | None = None
+    tries = 0  # each failed attempt costs up to len(text): a bound keeps a 1 MB answer linear, not quadratic
     for chunk in candidates:
         pos = chunk.find("{")
-        while pos != -1:
+        while pos != -1 and tries < MAX_JSON_TRIES:
+            tries += 1
             try:
                 obj, end = decoder.raw_decode(chunk, pos)
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):
                 pos = chunk.find("{", pos + 1)
                 continue
             if isinstance(obj, dict):
@@ -171,6 +201,49 @@ def report_language(report: Report) -> str:
     from paperbrief.checks import report_texts
 
     return "\n".join(t for path, t in report_texts(report) if not path.endswith("label"))
+
+
+def clean_report(report: Report, settings: Settings) -> Report:
+    """The report's text as safe text (`text.clean_text`, capped) with the configured secrets scrubbed:
+    an answer that echoes the API key (or a URL password) never reaches the store or the site."""
+    from paperbrief.text import NAME_MAX, clean_text
+
+    def fix(value: str, limit: int) -> str:
+        return settings.scrub_secrets(clean_text(value, max_len=limit, keep_newlines=True, what="a report field"))
+
+    data = report.model_dump()
+    for key, value in data.items():
+        if isinstance(value, str):
+            data[key] = fix(value, FIELD_MAX)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    for k, v in item.items():
+                        if isinstance(v, str):
+                            item[k] = fix(v, NAME_MAX if k in ("label", "name") else FIELD_MAX)
+    return Report.model_validate(data)
+
+
+def _count(value: Any) -> int | None:
+    """A token count from the endpoint, or None when it is not a sane non-negative int."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_TOKENS_FIGURE:
+        return None
+    return value
+
+
+def _text(value: Any) -> str:
+    """Text from the endpoint (content, refusal, finish reason): only a str counts; lone surrogates fixed."""
+    from paperbrief.text import fix_surrogates
+
+    return fix_surrogates(value) if isinstance(value, str) else ""
+
+
+def _shape(resp: Any) -> str:
+    """What came back instead of a chat completion, for the failure's detail."""
+    if isinstance(resp, (str, bytes)):
+        snippet = " ".join((resp.decode("utf-8", "replace") if isinstance(resp, bytes) else resp).split())[:60]
+        return f"the answer is text, not a chat completion ({snippet!r})"
+    return f"the answer is not a chat completion (a {type(resp).__name__} without usable choices)"
 
 
 # -- one chat completion with transport retries ---------------------------------------
@@ -245,41 +318,80 @@ class _Caller:
         return False
 
     def _send(self, messages: list[dict[str, str]]) -> tuple[_Answer, int | None, int | None]:
+        """One request, bounded by the deadline and the byte cap (see the module docstring)."""
+        cap = answer_byte_cap(self.settings)
+        with limited(seconds=self.settings.llm_timeout, max_bytes=cap) as lim:
+            try:
+                return self._request(messages, lim, cap)
+            except _TooLarge:
+                raise
+            except Exception as e:
+                if lim.exceeded:
+                    raise _TooLarge(f"the answer grew past {cap:,} bytes; stopped reading") from None
+                if lim.expired and isinstance(e, _StreamBroken):
+                    e.timeout = True
+                raise
+
+    def _request(self, messages: list[dict[str, str]], lim: Limits, cap: int) -> tuple[_Answer, int | None, int | None]:
         params = self._params(messages)
         if not self.stream:
-            resp = self.client.chat.completions.create(**params)
-            usage = resp.usage
-            if not resp.choices:
-                return _Answer(), getattr(usage, "prompt_tokens", None), getattr(usage, "completion_tokens", None)
-            choice = resp.choices[0]
-            msg = choice.message
-            answer = _Answer(msg.content or "", getattr(msg, "refusal", None), choice.finish_reason,
-                             usage_cached_tokens(usage))
-            return answer, getattr(usage, "prompt_tokens", None), getattr(usage, "completion_tokens", None)
+            try:
+                resp = self.client.chat.completions.create(**params)
+            except (ValueError, UnicodeError) as e:  # a 200 body the SDK can't decode as JSON
+                raise _NotAnAnswer(f"the answer is not JSON ({type(e).__name__})") from e
+            try:
+                usage = getattr(resp, "usage", None)
+                tin, tout = _count(getattr(usage, "prompt_tokens", None)), _count(getattr(usage, "completion_tokens", None))
+                if not isinstance(resp.choices, list):
+                    raise TypeError("no choices")
+                if not resp.choices:
+                    return _Answer(), tin, tout
+                choice = resp.choices[0]
+                msg = choice.message
+                answer = _Answer(_text(msg.content), _text(getattr(msg, "refusal", None)) or None,
+                                 _text(choice.finish_reason) or None, _count(usage_cached_tokens(usage)) or 0)
+            except (AttributeError, TypeError, IndexError, KeyError) as e:
+                raise _NotAnAnswer(_shape(resp)) from e
+            return answer, tin, tout
         content: list[str] = []
         refusal: list[str] = []
+        size = events = 0
         finish = None
         tin = tout = None
         cached = 0
         with self.client.chat.completions.create(**params) as chunks:
             try:
                 for chunk in chunks:
-                    if chunk.usage:
-                        tin, tout = chunk.usage.prompt_tokens, chunk.usage.completion_tokens
-                        cached = usage_cached_tokens(chunk.usage)
-                    for choice in chunk.choices or ():
+                    events += 1
+                    if lim.deadline is not None and time.monotonic() > lim.deadline:
+                        lim.expired = True
+                        raise _StreamBroken(TimeoutError(f"no complete answer within {self.settings.llm_timeout:g} s"),
+                                            timeout=True)
+                    usage = getattr(chunk, "usage", None)
+                    if usage:
+                        tin, tout = _count(getattr(usage, "prompt_tokens", None)), _count(
+                            getattr(usage, "completion_tokens", None))
+                        cached = _count(usage_cached_tokens(usage)) or 0
+                    for choice in getattr(chunk, "choices", None) or ():
                         delta = choice.delta
                         if delta is not None:
                             if delta.content:
-                                content.append(delta.content)
+                                content.append(_text(delta.content))
+                                size += len(content[-1])
                             if getattr(delta, "refusal", None):
-                                refusal.append(delta.refusal)
+                                refusal.append(_text(delta.refusal))
                         if choice.finish_reason:
-                            finish = choice.finish_reason
-            except openai.APIError:
+                            finish = _text(choice.finish_reason)
+                    if size > cap:  # a transport without the network-level cap
+                        raise _TooLarge(f"the answer grew past {cap:,} characters; stopped reading")
+            except (openai.APIError, _TooLarge, _StreamBroken):
                 raise
+            except (AttributeError, TypeError) as e:  # events that are not chat completion chunks
+                raise _NotAnAnswer(f"the stream's events are not chat completion chunks ({type(e).__name__})") from e
             except Exception as e:  # the transport's own errors surface raw while iterating
                 raise _StreamBroken(e) from e
+        if not events:  # a 200 that carried no event at all: an HTML page or anything else, not a stream
+            raise _NotAnAnswer("the answer carried no chat completion events (not an event stream)")
         return _Answer("".join(content), "".join(refusal) or None, finish, cached), tin, tout
 
     def complete(self, messages: list[dict[str, str]]) -> _Answer:
@@ -294,6 +406,14 @@ class _Caller:
             wait: float | None = None
             try:
                 answer, tin, tout = self._send(messages)
+            except _TooLarge as e:  # not retried: the same request would run away again
+                call.outcome, call.error = "invalid", str(e)
+                self._record(call, started, messages)
+                raise PaperFailed("cut_off", f"{e} (max_output_tokens={s.max_output_tokens})") from None
+            except _NotAnAnswer as e:  # not retried: the endpoint (or something in its place) answers nonsense
+                call.outcome, call.error = "error", scrub(str(e), s)
+                self._record(call, started, messages)
+                raise PaperFailed("endpoint_error", f"{call.error}; check OPENAI_BASE_URL (it usually ends in /v1)") from None
             except (openai.APITimeoutError, _StreamBroken) as e:
                 if isinstance(e, _StreamBroken) and not e.timeout:
                     call.outcome, call.error = "error", scrub(f"the streamed answer broke off: {e}", s)
@@ -334,7 +454,11 @@ class _Caller:
                 call.outcome, call.error = "error", scrub(f"connection failed: {e.__cause__ or e}", s)
                 if attempts >= s.llm_retries:
                     self._record(call, started, messages)
-                    raise PaperFailed("endpoint_unreachable", f"{s.openai_base_url}: {call.error}") from None
+                    raise PaperFailed("endpoint_unreachable", f"{s.endpoint_shown}: {call.error}") from None
+            except openai.APIResponseValidationError as e:  # a 200 whose body the SDK can't read as JSON
+                call.outcome, call.error = "error", scrub(f"the answer is not JSON: {e}", s)
+                self._record(call, started, messages)
+                raise PaperFailed("endpoint_error", f"{call.error}; check OPENAI_BASE_URL (it usually ends in /v1)") from None
             except openai.APIError as e:  # e.g. an error event inside a stream
                 call.outcome, call.error = "error", scrub(str(e), s)
                 if attempts >= s.llm_retries:
@@ -428,7 +552,7 @@ def write_llm(
         prompt_version=caller.version,
     )
     try:
-        written.report = _ask(caller, doc, settings, lang, known_links)
+        written.report = clean_report(_ask(caller, doc, settings, lang, known_links), settings)
     except PaperFailed as e:
         written.failure = e.failure
     except Exception as e:
