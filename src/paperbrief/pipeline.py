@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from paperbrief.checks import check_report
+from paperbrief.claims import Heartbeat, owner_of, process_id, release, wait_for
 from paperbrief.config import Settings
 from paperbrief.costs import cost_usd, total_cost
 from paperbrief.dates import today_utc
@@ -225,14 +226,15 @@ def run_day(
             ordered = order(papers, sort, ranking.scores if ranking else None)
             to_write = ordered[:top] if top is not None else ordered
 
-        run_id = store.start_run(date, lang, model, pv)
+        run_id = store.start_run(date, lang, model, pv, owner=process_id())
         started = time.monotonic()
         reporter.started(model, endpoint_host(settings))
         reporter.listed(date, len(listing.papers), len(to_write))
         runner = _DayRunner(settings, store, fetcher, reporter, run_id, lang, model, pv, force, rewrite_older_prompts)
         status = "interrupted"
         try:
-            outcomes = runner.run(to_write)
+            with Heartbeat(store, runner.owner, run_id):  # claims and liveness, see paperbrief.claims
+                outcomes = runner.run(to_write)
             status = "ok" if not any(o.written.failed for o in outcomes) else "partial"
         finally:
             stats = runner.stats(time.monotonic() - started)
@@ -324,7 +326,7 @@ ARXIV_DOWN_AFTER = 3  # papers in a row that arXiv failed for before the run sto
 def endpoint_hint(failure: Failure, settings: Settings, lang: str = "en") -> str:
     """One line naming every way to fix an endpoint that refuses us or can't be reached."""
     kind = failure.kind if failure.kind in ENDPOINT_FAILURES else "endpoint_unreachable"
-    fix = msg(f"hint.{kind}", lang, url=settings.openai_base_url or "https://api.openai.com/v1",
+    fix = msg(f"hint.{kind}", lang, url=settings.endpoint_shown,
               config=settings.config_file, model=settings.model)
     return msg("hint.endpoint_stop", lang, fix=fix, detail=failure.detail)
 
@@ -357,6 +359,8 @@ class _DayRunner:
         self.settings, self.store, self.fetcher, self.reporter = settings, store, fetcher, reporter
         self.run_id, self.lang, self.model, self.pv, self.force = run_id, lang, model, pv, force
         self.rewrite_older = rewrite_older
+        self.owner = owner_of(run_id)  # this run's identity on the claims it takes
+        self.started_at = time.time()
         self.arxiv_blocked: str | None = None
         self.arxiv_down: str | None = None  # set after ARXIV_DOWN_AFTER papers in a row could not be read
         self.arxiv_failures = 0
@@ -401,7 +405,7 @@ class _DayRunner:
         return report_key(doc_hash, self.pv, self.model, self.lang, paper.known_links())
 
     def _reuse(self, paper: ListedPaper) -> PaperOutcome | None:
-        if self.force:
+        if self.force or self.store.needs_reread(paper.arxiv_id):  # arXiv failed transiently last time
             return None
         stored_doc = self.store.latest_document(paper.arxiv_id)
         if stored_doc is None:
@@ -427,7 +431,7 @@ class _DayRunner:
     def _stored_document(self, paper: ListedPaper) -> tuple[str, Document] | None:
         """The stored document, unless it was only the listing's abstract because arXiv failed."""
         stored = self.store.latest_document(paper.arxiv_id)
-        if stored is None:
+        if stored is None or self.store.needs_reread(paper.arxiv_id):
             return None
         report = self.store.get_report(self._key(paper, stored[0]), include_failed=True)
         if report is not None and report.written.provenance == "listing_fallback":
@@ -449,9 +453,11 @@ class _DayRunner:
         doc: Document | None = None
         provenance: Provenance = "arxiv_html"
         error: str | None = None
+        transient: list[str] = []  # sources that failed transiently before the one that gave the text
         if self.arxiv_blocked is None and self.arxiv_down is None:
             try:
-                doc = read(paper.arxiv_id, self.settings, self.fetcher(), listed=paper, listing_fallback=False)
+                doc = read(paper.arxiv_id, self.settings, self.fetcher(), listed=paper, listing_fallback=False,
+                           transient=transient)
                 self.arxiv_failures = 0
             except ArxivBlocked as e:
                 self.arxiv_blocked = str(e)
@@ -483,6 +489,10 @@ class _DayRunner:
         if not doc.arxiv_id:
             doc.arxiv_id = paper.arxiv_id
         doc_hash = self.store.save_document(doc)
+        if transient and provenance != "listing_fallback":  # e.g. the HTML answered 503: try it again next run
+            self.store.mark_reread(paper.arxiv_id, "; ".join(transient))
+        elif provenance != "listing_fallback":
+            self.store.clear_reread(paper.arxiv_id)
         self.reporter.read(paper, doc.source, read_s)
         return doc, doc_hash, provenance, read_s
 
@@ -500,10 +510,25 @@ class _DayRunner:
         return PaperOutcome(paper=paper, written=written, read_s=read_s)
 
     def _write(self, paper: ListedPaper, doc: Document, doc_hash: str, provenance: Provenance, read_s: float) -> None:
-        """Write, check, store and report one paper (in a writer thread)."""
+        """Claim, write, check, store and report one paper (in a writer thread)."""
+        t0 = time.monotonic()
+        key = self._key(paper, doc_hash)
+        stored = wait_for(self.store, key, paper.arxiv_id, self.run_id, self.owner,
+                          reuse_after=self.started_at if self.force else 0.0,
+                          on_wait=lambda holder: self.reporter.message(
+                              f"{paper.arxiv_id}: another run ({holder}) is writing this paper; waiting for its report"))
+        if stored is not None:  # stored meanwhile (by another run of the day): reused, never paid twice
+            self._done(PaperOutcome(paper=paper, written=stored.written, reused=True, read_s=read_s))
+            return
+        try:
+            self._write_claimed(paper, doc, doc_hash, provenance, read_s, key, t0)
+        finally:
+            release(self.store, key, self.owner)
+
+    def _write_claimed(self, paper: ListedPaper, doc: Document, doc_hash: str, provenance: Provenance, read_s: float,
+                       key: str, t0: float) -> None:
         from paperbrief.writer import write_report
 
-        t0 = time.monotonic()
         if self.endpoint_failure is not None:  # the endpoint refused us: don't send 40 more doomed requests
             written = self._failure(paper, provenance, "not_sent", self.endpoint_failure.describe("en"))
         else:
@@ -522,7 +547,7 @@ class _DayRunner:
                     self.reporter.message(endpoint_hint(failure, self.settings))
         written.arxiv_id = paper.arxiv_id
         written.provenance = provenance
-        self.store.save_report(self._key(paper, doc_hash), doc_hash, written)
+        self.store.save_report(key, doc_hash, written)
         price = self.settings.prices
         self.store.record_calls(self.run_id, paper.arxiv_id, written.calls,
                                 cost_of=lambda c: cost_usd(price, c.model, c.tokens_in, c.tokens_out, c.cached_tokens))

@@ -238,6 +238,31 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE llm_calls ADD COLUMN cached_tokens INTEGER NOT NULL DEFAULT 0;
         """,
     ),
+    (
+        # Claims (paperbrief.claims): a run claims a report before it asks the LLM, so two runs of
+        # one day never pay twice; runs record their process and heartbeat, so a killed run shows
+        # as interrupted and its claims lapse. Papers whose arXiv HTML/PDF failed transiently are
+        # read again by the next run instead of keeping the fallback for good.
+        "006_claims",
+        """
+        CREATE TABLE claims (
+            key         TEXT PRIMARY KEY,           -- the report key being written
+            arxiv_id    TEXT NOT NULL,
+            run_id      INTEGER,
+            owner       TEXT NOT NULL,              -- host:pid:run of the process holding it
+            claimed_at  REAL NOT NULL,
+            expires_at  REAL NOT NULL               -- renewed by the run's heartbeat
+        );
+        CREATE INDEX claims_by_owner ON claims(owner);
+        ALTER TABLE runs ADD COLUMN owner TEXT;     -- host:pid:run of the process running it
+        ALTER TABLE runs ADD COLUMN heartbeat_at REAL;
+        CREATE TABLE rereads (
+            arxiv_id    TEXT PRIMARY KEY,           -- read from arXiv again by the next run
+            reason      TEXT NOT NULL,              -- the transient failure that made it fall back
+            created_at  REAL NOT NULL
+        );
+        """,
+    ),
 ]
 
 
@@ -289,11 +314,12 @@ class RunRecord:
     date: str
     started_at: float
     finished_at: float | None
-    status: str
+    status: str  # "running" only while the run's process lives; a killed run shows "interrupted"
     lang: str
     model: str
     prompt_version: str
     stats: dict[str, Any]
+    owner: str | None = None  # host:pid:run
 
 
 class StoreError(Exception):
@@ -674,14 +700,20 @@ class Store:
 
     # -- runs and calls -------------------------------------------------------
 
-    def start_run(self, date: str, lang: str, model: str, prompt_version: str) -> int:
+    def start_run(self, date: str, lang: str, model: str, prompt_version: str, *, owner: str | None = None) -> int:
+        """A new run marked running; `owner` (host:pid, see paperbrief.claims) makes it recognisable as dead."""
+        now = time.time()
         with self.transaction() as c:
             cur = c.execute(
-                "INSERT INTO runs(date, started_at, status, lang, model, prompt_version) VALUES (?, ?, 'running', ?, ?, ?)",
-                (date, time.time(), lang, model, prompt_version),
+                "INSERT INTO runs(date, started_at, status, lang, model, prompt_version, heartbeat_at) "
+                "VALUES (?, ?, 'running', ?, ?, ?, ?)",
+                (date, now, lang, model, prompt_version, now),
             )
             assert cur.lastrowid is not None
-            return cur.lastrowid
+            run_id = cur.lastrowid
+            if owner is not None:
+                c.execute("UPDATE runs SET owner = ? WHERE id = ?", (f"{owner}:{run_id}", run_id))
+            return run_id
 
     def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> None:
         with self.transaction() as c:
@@ -691,21 +723,47 @@ class Store:
             )
 
     def runs(self, limit: int = 20) -> list[RunRecord]:
+        """The newest runs; one still marked running whose process died (or stopped its heartbeat) is
+        shown as interrupted."""
+        from paperbrief.claims import LEASE_S, holder_alive
+
         rows = self.query("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
-        return [
-            RunRecord(
+        records = []
+        for r in rows:
+            status = r["status"]
+            if status == "running":
+                beat = r["heartbeat_at"]
+                if not holder_alive(r["owner"], beat + LEASE_S if beat is not None else None):
+                    status = "interrupted"
+            records.append(RunRecord(
                 id=r["id"],
                 date=r["date"],
                 started_at=r["started_at"],
                 finished_at=r["finished_at"],
-                status=r["status"],
+                status=status,
                 lang=r["lang"],
                 model=r["model"],
                 prompt_version=r["prompt_version"],
                 stats=json.loads(r["stats"] or "{}"),
-            )
-            for r in rows
-        ]
+                owner=r["owner"],
+            ))
+        return records
+
+    # -- papers to read again ---------------------------------------------------
+
+    def mark_reread(self, arxiv_id: str, reason: str) -> None:
+        """The next run reads this paper from arXiv again (a source failed transiently this time)."""
+        with self.transaction() as c:
+            c.execute("INSERT INTO rereads(arxiv_id, reason, created_at) VALUES (?, ?, ?) ON CONFLICT(arxiv_id) "
+                      "DO UPDATE SET reason=excluded.reason, created_at=excluded.created_at",
+                      (arxiv_id, reason, time.time()))
+
+    def clear_reread(self, arxiv_id: str) -> None:
+        with self.transaction() as c:
+            c.execute("DELETE FROM rereads WHERE arxiv_id = ?", (arxiv_id,))
+
+    def needs_reread(self, arxiv_id: str) -> bool:
+        return bool(self.query("SELECT 1 FROM rereads WHERE arxiv_id = ?", (arxiv_id,)))
 
     def record_calls(self, run_id: int | None, arxiv_id: str | None, calls: Sequence[LLMCall],
                      cost_of: Any = None) -> None:

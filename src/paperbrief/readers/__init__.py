@@ -68,23 +68,28 @@ def read_file(path: Path, *, arxiv_id: str | None = None) -> Document:
 
 
 def read(ref: str, settings: Settings, fetcher: Fetcher | None = None, *, listed: ListedPaper | None = None,
-         listing_fallback: bool = True) -> Document:
-    """The paper `ref` as a Document; see the module docstring. Raises ReadError or ArxivBlocked."""
+         listing_fallback: bool = True, transient: list[str] | None = None) -> Document:
+    """The paper `ref` as a Document; see the module docstring. Raises ReadError or ArxivBlocked.
+
+    `transient`, when given, receives the reasons of sources that failed transiently (a timeout,
+    a dropped connection, 429/5xx) before a later source gave the text: the daily run reads such
+    a paper again next time instead of keeping the fallback for good."""
     target = resolve(ref, settings)
     if isinstance(target, Path):
         return read_file(target)
     own = fetcher is None
     fetcher = fetcher or Fetcher(settings)
     try:
-        return _read_arxiv(target, settings, fetcher, listed, listing_fallback)
+        return _read_arxiv(target, settings, fetcher, listed, listing_fallback, transient)
     finally:
         if own:
             fetcher.close()
 
 
 def _read_arxiv(aid: ArxivId, settings: Settings, fetcher: Fetcher, listed: ListedPaper | None,
-                listing_fallback: bool = True) -> Document:
+                listing_fallback: bool = True, transient: list[str] | None = None) -> Document:
     reasons: list[str] = []
+    transient = transient if transient is not None else []
     base = settings.arxiv_url.rstrip("/")
 
     # 1. the HTML rendering
@@ -98,6 +103,8 @@ def _read_arxiv(aid: ArxivId, settings: Settings, fetcher: Fetcher, listed: List
         reasons.append("HTML: not available (404)")
     except FetchError as e:
         reasons.append(f"HTML: {_short(e, url)}")
+        if _is_transient(e):
+            transient.append(reasons[-1])
     except NotAPaper as e:
         fetcher.forget(url)  # an unusable page is not a successful download; try it afresh next time
         reasons.append(f"HTML: unusable page ({e})")
@@ -117,6 +124,8 @@ def _read_arxiv(aid: ArxivId, settings: Settings, fetcher: Fetcher, listed: List
         reasons.append("PDF: not available (404)")
     except FetchError as e:
         reasons.append(f"PDF: {_short(e, url)}")
+        if _is_transient(e):
+            transient.append(reasons[-1])
     except NotAPaper as e:
         fetcher.forget(url)
         reasons.append(f"PDF: unusable file ({e})")
@@ -170,6 +179,13 @@ def _atom_error(error: FetchError) -> str | None:
     except NotAPaper as e:
         return f"{e} (HTTP {error.status})"
     return None
+
+
+def _is_transient(error: FetchError) -> bool:
+    """A failure that may pass: no answer (timeouts, dropped connections) or 429/5xx, not a 4xx or a bad body."""
+    from paperbrief.http import RETRY_STATUSES
+
+    return error.status is None or error.status in RETRY_STATUSES
 
 
 def _short(error: FetchError, url: str) -> str:
