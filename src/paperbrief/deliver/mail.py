@@ -10,17 +10,21 @@ in the clear to anything but this machine.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 import smtplib
 import socket
 import ssl
+import threading
+from collections.abc import Callable, Iterator
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate, make_msgid, parseaddr
 from functools import cache
 from importlib import resources
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, Template, select_autoescape
@@ -139,6 +143,36 @@ class Mailer:
         self.sender = parseaddr(settings.smtp_from or "")[1]
         self._conn: smtplib.SMTP | None = None
         self._broken: MailError | None = None
+        self._talking: smtplib.SMTP | None = None  # the session a deadline may cut
+        self._expired = False
+
+    @contextlib.contextmanager
+    def _deadline(self) -> Iterator[None]:
+        """Bound one exchange (connect and login, or one message) by `http_deadline` in total: a server
+        that drips its replies a line at a time never trips the per-read timeout, so it is cut off."""
+        def cut() -> None:
+            self._expired = True
+            sock = getattr(self._talking, "sock", None)
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+        self._expired = False
+        timer = threading.Timer(self.settings.http_deadline, cut)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
+
+    def _seen(self, conn: Any) -> None:
+        """A session's socket exists (before the greeting is read): from now on the deadline can cut it."""
+        self._talking = conn
+
+    def _too_slow(self) -> MailError:
+        return MailError(f"the SMTP server {self.where} took longer than {self.settings.http_deadline:g} s (it "
+                         "answers too slowly or without end); the next send retries")
 
     def _connect(self) -> smtplib.SMTP:
         timeout = self.settings.http_timeout
@@ -146,9 +180,9 @@ class Mailer:
         try:
             conn: smtplib.SMTP
             if self.implicit_tls:
-                conn = smtplib.SMTP_SSL(self.host, self.port, timeout=timeout, context=context)
+                conn = _TlsSession(self._seen, self.host, self.port, timeout=timeout, context=context)
             else:
-                conn = smtplib.SMTP(self.host, self.port, timeout=timeout)
+                conn = _Session(self._seen, self.host, self.port, timeout=timeout)
             conn.ehlo()
             if not self.implicit_tls and conn.has_extn("starttls"):
                 conn.starttls(context=context)
@@ -168,6 +202,8 @@ class Mailer:
             raise MailError(f"TLS with {self.where} failed ({e.reason or e}): use smtps:// for port 465 and "
                             "smtp:// (STARTTLS) for port 587") from None
         except (OSError, smtplib.SMTPException) as e:
+            if self._expired:
+                raise self._too_slow() from None
             raise MailError(f"cannot talk to the SMTP server {self.where} ({_describe(e)}): check the host and port "
                             "in PAPERBRIEF_SMTP_URL; the next send retries") from None
 
@@ -177,12 +213,15 @@ class Mailer:
             raise self._broken
         if self._conn is None:
             try:
-                self._conn = self._connect()
+                with self._deadline():
+                    self._conn = self._connect()
             except MailError as e:
                 self._broken = e
                 raise
         try:
-            self._conn.send_message(msg, from_addr=self.sender, to_addrs=[to])
+            self._talking = self._conn
+            with self._deadline():
+                self._conn.send_message(msg, from_addr=self.sender, to_addrs=[to])
         except smtplib.SMTPRecipientsRefused as e:
             reply = "; ".join(f"{code} {_text(resp)}" for code, resp in e.recipients.values())
             raise MailError(f"the SMTP server refused the address {to} ({reply}): check it") from None
@@ -191,17 +230,46 @@ class Mailer:
                             "check PAPERBRIEF_SMTP_FROM (it must be an address the account may send from)") from None
         except (OSError, smtplib.SMTPException) as e:
             self.close()
+            if self._expired:
+                raise self._too_slow() from None
             raise MailError(f"the SMTP server {self.where} failed while sending ({_describe(e)}); "
                             "the next send retries") from None
         return str(msg["Message-ID"])
 
     def close(self) -> None:
         if self._conn is not None:
+            self._talking = self._conn
             try:
-                self._conn.quit()
+                with self._deadline():
+                    self._conn.quit()
             except (OSError, smtplib.SMTPException):
                 self._conn.close()
             self._conn = None
+
+
+class _ReportsSocket:
+    """Mixed into smtplib's sessions: the socket is reported as soon as it is connected (before the greeting
+    is read), so a deadline can cut even a server that drips its greeting."""
+
+    sock: socket.socket | None
+
+    def __init__(self, seen: Callable[[Any], None], *args: Any, **kw: Any) -> None:
+        self._seen = seen
+        super().__init__(*args, **kw)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        sock: socket.socket = super()._get_socket(host, port, timeout)  # type: ignore[misc]
+        self.sock = sock
+        self._seen(self)
+        return sock
+
+
+class _Session(_ReportsSocket, smtplib.SMTP):
+    pass
+
+
+class _TlsSession(_ReportsSocket, smtplib.SMTP_SSL):
+    pass
 
 
 def _text(value: bytes | str) -> str:
