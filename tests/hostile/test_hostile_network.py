@@ -110,3 +110,74 @@ def test_a_run_survives_a_hostile_arxiv_and_keeps_every_paper(hostile, env_for, 
     assert rows == [("2601.00001", 0), ("2601.00002", 0), ("2601.00003", 0)]
     md = (home / "out" / f"{DATE}.md").read_text("utf-8")
     assert md.count("## 📄 A Paper") == 3
+
+
+# -- delivery targets: webhooks go through the same client, with the same deadline and mapping ----------
+
+
+WEBHOOK_CASES = [
+    ("drip", H.drip(b'{"ok": true}' + b" " * 5000, interval=0.2, content_type="application/json"), "took longer"),
+    ("redirect-loop", H.redirect_loop(), "more than 10 redirects"),
+    ("hang-up", H.hang_up(), "connection broken"),
+    ("endless", H.endless("application/json"), "larger than 1 MB"),
+]
+
+
+@pytest.mark.parametrize("name, behaviour, needle", WEBHOOK_CASES, ids=[c[0] for c in WEBHOOK_CASES])
+def test_a_hostile_webhook_fails_that_target_in_bounded_time(hostile, env_for, small_caps, home, name, behaviour,
+                                                             needle):
+    from archive_data import make_store
+
+    make_store(home / "paperbrief.db").close()
+    hostile.route("/hook", behaviour)
+    out = run_cli(["send", "--date", DATE, "--to", f"webhook:{hostile.url}/hook/SECRET-TOKEN-123"],
+                  env_for(hostile.url))
+    out.clean(1)
+    assert needle in out.stderr
+    assert "SECRET-TOKEN-123" not in out.stderr + out.stdout
+    assert out.seconds < BOUND
+
+
+@pytest.fixture
+def dripping_smtp():
+    """An SMTP server that greets without end, one continuation line every 0.2 s."""
+    import socket
+    import threading
+
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(5)
+    stop = threading.Event()
+
+    def greet(conn: socket.socket) -> None:
+        with conn:
+            while not stop.wait(0.2):
+                try:
+                    conn.sendall(b"220-still greeting you\r\n")
+                except OSError:
+                    return
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = srv.accept()
+            except OSError:
+                return
+            threading.Thread(target=greet, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield srv.getsockname()[1]
+    stop.set()
+    srv.close()
+
+
+def test_a_dripping_smtp_server_is_cut_off_by_the_deadline(dripping_smtp, env_for, hostile, small_caps, home):
+    from archive_data import make_store
+
+    make_store(home / "paperbrief.db").close()
+    env = {**env_for(hostile.url), "PAPERBRIEF_SMTP_URL": f"smtp://u:pw-secret@127.0.0.1:{dripping_smtp}",
+           "PAPERBRIEF_SMTP_FROM": "pb@example.com"}
+    out = run_cli(["send", "--date", DATE, "--to", "mailto:reader@example.com"], env)
+    out.clean(1)
+    assert "took longer than 2 s" in out.stderr and "pw-secret" not in out.stderr
+    assert out.seconds < BOUND
