@@ -126,14 +126,19 @@ def diagnose(settings: Settings) -> list[Check]:
     if state == "ok":
         try:
             with Store(settings.db_path) as store:
-                stuck = store.query("SELECT id, date FROM runs WHERE status = 'running'")
+                runs = store.runs(1000)
         except StoreError as e:
             checks.append(Check("runs", False, str(e)))
         else:
-            if stuck:
-                shown = ", ".join(f"#{r['id']} ({r['date']})" for r in stuck[:5])
-                checks.append(Check("runs", True, f"{len(stuck)} run(s) marked running: {shown}; a run that was "
-                                    "killed shows as interrupted in `paperbrief runs`"))
+            killed = [r for r in runs if r.status == "interrupted" and r.finished_at is None]
+            running = [r for r in runs if r.status == "running"]
+            if killed:
+                shown = ", ".join(f"#{r.id} ({r.date})" for r in killed[:5])
+                checks.append(Check("runs", True, f"{len(killed)} run(s) were killed before they finished: {shown}; "
+                                    "`paperbrief run --date DAY` completes a day (what they stored is kept)"))
+            if running:
+                checks.append(Check("runs", True, f"{len(running)} run(s) in progress: "
+                                    + ", ".join(f"#{r.id} ({r.date}, {r.owner})" for r in running[:5])))
     count, damaged, size, _ = _cache_entries(settings.cache_dir)
     cache_detail = f"{settings.cache_dir}: {count} downloads, {human(size)}"
     if damaged:
