@@ -62,6 +62,18 @@ def base_env(home: Path, config: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+KEY = "sk-hostile-0123456789abcdefghijKLMN"  # the API key every hostile test uses (never to be seen again)
+
+
+def replica_env(replica, home: Path, config: Path, *, llm: bool = False, **extra: str) -> dict[str, str]:
+    """The environment pointing Hugging Face and arXiv (and with `llm`, the LLM) at a started replica."""
+    values = dict(HF_ENDPOINT=replica.url, PAPERBRIEF_ARXIV_URL=replica.url,
+                  PAPERBRIEF_ARXIV_EXPORT_URL=replica.url + "/api/query")
+    if llm:
+        values.update(OPENAI_BASE_URL=replica.url + "/v1", OPENAI_API_KEY=KEY, PAPERBRIEF_MODEL="replica-model")
+    return base_env(home, config, **{**values, **extra})
+
+
 @pytest.fixture
 def hostile():
     with HostileServer() as h:
@@ -88,7 +100,7 @@ def env_for(home, config):
         env = base_env(home, config, HF_ENDPOINT=url, PAPERBRIEF_ARXIV_URL=url,
                        PAPERBRIEF_ARXIV_EXPORT_URL=url + "/api/query", **extra)
         if llm:
-            env.update(OPENAI_BASE_URL=url + "/v1", OPENAI_API_KEY="sk-hostile-0123456789abcdefghijKLMN",
+            env.update(OPENAI_BASE_URL=url + "/v1", OPENAI_API_KEY=KEY,
                        PAPERBRIEF_MODEL="replica-model")
         return env
 

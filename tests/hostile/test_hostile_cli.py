@@ -18,13 +18,11 @@ from pathlib import Path
 
 import pytest
 from archive_data import paper, save, zh_report
-from conftest import DATE, run_cli
+from conftest import DATE, KEY, run_cli
 from hostile_server import HostileServer as H
 
 from paperbrief.models import DayListing
 from paperbrief.store import Store
-
-KEY = "sk-hostile-0123456789abcdefghijKLMN"
 
 CRASHER = """
 import errno, sqlite3, sys

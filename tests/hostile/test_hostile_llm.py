@@ -12,12 +12,11 @@ import json
 import sqlite3
 
 import pytest
-from conftest import BOUND, DATE, run_cli
+from conftest import BOUND, DATE, KEY, replica_env, run_cli
 from hostile_server import HostileServer as H
 
 from paperbrief.replica import Replica
 
-KEY = "sk-hostile-0123456789abcdefghijKLMN"
 PAGE = ("<html><body><article class='ltx_document'><h1 class='ltx_title ltx_title_document'>A Hostile Test"
         "</h1><div class='ltx_abstract'><p class='ltx_p'>" + "We test hostile endpoints. " * 20 + "</p></div>"
         "<section class='ltx_section'><h2 class='ltx_title'>Intro</h2><div class='ltx_para'><p class='ltx_p'>"
@@ -103,15 +102,6 @@ def test_huge_usage_figures_from_the_endpoint_are_not_stored(hostile, llm_env, p
 # -- a whole day against the replica: what the LLM says is cleaned and scrubbed before it is kept --------
 
 
-def replica_env(replica: Replica, home, config, **extra: str) -> dict[str, str]:
-    from conftest import base_env
-
-    values = dict(HF_ENDPOINT=replica.url, PAPERBRIEF_ARXIV_URL=replica.url,
-                  PAPERBRIEF_ARXIV_EXPORT_URL=replica.url + "/api/query", OPENAI_BASE_URL=replica.url + "/v1",
-                  OPENAI_API_KEY=KEY, PAPERBRIEF_MODEL="replica-model")
-    return base_env(home, config, **{**values, **extra})
-
-
 def test_an_answer_that_echoes_the_key_or_holds_control_characters_is_cleaned(home, config, tmp_path):
     nasty = f"Uses key {KEY} here\u0000 and \u001b[31mred\u001b[0m \ud800 text."
     report = {"domain": "机器学习", "contribution": "论文提出了一种方法。" + nasty,
@@ -120,7 +110,7 @@ def test_an_answer_that_echoes_the_key_or_holds_control_characters_is_cleaned(ho
               "results": [{"label": "主要结果", "text": "论文未给出具体数字。"}]}
     with Replica() as replica:
         replica.services["llm"].script(json.dumps(report))
-        env = replica_env(replica, home, config)
+        env = replica_env(replica, home, config, llm=True)
         out = run_cli(["run", "--date", DATE, "--limit", "1", "--no-overview", "--out", str(tmp_path / "o")], env)
         out.clean(0)
         site = run_cli(["site", "--out", str(tmp_path / "site")], env)
@@ -141,7 +131,7 @@ def test_an_answer_that_echoes_the_key_or_holds_control_characters_is_cleaned(ho
 
 def test_a_password_in_the_endpoint_is_never_printed_or_stored(home, config, tmp_path):
     with Replica() as replica:
-        env = replica_env(replica, home, config,
+        env = replica_env(replica, home, config, llm=True,
                           OPENAI_BASE_URL="http://alice:s3cret-pass@127.0.0.1:9/v1", PAPERBRIEF_LLM_TIMEOUT="2")
         config.write_text("llm_retries = 0\n", "utf-8")
         out = run_cli(["run", "--date", DATE, "--limit", "2", "--no-overview", "--out", str(tmp_path / "o")], env)

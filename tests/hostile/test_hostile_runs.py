@@ -15,20 +15,11 @@ import sys
 import time
 
 import pytest
-from conftest import DATE, base_env, run_cli
+from conftest import DATE, replica_env, run_cli
 
 from paperbrief.replica import Fault, Replica, fixtures
 
-KEY = "sk-hostile-0123456789abcdefghijKLMN"
 IDS = [item["paper"]["id"] for item in fixtures.listing(DATE)[:6]]
-
-
-def replica_env(replica: Replica, home, config, *, llm: bool = True) -> dict[str, str]:
-    env = base_env(home, config, HF_ENDPOINT=replica.url, PAPERBRIEF_ARXIV_URL=replica.url,
-                   PAPERBRIEF_ARXIV_EXPORT_URL=replica.url + "/api/query", PAPERBRIEF_JOBS="2")
-    if llm:
-        env.update(OPENAI_BASE_URL=replica.url + "/v1", OPENAI_API_KEY=KEY, PAPERBRIEF_MODEL="replica-model")
-    return env
 
 
 def start(args: list[str], env: dict[str, str]) -> subprocess.Popen:
@@ -47,7 +38,7 @@ def replica():
 
 def test_two_runs_of_one_day_at_once_pay_once_per_paper(replica, home, config, tmp_path):
     replica.services["llm"].delay = 0.6  # long enough for the two runs to overlap on every paper
-    env = replica_env(replica, home, config)
+    env = replica_env(replica, home, config, llm=True, PAPERBRIEF_JOBS="2")
     first = start([*RUN, "--out", str(tmp_path / "a")], env)
     second = start([*RUN, "--out", str(tmp_path / "b")], env)
     outs = [p.communicate(timeout=300) for p in (first, second)]
@@ -67,7 +58,7 @@ def test_two_runs_of_one_day_at_once_pay_once_per_paper(replica, home, config, t
 def test_a_killed_run_is_interrupted_and_its_claims_lapse_at_once(replica, home, config, tmp_path):
     llm = replica.services["llm"]
     llm.delay = 3.0
-    env = replica_env(replica, home, config)
+    env = replica_env(replica, home, config, llm=True, PAPERBRIEF_JOBS="2")
     victim = start([*RUN, "--out", str(tmp_path / "a")], env)
     db_path = home / "paperbrief.db"
     deadline = time.monotonic() + 120
@@ -118,7 +109,7 @@ def test_runs_shows_a_run_whose_process_is_gone_as_interrupted(home, config, tmp
 
 def test_an_html_page_that_failed_transiently_is_read_again_next_run(replica, home, config, tmp_path):
     config.write_text("http_retries = 1\n", "utf-8")
-    env = replica_env(replica, home, config, llm=False)
+    env = replica_env(replica, home, config)
     html_paper = next(aid for aid in IDS if fixtures.manifest().get(aid, {}).get("html"))
     replica.fault(f"/html/{html_paper}", Fault.status(503), times=2)  # the first run gives up on the HTML
     args = ["run", "--date", DATE, "--ids", html_paper, "--no-overview"]

@@ -17,7 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import DATE, base_env, run_cli
+from conftest import DATE, replica_env, run_cli
 
 from paperbrief.replica import Replica
 
@@ -30,11 +30,6 @@ def sha(path: Path) -> str:
 def replica_module():
     with Replica() as r:
         yield r
-
-
-def replica_env(replica, home: Path, config: Path) -> dict[str, str]:
-    return base_env(home, config, HF_ENDPOINT=replica.url, PAPERBRIEF_ARXIV_URL=replica.url,
-                    PAPERBRIEF_ARXIV_EXPORT_URL=replica.url + "/api/query")
 
 
 @pytest.fixture(scope="module")
