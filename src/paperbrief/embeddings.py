@@ -91,14 +91,22 @@ def embed(settings: Settings, store: Store, texts: Sequence[str], arxiv_ids: Seq
 def _request(settings: Settings, store: Store, texts: list[str], run_id: int | None) -> list[list[float]]:
     import openai
 
-    from paperbrief.writer.llm import client_for, scrub
+    from paperbrief.http import limited
+    from paperbrief.writer.llm import client_for, scrub, token_count
 
     model = settings.embedding_model or ""
     client = client_for(settings)
     call = LLMCall(model=model, prompt_version=PROMPT_VERSION)
     started = time.monotonic()
+    cap = (1 << 20) + len(texts) * 4096 * 32  # bytes: a float as JSON text, a generous dimension
     try:
-        resp: Any = client.embeddings.create(model=model, input=texts, encoding_format="float")
+        with limited(seconds=settings.llm_timeout, max_bytes=cap):  # no endless or dripping answer
+            resp: Any = client.embeddings.create(model=model, input=texts, encoding_format="float")
+        data = sorted(resp.data, key=lambda d: d.index)
+    except (ValueError, UnicodeError, AttributeError, TypeError) as e:  # a 200 that is not an embeddings list
+        call.outcome, call.error = "error", f"the answer is not a list of embeddings ({type(e).__name__})"
+        _record(store, run_id, call, started)
+        raise EmbeddingsUnavailable(f"the endpoint {settings.endpoint_shown} {call.error}") from None
     except openai.APIStatusError as e:
         call.outcome, call.error = "error", scrub(f"HTTP {e.status_code}: {e.message}", settings)
         _record(store, run_id, call, started)
@@ -108,15 +116,20 @@ def _request(settings: Settings, store: Store, texts: list[str], run_id: int | N
         call.outcome, call.error = "error", scrub(f"{type(e).__name__}: {e}", settings)
         _record(store, run_id, call, started)
         raise EmbeddingsUnavailable(f"cannot reach {settings.endpoint_shown} for embeddings ({call.error})") from None
-    data = sorted(resp.data, key=lambda d: d.index)
     if len(data) != len(texts) or any(not d.embedding for d in data):
         call.outcome, call.error = "invalid", f"{len(data)} embeddings for {len(texts)} texts"
         _record(store, run_id, call, started)
         raise EmbeddingsUnavailable(f"the endpoint answered {call.error}")
+    try:
+        vectors = [list(map(float, d.embedding)) for d in data]
+    except (ValueError, TypeError) as e:
+        call.outcome, call.error = "invalid", f"an embedding is not a list of numbers ({type(e).__name__})"
+        _record(store, run_id, call, started)
+        raise EmbeddingsUnavailable(f"the endpoint answered {call.error}") from None
     usage = getattr(resp, "usage", None)
-    call.tokens_in = int(getattr(usage, "prompt_tokens", 0) or 0)
+    call.tokens_in = token_count(getattr(usage, "prompt_tokens", None)) or 0  # 1e19 or "lots" is not a count
     _record(store, run_id, call, started)
-    return [list(map(float, d.embedding)) for d in data]
+    return vectors
 
 
 def _record(store: Store, run_id: int | None, call: LLMCall, started: float) -> None:

@@ -142,3 +142,39 @@ def test_a_password_in_the_endpoint_is_never_printed_or_stored(home, config, tmp
     assert "s3cret-pass" not in dump
     for path in (tmp_path / "o").glob("*"):
         assert "s3cret-pass" not in path.read_text("utf-8")
+
+
+# -- the embeddings endpoint (interests): the same deadline, cap and mapping; the ranking falls back ------
+
+
+EMBEDDING_CASES = [
+    ("html", H.text(200, "<html>login</html>", "text/html")),
+    ("wrong-json", H.json({"data": "nope"})),
+    ("strings-not-numbers", H.json({"data": [{"index": 0, "embedding": ["a", "b"]}, {"index": 1, "embedding": ["c"]}],
+                                    "usage": {"prompt_tokens": 1e19}})),
+    ("endless", H.endless("application/json", b"[0.1," * 2000)),
+    ("drip", H.drip(b'{"data": []}' + b" " * 10_000, interval=0.3, content_type="application/json")),
+]
+
+
+@pytest.mark.parametrize("name, behaviour", EMBEDDING_CASES, ids=[c[0] for c in EMBEDDING_CASES])
+def test_a_hostile_embeddings_endpoint_falls_back_to_lexical_similarity(hostile, tmp_path, name, behaviour):
+    import time
+
+    from paperbrief.config import Interests, Settings
+    from paperbrief.rank import Candidate, rank
+    from paperbrief.store import Store
+
+    library = tmp_path / "library.bib"
+    library.write_text("@article{a, title={Speculative Decoding}, eprint={2211.17192}}\n", "utf-8")
+    hostile.route("/v1/embeddings", behaviour)
+    settings = Settings(openai_base_url=hostile.url + "/v1", openai_api_key=KEY, embedding_model="e",
+                        llm_timeout=3, home=tmp_path / "home", interests=Interests(papers=[str(library)]))
+    started = time.monotonic()
+    with Store(tmp_path / "pb.db") as store:
+        ranking = rank(settings, [Candidate("2602.00001", "Speculative decoding with trees", "Faster decoding.")],
+                       store=store)
+        calls = store.query("SELECT tokens_in, outcome FROM llm_calls")
+    assert ranking.method == "tfidf" and len(ranking.warnings) == 1
+    assert all(0 <= r["tokens_in"] < 10**6 and r["outcome"] != "ok" for r in calls)
+    assert time.monotonic() - started < BOUND

@@ -224,7 +224,7 @@ def clean_report(report: Report, settings: Settings) -> Report:
     return Report.model_validate(data)
 
 
-def _count(value: Any) -> int | None:
+def token_count(value: Any) -> int | None:
     """A token count from the endpoint, or None when it is not a sane non-negative int."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_TOKENS_FIGURE:
         return None
@@ -341,7 +341,7 @@ class _Caller:
                 raise _NotAnAnswer(f"the answer is not JSON ({type(e).__name__})") from e
             try:
                 usage = getattr(resp, "usage", None)
-                tin, tout = _count(getattr(usage, "prompt_tokens", None)), _count(getattr(usage, "completion_tokens", None))
+                tin, tout = token_count(getattr(usage, "prompt_tokens", None)), token_count(getattr(usage, "completion_tokens", None))
                 if not isinstance(resp.choices, list):
                     raise TypeError("no choices")
                 if not resp.choices:
@@ -349,7 +349,7 @@ class _Caller:
                 choice = resp.choices[0]
                 msg = choice.message
                 answer = _Answer(_text(msg.content), _text(getattr(msg, "refusal", None)) or None,
-                                 _text(choice.finish_reason) or None, _count(usage_cached_tokens(usage)) or 0)
+                                 _text(choice.finish_reason) or None, token_count(usage_cached_tokens(usage)) or 0)
             except (AttributeError, TypeError, IndexError, KeyError) as e:
                 raise _NotAnAnswer(_shape(resp)) from e
             return answer, tin, tout
@@ -369,9 +369,9 @@ class _Caller:
                                             timeout=True)
                     usage = getattr(chunk, "usage", None)
                     if usage:
-                        tin, tout = _count(getattr(usage, "prompt_tokens", None)), _count(
+                        tin, tout = token_count(getattr(usage, "prompt_tokens", None)), token_count(
                             getattr(usage, "completion_tokens", None))
-                        cached = _count(usage_cached_tokens(usage)) or 0
+                        cached = token_count(usage_cached_tokens(usage)) or 0
                     for choice in getattr(chunk, "choices", None) or ():
                         delta = choice.delta
                         if delta is not None:
