@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+import re
 import sys
 import time
 import traceback
@@ -27,6 +28,7 @@ from pathlib import Path
 from paperbrief import __version__
 
 LOG_FILE = "paperbrief.log"
+_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'\"<>]+")
 _installed: list[logging.Handler] = []
 
 
@@ -118,12 +120,20 @@ def setup_logging(home: Path | None, *, debug: bool = False, secrets: Sequence[s
     logger.setLevel(logging.DEBUG if debug else logging.INFO)
 
 
+def mask_urls(text: str) -> str:
+    """`text` with every URL shown without password, path or query (webhook URLs carry their tokens there)."""
+    from paperbrief.config import mask_url
+
+    return _URL.sub(lambda m: mask_url(m.group(0)), text)
+
+
 def save_crash(error: BaseException, home: Path | None, secrets: Sequence[str] = ()) -> Path | None:
     """Write the full traceback of `error` to logs/crash-<time>-<pid>.log; its path, or None if unwritable."""
-    text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    text = mask_urls("".join(traceback.format_exception(type(error), error, error.__traceback__)))
+    command = mask_urls(" ".join(sys.argv))
     header = (
         f"paperbrief {__version__} crashed at {time.strftime('%Y-%m-%d %H:%M:%S %z')}\n"
-        f"command: {' '.join(sys.argv)}\npython: {sys.version.split()[0]} on {sys.platform}\n\n"
+        f"command: {command}\npython: {sys.version.split()[0]} on {sys.platform}\n\n"
     )
     body = _scrub(header + text, secrets)
     stamp = time.strftime("%Y%m%d-%H%M%S")

@@ -26,10 +26,11 @@ from paperbrief.store import Store
 
 CRASHER = """
 import errno, sqlite3, sys
+import typer
 from paperbrief.cli import app, main
 
 @app.command("boom")
-def boom(kind: str) -> None:
+def boom(kind: str, extra: list[str] = typer.Argument(None)) -> None:
     if kind == "runtime":
         raise RuntimeError("kaboom with the key {key} inside\\nand a second line")
     if kind == "memory":
@@ -45,6 +46,8 @@ def boom(kind: str) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
     if kind == "pipe":
         raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+    if kind == "urls":
+        raise RuntimeError("post to https://hooks.slack.com/services/T/B/SECRETTOKEN failed via https://u:pw-secret@h/v1")
 
 sys.argv = ["paperbrief", *sys.argv[1:]]
 main()
@@ -74,6 +77,15 @@ def test_an_unexpected_exception_is_one_line_and_a_saved_traceback(env_for, home
     saved = log.read_text("utf-8")
     assert "Traceback (most recent call last)" in saved and name in saved
     assert KEY not in proc.stderr and KEY not in saved, "the API key is scrubbed from the line and the log"
+
+
+def test_urls_in_a_crash_are_shown_without_their_tokens_or_passwords(env_for, home):
+    proc = crash(["boom", "urls", "slack:https://hooks.slack.com/services/T/B/ARGTOKEN"], env_for("http://127.0.0.1:9"))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    (log,) = (home / "logs").glob("crash-*.log")
+    for text in (proc.stderr, log.read_text("utf-8")):
+        assert "SECRETTOKEN" not in text and "pw-secret" not in text and "ARGTOKEN" not in text
+        assert "https://hooks.slack.com/…" in text
 
 
 def test_debug_shows_the_traceback_on_the_terminal(env_for):

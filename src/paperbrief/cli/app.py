@@ -49,7 +49,7 @@ class _Guarded(TyperGroup):
 
 def _handle(error: Exception) -> NoReturn:
     from paperbrief.disk import DiskFull, is_full
-    from paperbrief.logs import one_line, save_crash
+    from paperbrief.logs import mask_urls, one_line, save_crash
     from paperbrief.store import StoreError
 
     if isinstance(error, BrokenPipeError):  # `paperbrief list | head`: the reader left; say nothing
@@ -69,7 +69,7 @@ def _handle(error: Exception) -> NoReturn:
     secrets = _state["secrets"]
     path = save_crash(error, _state["home"], secrets)
     kind = type(error).__name__
-    detail = one_line(str(error), 200)
+    detail = one_line(mask_urls(str(error)), 200)
     for secret in secrets:
         if secret and len(secret) >= 4:
             detail = detail.replace(secret, "****")
