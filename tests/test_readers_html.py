@@ -8,7 +8,8 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 from testdata import load_expected
 
-from paperbrief.readers.html import NotAPaper, parse_authors, parse_html
+from paperbrief.readers.common import NotAPaper
+from paperbrief.readers.html import parse_authors, parse_html
 from paperbrief.replica import Replica, fixtures
 from paperbrief.replica.arxiv import no_html_page
 

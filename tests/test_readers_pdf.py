@@ -9,7 +9,7 @@ import pypdfium2 as pdfium
 import pytest
 from testdata import load_expected
 
-from paperbrief.readers.html import NotAPaper
+from paperbrief.readers.common import NotAPaper
 from paperbrief.readers.pdf import fix_accents, parse_pdf
 from paperbrief.replica import fixtures
 

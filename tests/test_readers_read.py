@@ -10,7 +10,7 @@ from paperbrief.http import ArxivBlocked, Fetcher
 from paperbrief.models import ListedPaper
 from paperbrief.readers import ReadError, read, resolve
 from paperbrief.readers.abstract import parse_atom
-from paperbrief.readers.html import NotAPaper
+from paperbrief.readers.common import NotAPaper
 from paperbrief.readers.ids import ArxivId, parse_arxiv_url, parse_id
 from paperbrief.replica import Fault, fixtures
 

@@ -17,7 +17,8 @@ from paperbrief.config import Settings
 from paperbrief.http import ATOM_TYPES, HTML_TYPES, PDF_TYPES, ArxivBlocked, Fetcher, FetchError, NotFound
 from paperbrief.models import Document, ListedPaper
 from paperbrief.readers.abstract import from_listing, parse_atom
-from paperbrief.readers.html import NotAPaper, parse_html
+from paperbrief.readers.common import NotAPaper
+from paperbrief.readers.html import parse_html
 from paperbrief.readers.ids import ArxivId, parse_arxiv_url, parse_id
 from paperbrief.readers.pdf import parse_pdf
 

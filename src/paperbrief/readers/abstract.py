@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from paperbrief.models import Document, ListedPaper
-from paperbrief.readers.html import NotAPaper, clean
+from paperbrief.readers.common import NotAPaper, clean
 from paperbrief.readers.ids import parse_arxiv_url, parse_id
 from paperbrief.text import clean_document
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -37,14 +36,9 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from paperbrief.models import Document, Figure, Section, Table
+from paperbrief.readers.common import MIN_TEXT_CHARS, NotAPaper, clean
 from paperbrief.text import clean_document, strip_controls
 
-
-class NotAPaper(ValueError):
-    """The input is not a readable paper (an error page, a login wall, a cut-off body, garbage)."""
-
-
-MIN_TEXT_CHARS = 300  # abstract + section text below this is not a paper
 MAX_DEPTH = 100  # elements walked one inside another; deeper subtrees are read as flat text
 MAX_SECTION_DEPTH = 12  # sections within sections; deeper ones stay in their parent's text
 MAX_WORK = 3_000_000  # elements visited for one page (a real 5 MB page needs a few hundred thousand)
@@ -56,7 +50,6 @@ _BREAK = "\x00"  # paragraph boundary inside the emitted text
 _LINE = "\x01"  # line boundary inside a paragraph
 _INDENT = "\x02"  # one level of list indentation (survives whitespace collapsing)
 _BULLETS = frozenset({"•", "∙", "◦", "–", "—", "-", "*", "▪", "‣", "○", "■", "□"})
-_WS = re.compile(r"[^\S\x00\x01]+")
 _URL = re.compile(r"https?://[^\s<>\"'\x00\x01]+")
 
 _SECTION_CLASSES = (
@@ -105,11 +98,6 @@ def _classes(node: LexborNode) -> list[str]:
     return cls.split() if cls else []
 
 
-def clean(text: str) -> str:
-    """Collapse whitespace (including no-break and em spaces) and NFC-normalise."""
-    return unicodedata.normalize("NFC", _WS.sub(" ", text).strip())
-
-
 def _finish(raw: str, *, paragraph_sep: str = "\n\n") -> str:
     """Turn emitted text with BREAK/LINE markers into clean paragraphs."""
     paragraphs = []
@@ -142,6 +130,17 @@ class _Emitter:
         self.caption = caption
 
     # -- entry points -----------------------------------------------------------
+
+    def heading(self, title: LexborNode | None) -> str:
+        """A section or document title as one line, without its number tag ("3.1")."""
+        if title is None:
+            return ""
+        out: list[str] = []
+        for child in title.iter(include_text=True):
+            if child.tag != "-text" and "ltx_tag" in _classes(child):
+                continue
+            self._node(child, out, skip_ids=set(), item_depth=0)
+        return clean("".join(out).replace(_BREAK, " ").replace(_LINE, " "))
 
     def text(self, node: LexborNode, *, skip: tuple[LexborNode, ...] = ()) -> str:
         out: list[str] = []
@@ -523,17 +522,6 @@ def _title_node(section: LexborNode) -> LexborNode | None:
     return None
 
 
-def _heading(title: LexborNode | None, emitter: _Emitter) -> str:
-    if title is None:
-        return ""
-    out: list[str] = []
-    for child in title.iter(include_text=True):
-        if child.tag != "-text" and "ltx_tag" in _classes(child):
-            continue
-        emitter._node(child, out, skip_ids=set(), item_depth=0)
-    return clean("".join(out).replace(_BREAK, " ").replace(_LINE, " "))
-
-
 _VOID = "area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr"
 _TAG_BYTES = re.compile(rf"<(/?)(?!(?:{_VOID})[\s/>])[a-zA-Z][^>]*>".encode())
 _TAG_TEXT = re.compile(rf"<(/?)(?!(?:{_VOID})[\s/>])[a-zA-Z][^>]*>")
@@ -611,7 +599,7 @@ def parse_html(content: bytes | str, *, arxiv_id: str | None = None) -> Document
     emitter = _Emitter(collector)
 
     title_node = article.css_first(".ltx_title_document")
-    title = _heading(title_node, emitter) if title_node is not None else ""
+    title = emitter.heading(title_node)
     if not title:
         raise NotAPaper("the page has no paper title")
     authors = parse_authors(article.css_first(".ltx_authors"))
@@ -633,7 +621,7 @@ def parse_html(content: bytes | str, *, arxiv_id: str | None = None) -> Document
         children_units = _section_units(unit) if depth < MAX_SECTION_DEPTH else []
         skip = tuple(children_units) + ((title_el,) if title_el is not None else ())
         text = emitter.text(unit, skip=skip)
-        sections.append(Section(heading=_heading(title_el, emitter), level=depth, text=text, appendix=appendix))
+        sections.append(Section(heading=emitter.heading(title_el), level=depth, text=text, appendix=appendix))
         for child in children_units:
             walk(child, depth + 1, appendix)
 

@@ -36,7 +36,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from paperbrief.models import Document, Figure, Section, Table
-from paperbrief.readers.html import MIN_TEXT_CHARS, NotAPaper, clean
+from paperbrief.readers.common import MIN_TEXT_CHARS, NotAPaper, clean
 from paperbrief.text import clean_document
 
 log = logging.getLogger(__name__)
@@ -473,185 +473,214 @@ def parse_pdf(data: bytes, *, arxiv_id: str | None = None) -> Document:
 
 
 def _build(pages: list[list[_Line]], meta_title: str, arxiv_id: str | None) -> Document:
+    """The Document of a PDF's lines: furniture dropped, then the title, then every line placed."""
     pages = _strip_furniture(pages)
     lines = [ln for page in pages for ln in page]
     total = sum(len(ln.text) for ln in lines)
     if total < MIN_TEXT_CHARS:
         raise NotAPaper(f"the PDF has almost no text ({total} characters; scanned or empty?)")
-    sizes: Counter[float] = Counter()
-    for ln in lines:
-        sizes[ln.size] += len(ln.text)
-    body_size = sizes.most_common(1)[0][0]
-    full = "\n".join(ln.text for ln in lines)
-    hyphenated = {w.lower() for w in re.findall(r"\b\w+-\w+\b", full)}
-    words = _vocabulary(full)
-
-    # Title and authors from page 1: the largest type at the top, then the lines before the abstract.
-    first = pages[0] if pages else []
-    title_lines: list[_Line] = []
-    if first:
-        biggest = max(ln.size for ln in first[:12])
-        if biggest > body_size + 0.5:
-            for ln in first[:12]:
-                if ln.size == biggest:
-                    title_lines.append(ln)
-                elif title_lines:
-                    break
-    title = meta_title or clean(" ".join(ln.text for ln in title_lines))
-    if not title and first:
-        title = first[0].text
-        title_lines = first[:1]
-
-    state: dict = {}
-    sections: list[Section] = []
-    figures: list[Figure] = []
-    tables: list[Table] = []
-    references: list[_Line] = []
-    abstract_lines: list[_Line] = []
-    author_lines: list[_Line] = []
-    body: list[_Line] = []
-    current: tuple[str, int, bool] | None = None
-    mode = "front"  # front | abstract | body | references
-    appendix = False
-    caption: list[str] | None = None
-    caption_kind = ""
-    caption_start: _Line | None = None
-    caption_end: _Line | None = None
-    footnotes: list[list[str]] = []
-    footnote_page = -1
-
-    def flush() -> None:
-        nonlocal body
-        if current is not None:
-            text = _fix_hyphens(_paragraphs(body), hyphenated, words)
-            sections.append(Section(heading=current[0], level=current[1], text=text, appendix=current[2]))
-        elif body and mode != "front":
-            sections.append(Section(heading="", level=1, text=_fix_hyphens(_paragraphs(body), hyphenated, words)))
-        body = []
-
-    table_rows: list[_Line] = []  # the rows of the table whose caption was just read
-    row_table: Table | None = None
-    row_anchor: _Line | None = None  # the caption's or the last row's line
-
-    def end_caption(last: _Line | None = None) -> None:
-        nonlocal caption, row_table, row_anchor
-        if caption:
-            text = clean(_fix_hyphens(_dehyphenate(caption), hyphenated, words))
-            if caption_kind == "Table":
-                tables.append(Table(caption=text))
-                if caption_start is not None:
-                    above = _rows_above(body, caption_start)
-                    if above:  # a caption set below its table
-                        del body[-len(above):]
-                        tables[-1].markdown = _table_markdown(above)
-                    else:
-                        row_table, row_anchor = tables[-1], last
-            else:
-                figures.append(Figure(caption=text))
-        caption = None
-
-    def end_rows() -> None:
-        nonlocal row_table, row_anchor
-        if row_table is not None and table_rows:
-            row_table.markdown = _table_markdown(table_rows)
-        table_rows.clear()
-        row_table = row_anchor = None
-
+    layout = _Layout(lines)
+    title, title_lines = layout.title(pages[0] if pages else [], meta_title)
     title_ids = {id(ln) for ln in title_lines}
     for ln in lines:
-        if id(ln) in title_ids:
-            continue
-        inline_abstract = re.match(r"^Abstract\s*[-—.:]\s*(\S.*)$", ln.text)
-        head = None if inline_abstract else _heading(ln, body_size, state)
-        if caption is not None:
-            if (head is None and not _CAPTION.match(ln.text) and len(caption) < 8
-                    and not caption[-1].rstrip().endswith(".") and not _is_row(ln)):
-                caption.append(ln.text)
-                caption_end = ln
-                continue
-            end_caption(caption_end)
-        if row_table is not None:
-            if (head is None and row_anchor is not None and not _CAPTION.match(ln.text)
-                    and _next_row(row_anchor, ln, first=not table_rows)):
-                table_rows.append(ln)
-                row_anchor = ln
-                continue
-            end_rows()
-        if inline_abstract:
-            flush()
-            current, mode = None, "abstract"
-            abstract_lines.append(_Line(inline_abstract.group(1), ln.page, ln.x, ln.top, ln.size, ln.bold, ln.start, ln.textpage))
-            continue
-        if head is not None:
-            name, level, starts_appendix = head
-            if name == "Abstract" and mode == "front":
-                mode = "abstract"
-                continue
-            if name == "References":
-                flush()
-                current, mode = None, "references"
-                continue
-            appendix = appendix or starts_appendix
-            if name == "Appendix" and starts_appendix:
-                flush()
-                current, mode = None, "body"
-                continue
-            flush()
-            mode = "body"
-            current = (name, level, appendix)
-            continue
-        if mode == "front":
-            if ln.page == 0:
-                author_lines.append(ln)
-            continue
-        if mode == "abstract":
-            abstract_lines.append(ln)
-            continue
-        if mode == "references":
-            references.append(ln)
-            continue
-        small_at_bottom = ln.size and ln.size <= body_size - 1.5 and ln.top < 0.3 * ln.height
-        if small_at_bottom and _FOOTNOTE.match(ln.text):
-            footnotes.append([_FOOTNOTE.sub("", ln.text, count=1)])
-            footnote_page = ln.page
-            continue
-        if small_at_bottom and footnotes and footnote_page == ln.page:
-            footnotes[-1].append(ln.text)
-            continue
-        m = _CAPTION.match(ln.text)
-        if m:
-            caption = [ln.text]
-            caption_start = caption_end = ln
-            caption_kind = "Table" if m.group("kind") == "Table" else "Figure"
-            if ln.text.rstrip().endswith(".") and len(ln.text) < 60:
-                end_caption(ln)
-            continue
-        body.append(ln)
-    end_caption(caption_end)
-    end_rows()
-    flush()
+        if id(ln) not in title_ids:
+            layout.place(ln)
+    return layout.document(title, arxiv_id)
 
-    abstract = clean(_fix_hyphens(_dehyphenate([ln.text for ln in abstract_lines]), hyphenated, words))
-    # front matter lines after the abstract started belong nowhere; authors are the name-like ones
-    authors = _author_names([ln for ln in author_lines if ln.size >= body_size - 0.5 or not author_lines])
-    text_all = "\n".join([abstract, *(s.text for s in sections)])
-    links: list[str] = []
-    for url in _URL.findall(text_all):
-        url = url.rstrip(".,;:)]}")
-        if url not in links and "arxiv.org/abs/" + (arxiv_id or "-") not in url:
-            links.append(url)
-    if len(text_all) < MIN_TEXT_CHARS:
-        raise NotAPaper(f"the PDF has almost no running text ({len(text_all)} characters)")
-    return Document(
-        arxiv_id=arxiv_id,
-        title=unicodedata.normalize("NFC", title),
-        authors=authors,
-        abstract=abstract,
-        sections=[s.model_copy(update={"text": unicodedata.normalize("NFC", s.text)}) for s in sections],
-        tables=tables,
-        figures=figures,
-        footnotes=[clean(_fix_hyphens(_dehyphenate(f), hyphenated, words)) for f in footnotes],
-        references=_split_references(references),
-        links=links,
-        source="PDF",
-    )
+
+class _Layout:
+    """Reads a paper's lines in order and places each one: front matter (authors), abstract, a
+    section's body, a figure or table caption, a table's rows, a footnote, or the references."""
+
+    def __init__(self, lines: list[_Line]) -> None:
+        sizes: Counter[float] = Counter()
+        for ln in lines:
+            sizes[ln.size] += len(ln.text)
+        self.body_size = sizes.most_common(1)[0][0]
+        full = "\n".join(ln.text for ln in lines)
+        self.hyphenated = {w.lower() for w in re.findall(r"\b\w+-\w+\b", full)}
+        self.words = _vocabulary(full)
+        self.heading_state: dict = {}
+        self.mode = "front"  # front | abstract | body | references
+        self.appendix = False
+        self.current: tuple[str, int, bool] | None = None  # the open section: heading, level, appendix
+        self.body: list[_Line] = []  # lines of the open section
+        self.sections: list[Section] = []
+        self.figures: list[Figure] = []
+        self.tables: list[Table] = []
+        self.references: list[_Line] = []
+        self.abstract_lines: list[_Line] = []
+        self.author_lines: list[_Line] = []
+        self.footnotes: list[list[str]] = []
+        self.footnote_page = -1
+        self.caption: list[str] | None = None  # the caption being read
+        self.caption_kind = ""
+        self.caption_start: _Line | None = None
+        self.caption_end: _Line | None = None
+        self.table_rows: list[_Line] = []  # the rows of the table whose caption was just read
+        self.row_table: Table | None = None
+        self.row_anchor: _Line | None = None  # the caption's or the last row's line
+
+    # -- steps -------------------------------------------------------------------
+
+    def title(self, first: list[_Line], meta_title: str) -> tuple[str, list[_Line]]:
+        """The title (the PDF's metadata, else the largest type at the top of page 1) and its lines."""
+        title_lines: list[_Line] = []
+        if first:
+            biggest = max(ln.size for ln in first[:12])
+            if biggest > self.body_size + 0.5:
+                for ln in first[:12]:
+                    if ln.size == biggest:
+                        title_lines.append(ln)
+                    elif title_lines:
+                        break
+        title = meta_title or clean(" ".join(ln.text for ln in title_lines))
+        if not title and first:
+            title, title_lines = first[0].text, first[:1]
+        return title, title_lines
+
+    def place(self, ln: _Line) -> None:
+        """Put one line where it belongs."""
+        inline_abstract = re.match(r"^Abstract\s*[-—.:]\s*(\S.*)$", ln.text)
+        head = None if inline_abstract else _heading(ln, self.body_size, self.heading_state)
+        if self.caption is not None:
+            if self._continues_caption(ln, head):
+                self.caption.append(ln.text)
+                self.caption_end = ln
+                return
+            self._end_caption(self.caption_end)
+        if self.row_table is not None:
+            if (head is None and self.row_anchor is not None and not _CAPTION.match(ln.text)
+                    and _next_row(self.row_anchor, ln, first=not self.table_rows)):
+                self.table_rows.append(ln)
+                self.row_anchor = ln
+                return
+            self._end_rows()
+        if inline_abstract:
+            self._flush()
+            self.current, self.mode = None, "abstract"
+            self.abstract_lines.append(_Line(inline_abstract.group(1), ln.page, ln.x, ln.top, ln.size, ln.bold,
+                                             ln.start, ln.textpage))
+        elif head is not None:
+            self._open_section(*head)
+        elif self.mode == "front":
+            if ln.page == 0:
+                self.author_lines.append(ln)
+        elif self.mode == "abstract":
+            self.abstract_lines.append(ln)
+        elif self.mode == "references":
+            self.references.append(ln)
+        elif not self._footnote(ln) and not self._start_caption(ln):
+            self.body.append(ln)
+
+    def _continues_caption(self, ln: _Line, head: tuple[str, int, bool] | None) -> bool:
+        assert self.caption is not None
+        return (head is None and not _CAPTION.match(ln.text) and len(self.caption) < 8
+                and not self.caption[-1].rstrip().endswith(".") and not _is_row(ln))
+
+    def _open_section(self, name: str, level: int, starts_appendix: bool) -> None:
+        if name == "Abstract" and self.mode == "front":
+            self.mode = "abstract"
+            return
+        self._flush()
+        if name == "References":
+            self.current, self.mode = None, "references"
+            return
+        self.appendix = self.appendix or starts_appendix
+        if name == "Appendix" and starts_appendix:
+            self.current, self.mode = None, "body"
+            return
+        self.mode = "body"
+        self.current = (name, level, self.appendix)
+
+    def _footnote(self, ln: _Line) -> bool:
+        """A footnote line (small type at the bottom of the page), or its continuation."""
+        small_at_bottom = ln.size and ln.size <= self.body_size - 1.5 and ln.top < 0.3 * ln.height
+        if small_at_bottom and _FOOTNOTE.match(ln.text):
+            self.footnotes.append([_FOOTNOTE.sub("", ln.text, count=1)])
+            self.footnote_page = ln.page
+            return True
+        if small_at_bottom and self.footnotes and self.footnote_page == ln.page:
+            self.footnotes[-1].append(ln.text)
+            return True
+        return False
+
+    def _start_caption(self, ln: _Line) -> bool:
+        m = _CAPTION.match(ln.text)
+        if not m:
+            return False
+        self.caption = [ln.text]
+        self.caption_start = self.caption_end = ln
+        self.caption_kind = "Table" if m.group("kind") == "Table" else "Figure"
+        if ln.text.rstrip().endswith(".") and len(ln.text) < 60:
+            self._end_caption(ln)
+        return True
+
+    def _end_caption(self, last: _Line | None = None) -> None:
+        """Close the caption: a figure, or a table whose rows are above it or follow it."""
+        if self.caption:
+            text = clean(self._dehyphen(self.caption))
+            if self.caption_kind == "Table":
+                self.tables.append(Table(caption=text))
+                above = _rows_above(self.body, self.caption_start) if self.caption_start is not None else []
+                if above:  # a caption set below its table
+                    del self.body[-len(above):]
+                    self.tables[-1].markdown = _table_markdown(above)
+                elif self.caption_start is not None:
+                    self.row_table, self.row_anchor = self.tables[-1], last
+            else:
+                self.figures.append(Figure(caption=text))
+        self.caption = None
+
+    def _end_rows(self) -> None:
+        if self.row_table is not None and self.table_rows:
+            self.row_table.markdown = _table_markdown(self.table_rows)
+        self.table_rows.clear()
+        self.row_table = self.row_anchor = None
+
+    def _flush(self) -> None:
+        """Close the open section (or the untitled text before the first heading)."""
+        if self.current is not None:
+            heading, level, appendix = self.current
+            self.sections.append(Section(heading=heading, level=level, text=self._text(self.body), appendix=appendix))
+        elif self.body and self.mode != "front":
+            self.sections.append(Section(heading="", level=1, text=self._text(self.body)))
+        self.body = []
+
+    def _text(self, lines: list[_Line]) -> str:
+        return _fix_hyphens(_paragraphs(lines), self.hyphenated, self.words)
+
+    def _dehyphen(self, parts: list[str]) -> str:
+        return _fix_hyphens(_dehyphenate(parts), self.hyphenated, self.words)
+
+    # -- the result ---------------------------------------------------------------
+
+    def document(self, title: str, arxiv_id: str | None) -> Document:
+        self._end_caption(self.caption_end)
+        self._end_rows()
+        self._flush()
+        abstract = clean(self._dehyphen([ln.text for ln in self.abstract_lines]))
+        # front matter lines after the abstract started belong nowhere; authors are the name-like ones
+        authors = _author_names([ln for ln in self.author_lines
+                                 if ln.size >= self.body_size - 0.5 or not self.author_lines])
+        text_all = "\n".join([abstract, *(s.text for s in self.sections)])
+        links: list[str] = []
+        for url in _URL.findall(text_all):
+            url = url.rstrip(".,;:)]}")
+            if url not in links and "arxiv.org/abs/" + (arxiv_id or "-") not in url:
+                links.append(url)
+        if len(text_all) < MIN_TEXT_CHARS:
+            raise NotAPaper(f"the PDF has almost no running text ({len(text_all)} characters)")
+        return Document(
+            arxiv_id=arxiv_id,
+            title=unicodedata.normalize("NFC", title),
+            authors=authors,
+            abstract=abstract,
+            sections=[s.model_copy(update={"text": unicodedata.normalize("NFC", s.text)}) for s in self.sections],
+            tables=self.tables,
+            figures=self.figures,
+            footnotes=[clean(self._dehyphen(f)) for f in self.footnotes],
+            references=_split_references(self.references),
+            links=links,
+            source="PDF",
+        )
