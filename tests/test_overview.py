@@ -5,10 +5,15 @@ the blocks, --top's other papers, --no-overview, both languages."""
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
+from rich.console import Console
 from test_run import DATE, SEP, check_day_markdown, listing_items
 
+from paperbrief.cli.progress import summary_table
 from paperbrief.config import load_settings
+from paperbrief.costs import cost_usd
 from paperbrief.pipeline import rerender, run_day
 from paperbrief.render.overview import Slugger, slug
 from paperbrief.replica.llm import Answer
@@ -75,6 +80,7 @@ def test_statistical_overview_without_an_llm(replica_env, tmp_path):
 def test_llm_overview_cites_the_days_papers_and_is_stored(replica, replica_env, tmp_path, monkeypatch):
     _llm(monkeypatch, replica)
     llm = replica.services["llm"]
+    Path(os.environ["PAPERBRIEF_CONFIG"]).write_text('[prices]\n"replica-model" = [2.0, 8.0, 0.5]\n', "utf-8")
     settings = load_settings({"out": tmp_path / "out"})
     result = run_day(settings, DATE, ids=IDS)
     overview_requests = [r for r in llm.requests if "<papers>" in json.dumps(r["body"], ensure_ascii=False)]
@@ -94,10 +100,35 @@ def test_llm_overview_cites_the_days_papers_and_is_stored(replica, replica_env, 
     with __import__("paperbrief.store", fromlist=["Store"]).Store(settings.db_path) as store:
         calls = store.query("SELECT prompt_version, run_id FROM llm_calls WHERE prompt_version = 'overview-1'")
     assert len(calls) == 1 and calls[0]["run_id"] == result.run_id
-    # a rerun and render reuse it: no LLM call, same file
+    # the day's totals count the overview's tokens and cost too, and show them apart
+    with __import__("paperbrief.store", fromlist=["Store"]).Store(settings.db_path) as store:
+        ov_call = store.query("SELECT tokens_in, tokens_out, cached_tokens FROM llm_calls "
+                              "WHERE prompt_version = 'overview-1'")[0]
+    assert ov_call["tokens_in"] > 0 and (ov["tokens_in"], ov["tokens_out"], ov["cached_tokens"]) == tuple(ov_call)
+    usage = day["llm_usage"]
+    assert usage["reports"]["in"] == sum(p["tokens_in"] for p in day["papers"]) and usage["reports"]["in"] > 0
+    ov_cost = cost_usd(settings.prices, "replica-model", *ov_call)
+    assert ov_cost and usage["overview"] == {"in": ov_call["tokens_in"], "out": ov_call["tokens_out"],
+                                             "cached": ov_call["cached_tokens"], "cost_usd": ov_cost}
+    assert day["tokens"] == {k: usage["reports"][k] + usage["overview"][k] for k in ("in", "out", "cached")}
+    assert day["cost_usd"] == round(usage["reports"]["cost_usd"] + ov_cost, 6) and usage["reports"]["cost_usd"] > 0
+    assert result.stats["overview"] == {"tokens_in": ov_call["tokens_in"], "tokens_out": ov_call["tokens_out"],
+                                        "tokens_cached": ov_call["cached_tokens"], "cost_usd": ov_cost}
+    assert result.stats["tokens_in"] == usage["reports"]["in"] + ov_call["tokens_in"]
+    assert result.stats["cost_usd"] == day["cost_usd"]
+    console = Console(record=True, width=200)
+    console.print(summary_table(result))
+    summary = console.export_text()
+    assert f"(overview {ov_call['tokens_in']:,} / {ov_call['tokens_out']:,})" in summary
+    assert f"${day['cost_usd']:.4f} (overview ${ov_cost:.4f})" in summary
+    with __import__("paperbrief.store", fromlist=["Store"]).Store(settings.db_path) as store:
+        assert store.runs(limit=1)[0].stats["tokens_in"] == result.stats["tokens_in"]  # `paperbrief runs` too
+    # a rerun and render reuse it: no LLM call, same file; the rerun itself spent nothing
     llm.requests.clear()
     again = run_day(settings, DATE, ids=IDS)
     assert llm.requests == [] and again.md_path.read_text("utf-8") == md
+    assert json.loads(again.json_path.read_text("utf-8"))["tokens"] == day["tokens"]
+    assert again.stats["tokens_in"] == 0 and "overview" not in again.stats
     assert rerender(settings, DATE, out=tmp_path / "r")[0].read_text("utf-8") == md
     # --force writes the reports and the overview again
     run_day(settings, DATE, ids=IDS, force=True)

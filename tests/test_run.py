@@ -97,6 +97,9 @@ def strip_timings(day: dict) -> dict:
     day = json.loads(json.dumps(day))
     day.pop("timings", None)
     day.get("tokens", {}).pop("cached", None)
+    for part in day.get("llm_usage", {}).values():
+        part.pop("cached", None)
+    day.get("overview", {}).pop("cached_tokens", None)
     return day
 
 

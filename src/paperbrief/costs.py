@@ -10,6 +10,7 @@ input price.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Protocol
 
 Prices = Mapping[str, tuple[float, float] | tuple[float, float, float]]
 
@@ -34,3 +35,23 @@ def total_cost(costs: Iterable[float | None]) -> float | None:
             return None
         total += c
     return round(total, 6)
+
+
+class Usage(Protocol):
+    """Anything that spent tokens on a model: an LLM call, a report, an overview or a digest's themes."""
+
+    @property
+    def model(self) -> str: ...
+    @property
+    def tokens_in(self) -> int: ...
+    @property
+    def tokens_out(self) -> int: ...
+    @property
+    def cached_tokens(self) -> int: ...
+
+
+def usage_cost(prices: Prices, usage: Usage) -> float | None:
+    """The cost of what `usage` spent (nothing spent costs nothing, whatever the model)."""
+    if not (usage.tokens_in or usage.tokens_out):
+        return 0.0
+    return cost_usd(prices, usage.model, usage.tokens_in, usage.tokens_out, usage.cached_tokens)

@@ -42,6 +42,7 @@ from paperbrief.synthesis import (
     load_generated,
     paper_block,
     save_generated,
+    usage_of,
 )
 
 DIGEST_VERSION = "digest-1"
@@ -466,8 +467,7 @@ def _synthesis(settings: Settings, store: Store, period: Period, lang: str, chos
         texts[aid] = f"{p.title}\n{p.abstract}\n{report}"
     checked, ungrounded, flags = check_claims(claims, texts)
     synthesis = Synthesis(kind="llm", claims=checked, ungrounded_numbers=ungrounded, flags=flags, model=settings.model,
-                          prompt_version=DIGEST_VERSION, tokens_in=sum(c.tokens_in for c in calls),
-                          tokens_out=sum(c.tokens_out for c in calls))
+                          prompt_version=DIGEST_VERSION, **usage_of(calls))
     save_generated(store, key, "digest", period.key, lang, synthesis)
     return synthesis
 

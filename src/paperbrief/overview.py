@@ -29,9 +29,11 @@ from paperbrief.synthesis import (
     load_generated,
     paper_block,
     save_generated,
+    usage_of,
 )
 
 if TYPE_CHECKING:
+    from paperbrief.models import LLMCall
     from paperbrief.render.day import Day
 
 OVERVIEW_VERSION = "overview-1"
@@ -101,8 +103,11 @@ def stored_overview(store: Store, day: Day) -> Synthesis | None:
 
 
 def day_overview(settings: Settings, store: Store, day: Day, *, use_llm: bool, force: bool = False,
-                 run_id: int | None = None) -> Synthesis:
-    """The day's overview: stored LLM one, a new LLM one (when `use_llm`), else the statistical one."""
+                 run_id: int | None = None, spent: list[LLMCall] | None = None) -> Synthesis:
+    """The day's overview: stored LLM one, a new LLM one (when `use_llm`), else the statistical one.
+
+    The LLM calls made now (answered or not) are recorded under `run_id` and appended to `spent`.
+    """
     written = [e for e in day.entries if e.written.report is not None]
     key = generated_key("overview", day.date, day.lang, _inputs(day))
     if not force:
@@ -122,24 +127,25 @@ def day_overview(settings: Settings, store: Store, day: Day, *, use_llm: bool, f
     )
     messages = [{"role": "system", "content": SYSTEM[lang]},
                 {"role": "user", "content": f"{L['date']}: {day.date}\n\n{block}"}]
-    from paperbrief.costs import cost_usd
+    from paperbrief.costs import usage_cost
+
+    def record(calls: list[LLMCall]) -> None:
+        store.record_calls(run_id, None, calls, cost_of=lambda c: usage_cost(settings.prices, c))
+        if spent is not None:
+            spent.extend(calls)
 
     try:
         claims, calls = ask(settings, messages, name="day_overview", schema=SCHEMA, version=OVERVIEW_VERSION,
                             key="sentences", lang=lang)
     except SynthesisFailed as e:
-        failed_calls = e.calls if isinstance(e, SynthesisFailedWithCalls) else []
-        store.record_calls(run_id, None, failed_calls,
-                           cost_of=lambda c: cost_usd(settings.prices, c.model, c.tokens_in, c.tokens_out, c.cached_tokens))
+        record(e.calls if isinstance(e, SynthesisFailedWithCalls) else [])
         fallback = statistical_overview(day)
         fallback.error = str(e)
         return fallback
-    store.record_calls(run_id, None, calls,
-                       cost_of=lambda c: cost_usd(settings.prices, c.model, c.tokens_in, c.tokens_out, c.cached_tokens))
+    record(calls)
     checked, ungrounded, flags = check_claims(claims, _texts(day))
     synthesis = Synthesis(kind="llm", claims=checked, ungrounded_numbers=ungrounded, flags=flags,
-                          model=settings.model, prompt_version=OVERVIEW_VERSION,
-                          tokens_in=sum(c.tokens_in for c in calls), tokens_out=sum(c.tokens_out for c in calls))
+                          model=settings.model, prompt_version=OVERVIEW_VERSION, **usage_of(calls))
     save_generated(store, key, "overview", day.date, day.lang, synthesis)
     return synthesis
 

@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 from paperbrief.checks import check_report
 from paperbrief.claims import Heartbeat, owner_of, process_id, release, wait_for
 from paperbrief.config import Settings
-from paperbrief.costs import cost_usd, total_cost
+from paperbrief.costs import Prices, cost_usd, total_cost, usage_cost
 from paperbrief.dates import today_utc
 from paperbrief.messages import msg
 from paperbrief.models import (
@@ -45,6 +45,7 @@ from paperbrief.models import (
     Failure,
     FailureKind,
     ListedPaper,
+    LLMCall,
     Provenance,
     WrittenReport,
 )
@@ -250,8 +251,13 @@ def run_day(
             if overview:
                 from paperbrief.overview import day_overview
 
+                spent: list[LLMCall] = []
                 day.overview = day_overview(settings, store, day, use_llm=settings.llm_configured and
-                                            runner.endpoint_failure is None, force=force, run_id=run_id)
+                                            runner.endpoint_failure is None, force=force, run_id=run_id,
+                                            spent=spent)
+                if spent:  # the run's totals include what the overview cost it
+                    stats.update(overview_spending(stats, spent, settings.prices))
+                    store.finish_run(run_id, status, stats)
                 if day.overview.error:
                     reporter.message(f"the day's overview could not be written by the LLM ({day.overview.error}); "
                                      "the file has the statistical overview")
@@ -268,6 +274,21 @@ def run_day(
         fetcher.close()
         if own_store:
             store.close()
+
+
+def overview_spending(stats: dict[str, Any], calls: Sequence[LLMCall], prices: Prices) -> dict[str, Any]:
+    """A run's token and cost totals with the overview's calls added, and the overview's own figures."""
+    tokens_in = sum(c.tokens_in for c in calls)
+    tokens_out = sum(c.tokens_out for c in calls)
+    cached = sum(c.cached_tokens for c in calls)
+    cost = total_cost(usage_cost(prices, c) for c in calls)
+    return {
+        "tokens_in": stats["tokens_in"] + tokens_in,
+        "tokens_out": stats["tokens_out"] + tokens_out,
+        "tokens_cached": stats["tokens_cached"] + cached,
+        "cost_usd": total_cost([stats["cost_usd"], cost]),
+        "overview": {"tokens_in": tokens_in, "tokens_out": tokens_out, "tokens_cached": cached, "cost_usd": cost},
+    }
 
 
 def older_prompt_report(store: Store, doc_hash: str, pv: str, model: str, lang: str,

@@ -22,7 +22,7 @@ import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from paperbrief.checks import PaperNumbers, normalise_latex, numbers_in
 from paperbrief.config import Settings
@@ -56,6 +56,7 @@ class Synthesis:
     tokens_in: int = 0
     tokens_out: int = 0
     error: str = ""  # why an LLM synthesis fell back to the statistical one
+    cached_tokens: int = 0  # of tokens_in, served from the endpoint's prompt cache (0 in syntheses stored before)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -69,6 +70,18 @@ class Synthesis:
     @property
     def cited(self) -> list[str]:
         return list(dict.fromkeys(p for c in self.claims for p in c.papers))
+
+
+class Spent(TypedDict):
+    tokens_in: int
+    tokens_out: int
+    cached_tokens: int
+
+
+def usage_of(calls: Sequence[LLMCall]) -> Spent:
+    """The tokens a synthesis spent over its calls, as Synthesis fields."""
+    return {"tokens_in": sum(c.tokens_in for c in calls), "tokens_out": sum(c.tokens_out for c in calls),
+            "cached_tokens": sum(c.cached_tokens for c in calls)}
 
 
 # --- checks ------------------------------------------------------------------------------------

@@ -186,8 +186,11 @@ def summary_table(result: RunResult) -> Table:
         table.add_row("writer", writer_line(s["model"], s.get("endpoint")).removeprefix("writer: "))
     src = s["sources"]
     table.add_row("read from", f"HTML {src['HTML']} · PDF {src['PDF']} · ArXiv Abs {src['ArXiv Abs']}")
-    table.add_row("tokens in / out", f"{s['tokens_in']:,} / {s['tokens_out']:,}")
-    table.add_row("estimated cost", format_cost(s["cost_usd"]))
+    ov = s.get("overview")  # the overview's LLM calls, counted in the totals and shown apart
+    table.add_row("tokens in / out", f"{s['tokens_in']:,} / {s['tokens_out']:,}"
+                  + (f" (overview {ov['tokens_in']:,} / {ov['tokens_out']:,})" if ov else ""))
+    table.add_row("estimated cost", format_cost(s["cost_usd"]) + (f" (overview {format_cost(ov['cost_usd'])})"
+                                                                   if ov else ""))
     table.add_row("elapsed", f"{s['elapsed_s']:.1f}s")
     if result.md_path:
         table.add_row("files", f"{result.md_path}\n{result.json_path}")

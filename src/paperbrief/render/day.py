@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from paperbrief.costs import Prices, cost_usd, total_cost
+from paperbrief.costs import Prices, cost_usd, total_cost, usage_cost
 from paperbrief.files import write_atomic
 from paperbrief.messages import msg
 from paperbrief.models import DayEntry, ListedPaper
@@ -208,6 +208,11 @@ def day_json(day: Day, prices: Prices) -> dict[str, Any]:
         extra["relevance_method"] = day.relevance_method
     if day.overview is not None:
         extra["overview"] = day.overview.to_json()
+    # the day's LLM spending: the reports shown, and the overview (its tokens are in no report)
+    ov = day.overview
+    ov_in, ov_out, ov_cached = (ov.tokens_in, ov.tokens_out, ov.cached_tokens) if ov is not None else (0, 0, 0)
+    ov_cost = usage_cost(prices, ov) if ov is not None else 0.0
+    reports_cost = total_cost(costs)
     return {
         "date": day.date,
         "source_url": day.source_url,
@@ -222,8 +227,12 @@ def day_json(day: Day, prices: Prices) -> dict[str, Any]:
             "kept_after_failure": len(kept),
             "sources": sources,
         },
-        "tokens": {"in": tokens_in, "out": tokens_out, "cached": tokens_cached},
-        "cost_usd": total_cost(costs),
+        "tokens": {"in": tokens_in + ov_in, "out": tokens_out + ov_out, "cached": tokens_cached + ov_cached},
+        "cost_usd": total_cost([reports_cost, ov_cost]),
+        "llm_usage": {
+            "reports": {"in": tokens_in, "out": tokens_out, "cached": tokens_cached, "cost_usd": reports_cost},
+            "overview": {"in": ov_in, "out": ov_out, "cached": ov_cached, "cost_usd": ov_cost},
+        },
         "timings": day.run,
         "failures": failures,
         "kept_after_failure": kept,
