@@ -18,6 +18,7 @@ import pytest
 from delivery_servers import Answer, Mailbox, Receiver, dingtalk_signature_ok, feishu_signature_ok, make_cert
 
 DATE = "2026-02-08"
+WEEK = "2026-W06"  # 2026-02-02 .. 2026-02-08
 KINDS = ("feishu", "dingtalk", "wecom", "slack", "discord", "telegram", "webhook")
 FEISHU_SECRET = "feishu-signing-secret-1234"
 DINGTALK_SECRET = "SECdingtalk-signing-secret-5678"
@@ -517,6 +518,147 @@ def test_sent_lists_the_ledger(env, receiver):
     assert "tok-0123456789abcdef" not in table.stdout
 
 
+# --- weekly and monthly digests --------------------------------------------------------------------
+
+
+def make_digest(env, out: Path, *period: str, replica=None) -> dict:
+    """`paperbrief digest` for `period` (themes by the replica's LLM when given); returns the digest JSON."""
+    if replica is not None:
+        env = dict(env, OPENAI_BASE_URL=replica.url + "/v1", OPENAI_API_KEY="sk-test-0123456789abcdefghij",
+                   PAPERBRIEF_MODEL="replica-model")
+    proc = paperbrief(["digest", *period, "--out", str(out)], env)
+    assert proc.returncode == 0, proc.stderr
+    stem = period[1] + ("" if "en" not in period else ".en")
+    return json.loads((out / f"{stem}.json").read_text("utf-8"))
+
+
+def test_a_digest_is_sent_by_email_and_to_chats_exactly_once(env, home, receiver, mailbox, tmp_path):
+    from paperbrief.digest import load_digest
+    from paperbrief.render.digest import digest_message
+    from paperbrief.replica import Replica
+    from paperbrief.store import Store
+
+    out = tmp_path / "digests"
+    with Replica() as replica:
+        data = make_digest(env, out, "--week", WEEK, replica=replica)
+    claims = data["synthesis"]["claims"]
+    assert data["synthesis"]["kind"] == "llm" and claims and data["papers"] == 47
+    env.update(PAPERBRIEF_SMTP_URL=f"smtp://127.0.0.1:{mailbox.port}", PAPERBRIEF_SMTP_FROM="简报 <pb@example.com>",
+               PAPERBRIEF_SITE_URL="https://briefs.example.org/daily/")
+    args = ["send", "--week", WEEK, "--to", "mailto:reader@example.com"]
+    for kind in ("telegram", "discord", "webhook"):
+        args += ["--to", f"{kind}:{receiver.url(kind)}"]
+    proc = paperbrief(args, env)
+    assert proc.returncode == 0, proc.stderr
+    page, week_page = f"https://briefs.example.org/daily/digests/{WEEK}.html", f"https://huggingface.co/papers/week/{WEEK}"
+
+    # the e-mail: the digest's Markdown as text, its safe HTML, a subject naming the week and the count
+    with Store(home / "paperbrief.db") as store:
+        title, markdown = digest_message(load_digest(store, WEEK, "zh"))
+    [mail] = mailbox.messages
+    assert mail["to"] == ["reader@example.com"]
+    msg = mailbox.parsed(0)
+    assert msg["Subject"] == f"{title}：47 篇" == f"Hugging Face Daily Papers 周报 {WEEK}：47 篇"
+    assert msg.get_body(("plain",)).get_content().replace("\r\n", "\n") == markdown
+    html = msg.get_body(("html",)).get_content()
+    check_safe_html(html)
+    assert page in html and week_page in html and f"<h1 style=\"font-size:22px;line-height:1.3;margin:8px 0 4px;\">{title}</h1>" in html
+    for p in data["top_upvoted"]:
+        assert f'<a href="https://huggingface.co/papers/{p["arxiv_id"]}" style="color:#0b57d0;">{escape_html(p["title"])}</a>' in html
+    assert all(escape_html(c["title"]) in html for c in claims)
+
+    # the chats: every theme with its papers, every top paper once in order, footer links; within limits
+    for kind in ("telegram", "discord"):
+        got = receiver.of(kind)
+        for r in got:
+            check_limits(kind, r.json, r.body)
+        texts = [text_of(kind, r.json) for r in got]
+        whole = "\n".join(texts)
+        assert texts[0].startswith(("<b>" if kind == "telegram" else "**") + title)
+        assert all(c["title"] in whole for c in claims)
+        cites = [a for c in claims for a in c["papers"]]
+        top = [p["arxiv_id"] for p in data["top_upvoted"]]
+        for aid in set(cites) | set(top):  # a theme's citations, then the top list: nothing dropped or repeated
+            assert whole.count(f"https://huggingface.co/papers/{aid}") == cites.count(aid) + top.count(aid), (kind, aid)
+        ends = [whole.rfind(f"https://huggingface.co/papers/{aid}") for aid in top]
+        assert ends == sorted(ends) and page in texts[-1] and week_page in texts[-1]
+        for i, t in enumerate(texts, 1):
+            assert len(texts) == 1 or f"（{i}/{len(texts)}）" in t.splitlines()[0]
+    assert len(receiver.of("discord")) > 1  # split at 2,000 characters, never cut
+    [hook] = receiver.of("webhook")
+    assert hook.json == json.loads((out / f"{WEEK}.json").read_text("utf-8"))  # the digest as its file has it
+
+    # the ledger: one delivery per target, of the week
+    rows = ledger(env)
+    assert len(rows) == 4 and all(r["status"] == "delivered" for r in rows)
+    assert {(r["scope"], r["period"], r["date"], r["lang"]) for r in rows} == {("week", WEEK, None, "zh")}
+    table = paperbrief(["sent", "--week", WEEK], env)
+    assert table.returncode == 0 and table.stdout.count(f"\t{WEEK}\t") == 4
+
+    # exactly once: a second send sends nothing; the day is another delivery; --force sends again
+    first_time = [(r.kind, r.body) for r in receiver.received]
+    n = len(receiver.received)
+    again = paperbrief(args, env)
+    assert again.returncode == 0 and len(receiver.received) == n and len(mailbox.messages) == 1
+    assert again.stdout.count("already sent") == 4 and f"Nothing new to send for {WEEK} (zh)." in again.stderr
+    day = paperbrief(["send", "--to", f"telegram:{receiver.url('telegram')}"], env)
+    assert day.returncode == 0 and "sent  telegram:" in day.stdout
+    assert paperbrief(["sent", "--date", DATE, "--json"], env).stdout.count('"scope": "day"') == 1
+    n = len(receiver.received)
+    force = paperbrief([*args, "--force"], env)
+    assert force.returncode == 0 and len(mailbox.messages) == 2
+    assert [(r.kind, r.body) for r in receiver.received[n:]] == first_time  # the same messages again
+
+
+def test_a_changed_digest_needs_send_updates_and_a_missing_one_names_the_fix(env, home, receiver, tmp_path):
+    import sqlite3
+
+    target = f"wecom:{receiver.url('wecom')}"
+    for args, words in ((["--week", WEEK], f"`paperbrief digest --week {WEEK}` first"),
+                        (["--month", "2026-02", "--lang", "en"], "`paperbrief digest --month 2026-02 --lang en` first"),
+                        (["--week", "2026-6"], "not an ISO week"),
+                        (["--week", WEEK, "--date", DATE], "not several")):
+        proc = paperbrief(["send", *args, "--to", target], env)
+        assert proc.returncode == 2 and words in proc.stderr and proc.stderr.count("\n") == 1, proc.stderr
+        assert "Traceback" not in proc.stderr
+    assert receiver.received == [] and ledger(env) == []
+
+    out = tmp_path / "digests"
+    data = make_digest(env, out, "--week", WEEK)  # no LLM: the figures only
+    assert paperbrief(["send", "--week", WEEK, "--to", target], env).returncode == 0
+    n = len(receiver.received)
+    make_digest(env, out, "--week", WEEK, "--force")  # made again from the same store: the same digest
+    same = paperbrief(["send", "--week", WEEK, "--to", target], env)
+    assert same.returncode == 0 and "already sent" in same.stdout and len(receiver.received) == n
+    # a report of the week is rewritten: the digest made again has changed since it was sent
+    first = data["top_upvoted"][0]["arxiv_id"]
+    with sqlite3.connect(home / "paperbrief.db") as db:
+        key, body = db.execute("SELECT key, body FROM reports WHERE arxiv_id = ?", (first,)).fetchone()
+        changed_report = json.loads(body)
+        changed_report["report"]["contribution"] = "改写后的核心贡献。"
+        db.execute("UPDATE reports SET body = ?, created_at = created_at + 1 WHERE key = ?",
+                   (json.dumps(changed_report), key))
+    assert make_digest(env, out, "--week", WEEK)["top_upvoted"][0]["contribution"] == "改写后的核心贡献。"
+    changed = paperbrief(["send", "--week", WEEK, "--to", target], env)
+    assert changed.returncode == 0 and len(receiver.received) == n
+    assert "the digest has changed since" in changed.stdout and "--send-updates" in changed.stdout
+    update = paperbrief(["send", "--week", WEEK, "--to", target, "--send-updates"], env)
+    assert update.returncode == 0 and len(receiver.received) > n
+    sent_now = [r.json["markdown"]["content"] for r in receiver.received[n:]]
+    assert "（更新）" in sent_now[0].splitlines()[0] and "改写后的核心贡献" in "".join(sent_now)
+    assert "already sent" in paperbrief(["send", "--week", WEEK, "--to", target], env).stdout
+    # a month is its own delivery, in its own words
+    make_digest(env, out, "--month", "2026-02", "--lang", "en")
+    month = paperbrief(["send", "--month", "2026-02", "--lang", "en", "--to", target, "--json"], env)
+    assert month.returncode == 0, month.stderr
+    result = json.loads(month.stdout)
+    assert (result["period"], result["scope"], result["targets"][0]["status"]) == ("2026-02", "month", "delivered")
+    text = receiver.received[-1].json["markdown"]["content"]
+    assert text.startswith("**Hugging Face Daily Papers, month 2026-02") and "Top papers by upvotes" in "".join(
+        r.json["markdown"]["content"] for r in receiver.received[-result["targets"][0]["messages"]:])
+    assert {(r["scope"], r["period"]) for r in ledger(env)} == {("week", WEEK), ("month", "2026-02")}
+
+
 # --- hostile titles and secrets -------------------------------------------------------------------
 
 XSS = [
@@ -527,7 +669,9 @@ XSS = [
 ]
 
 
-def test_titles_with_markup_stay_text_in_every_channel_and_the_email(tmp_path, receiver, mailbox):
+def hostile_home(tmp_path, themes=None) -> dict[str, str]:
+    """A stored day of len(XSS) papers whose titles and report text are as hostile as they come (whatever the
+    listing or the LLM let through); with `themes(ids)`, its week's digest with the LLM answering those themes."""
     import sqlite3
 
     from paperbrief.replica import Replica
@@ -536,51 +680,65 @@ def test_titles_with_markup_stay_text_in_every_channel_and_the_email(tmp_path, r
         env = replica_env(replica, tmp_path / "h")
         out = tmp_path / "o"
         assert paperbrief(["run", "--date", DATE, "--limit", str(len(XSS)), "--out", str(out)], env).returncode == 0
-    # titles and report text as hostile as they come (whatever the listing or the LLM let through)
-    ids = [p["arxiv_id"] for p in json.loads((out / f"{DATE}.json").read_text("utf-8"))["papers"]]
-    with sqlite3.connect(tmp_path / "h" / "paperbrief.db") as db:
-        for aid, title in zip(ids, XSS, strict=True):
-            db.execute("UPDATE papers SET title = ? WHERE arxiv_id = ?", (title, aid))
-            key, body = db.execute("SELECT key, body FROM reports WHERE arxiv_id = ?", (aid,)).fetchone()
-            data = json.loads(body)
-            data["report"]["contribution"] = title
-            data["report"]["domain"] = XSS[3]
-            db.execute("UPDATE reports SET body = ? WHERE key = ?", (json.dumps(data), key))
-    env.update(PAPERBRIEF_SMTP_URL=f"smtp://127.0.0.1:{mailbox.port}", PAPERBRIEF_SMTP_FROM="pb@example.com")
-    args = ["send", "--to", "mailto:reader@example.com"] + [a for k in KINDS for a in ("--to", f"{k}:{receiver.url(k)}")]
-    proc = paperbrief(args, env)
-    assert proc.returncode == 0, proc.stderr
+        ids = [p["arxiv_id"] for p in json.loads((out / f"{DATE}.json").read_text("utf-8"))["papers"]]
+        with sqlite3.connect(tmp_path / "h" / "paperbrief.db") as db:
+            for i, (aid, title) in enumerate(zip(ids, XSS, strict=True)):
+                db.execute("UPDATE papers SET title = ? WHERE arxiv_id = ?", (title, aid))
+                db.execute("UPDATE listings SET upvotes = ? WHERE arxiv_id = ?", (1000 - i, aid))  # a digest's top
+                key, body = db.execute("SELECT key, body FROM reports WHERE arxiv_id = ?", (aid,)).fetchone()
+                data = json.loads(body)
+                data["report"]["contribution"] = title
+                data["report"]["domain"] = XSS[3]
+                db.execute("UPDATE reports SET body = ? WHERE key = ?", (json.dumps(data), key))
+        if themes is not None:
+            replica.services["llm"].script(json.dumps({"themes": themes(ids)}))
+            llm = dict(env, OPENAI_BASE_URL=replica.url + "/v1", OPENAI_API_KEY="sk-test-0123456789abcdefghij",
+                       PAPERBRIEF_MODEL="replica-model")
+            made = paperbrief(["digest", "--week", WEEK, "--out", str(out)], llm)
+            assert made.returncode == 0, made.stderr
+    return env
+
+
+def check_inert(receiver, mailbox, *, titles_in_webhook) -> None:
+    """No channel's payload and no e-mail HTML carries live markup, a mention or a foreign link."""
     ours = ("https://huggingface.co/papers/",)
     for kind in KINDS:
+        assert receiver.of(kind), kind
         for r in receiver.of(kind):
             payload = r.json
             if kind == "webhook":
-                assert [p["title"] for p in payload["papers"]] == XSS  # data, as stored: the consumer escapes
+                assert sorted(titles_in_webhook(payload)) == sorted(XSS)  # data, as stored: the consumer escapes
                 continue
             text = text_of(kind, payload)
             if kind in ("dingtalk", "wecom"):
                 assert "<" not in text and ">" not in text and "](javascript" not in text
                 links = [m for m in __import__("re").findall(r"\]\(([^)]*)\)", text)]
-                assert all(u.startswith(ours) or u.startswith("https://huggingface.co/papers/date/") for u in links)
+                assert all(u.startswith(ours) for u in links)
             if kind == "telegram":
                 parser = _Tags()
                 parser.feed(text)
                 assert {t for t, _ in parser.tags} <= {"a", "b"}
                 assert all(a["href"].startswith("https://huggingface.co/") for t, a in parser.tags if t == "a")
-                assert "&lt;script&gt;" in text
             if kind == "slack":
                 import re
 
                 assert all(m.startswith("<https://huggingface.co/") for m in re.findall(r"<[^>]*>", text))
-                assert "&lt;@all&gt;" in text and "&lt;!channel&gt;" in text
             if kind == "discord":
                 assert payload["allowed_mentions"] == {"parse": []}
-                assert "\\[click me\\]" in text and "\\<script" in text
             if kind == "feishu":
                 elements = [e for row in next(iter(payload["content"]["post"].values()))["content"] for e in row]
                 assert {e["tag"] for e in elements} == {"text", "a"}
                 assert all(e["href"].startswith("https://huggingface.co/") for e in elements if e["tag"] == "a")
-                assert any(e["tag"] == "a" and e["text"] == XSS[0] for e in elements)  # shown as plain text
+        whole = "\n".join(text_of(kind, r.json) for r in receiver.of(kind))
+        if kind == "telegram":
+            assert "&lt;script&gt;" in whole
+        if kind == "slack":
+            assert "&lt;@all&gt;" in whole and "&lt;!channel&gt;" in whole
+        if kind == "discord":
+            assert "\\[click me\\]" in whole and "\\<script" in whole
+        if kind == "feishu":
+            assert any(e["tag"] == "a" and e["text"] == XSS[0] for r in receiver.of(kind)
+                       for row in next(iter(r.json["content"]["post"].values()))["content"] for e in row)
     html = mailbox.parsed(0).get_body(("html",)).get_content()
     check_safe_html(html)
     assert "&lt;script&gt;" in html and "&lt;font" in html and "&lt;/a&gt;" in html
@@ -588,6 +746,33 @@ def test_titles_with_markup_stay_text_in_every_channel_and_the_email(tmp_path, r
     parser.feed(html)
     assert {t for t, _ in parser.tags} <= {"html", "head", "meta", "title", "body", "div", "h1", "h2", "p", "ol", "ul",
                                            "li", "a", "strong", "em", "code", "br", "span", "sub", "sup"}
+
+
+def send_everywhere(env, receiver, mailbox, *extra: str) -> subprocess.CompletedProcess:
+    env.update(PAPERBRIEF_SMTP_URL=f"smtp://127.0.0.1:{mailbox.port}", PAPERBRIEF_SMTP_FROM="pb@example.com")
+    args = ["send", *extra, "--to", "mailto:reader@example.com"]
+    return paperbrief(args + [a for k in KINDS for a in ("--to", f"{k}:{receiver.url(k)}")], env)
+
+
+def test_titles_with_markup_stay_text_in_every_channel_and_the_email(tmp_path, receiver, mailbox):
+    env = hostile_home(tmp_path)
+    proc = send_everywhere(env, receiver, mailbox)
+    assert proc.returncode == 0, proc.stderr
+    check_inert(receiver, mailbox, titles_in_webhook=lambda day: [p["title"] for p in day["papers"]])
+
+
+def test_a_digest_with_markup_in_titles_and_themes_stays_text_everywhere(tmp_path, receiver, mailbox):
+    env = hostile_home(tmp_path, themes=lambda ids: [
+        {"title": XSS[0], "text": XSS[2], "papers": [ids[0]]},
+        {"title": XSS[3], "text": XSS[1], "papers": [ids[1], ids[2]]},
+        {"title": "<b>ok</b>", "text": "[x](https://evil.example/) <a href='https://evil.example/'>x</a>",
+         "papers": [ids[3]]}])
+    proc = send_everywhere(env, receiver, mailbox, "--week", WEEK)
+    assert proc.returncode == 0, proc.stderr
+    check_inert(receiver, mailbox, titles_in_webhook=lambda d: [p["title"] for p in d["top_upvoted"][:len(XSS)]])
+    claims = receiver.of("webhook")[0].json["synthesis"]["claims"]
+    assert [c["title"] for c in claims] == [XSS[0], XSS[3], "<b>ok</b>"]  # the themes were sent (as text)
+    assert "&lt;b&gt;ok&lt;/b&gt;" in "".join(text_of("telegram", r.json) for r in receiver.of("telegram"))
 
 
 def test_secrets_never_reach_output_or_the_store(env, receiver, home):

@@ -92,6 +92,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "deliver.link_pdf": "PDF",
         "deliver.link_code": "代码",
         "deliver.link_project": "项目主页",
+        # delivery of a week's or month's digest
+        "deliver.subject_digest": "{title}：{count} 篇",
+        "deliver.clauses": "；",
+        "deliver.top_upvoted": "热门论文（按点赞）",
+        "deliver.top_relevant": "与你的兴趣最相关的论文",
+        "deliver.paper_meta": "领域：{field} · {upvotes} 赞 · {date}",
+        "deliver.relevant_meta": "相关度 {relevance} · 匹配：{matched} · {upvotes} 赞",
+        "deliver.fields_against": "{cur}，对比{prev}",
+        "deliver.field_move": "{field} {count}（{change}）",
+        "deliver.full_week": "完整周报",
+        "deliver.full_month": "完整月报",
+        "deliver.source_week": "Hugging Face 本周页面",
+        "deliver.source_month": "Hugging Face 本月页面",
         # interests, the day's overview and digests
         "rank.no_interests": "--sort relevance 需要先设置兴趣：在配置文件中加入 [interests] 表（keywords、authors、exclude、papers），"
                              "或设置 PAPERBRIEF_INTEREST_KEYWORDS / --keyword；也可以按 listing 或 upvotes 排序",
@@ -289,6 +302,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "deliver.link_pdf": "PDF",
         "deliver.link_code": "Code",
         "deliver.link_project": "Project page",
+        # delivery of a week's or month's digest
+        "deliver.subject_digest": "{title}: {count} papers",
+        "deliver.clauses": "; ",
+        "deliver.top_upvoted": "Top papers by upvotes",
+        "deliver.top_relevant": "Most relevant to your interests",
+        "deliver.paper_meta": "Field: {field} · {upvotes} upvotes · {date}",
+        "deliver.relevant_meta": "Relevance {relevance} · matched: {matched} · {upvotes} upvotes",
+        "deliver.fields_against": "{cur} against {prev}",
+        "deliver.field_move": "{field} {count} ({change})",
+        "deliver.full_week": "The full digest",
+        "deliver.full_month": "The full digest",
+        "deliver.source_week": "The week on Hugging Face",
+        "deliver.source_month": "The month on Hugging Face",
         "rank.no_interests": "--sort relevance needs interests: add an [interests] table (keywords, authors, exclude, "
                              "papers) to the config file, or set PAPERBRIEF_INTEREST_KEYWORDS / --keyword; or sort by "
                              "listing or upvotes",

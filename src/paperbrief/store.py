@@ -263,6 +263,15 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        # Delivery of weekly and monthly digests (`paperbrief send --week/--month`) through the same ledger:
+        # `scope` says what a row's `date` holds, the day (YYYY-MM-DD) or the period's key (2026-W06 for a
+        # week, 2026-02 for a month). Rows written before are days.
+        "008_period_deliveries",
+        """
+        ALTER TABLE deliveries ADD COLUMN scope TEXT NOT NULL DEFAULT 'day';
+        """,
+    ),
 ]
 
 

@@ -141,10 +141,10 @@ def run(
         if not result.outcomes:
             err_console.print(f"No papers for {result.date}: nothing to send.")
         else:
-            from paperbrief.cli.deliver import deliver_stored_day
+            from paperbrief.cli.deliver import deliver_stored
 
-            sent = deliver_stored_day(settings, targets, result.date, settings.lang, force=False,
-                                      send_updates=send_updates)
+            sent = deliver_stored(settings, targets, settings.lang, date=result.date, force=False,
+                                  send_updates=send_updates)
             if sent.failed:
                 err_console.print(f"{len(sent.failed)} of {len(sent.outcomes)} targets failed; the next "
                                   "`paperbrief run --send` or `paperbrief send` retries them.")

@@ -1,4 +1,4 @@
-"""Chat webhooks: each service gets the digest in its own idiom, split to its documented limits.
+"""Chat webhooks: each service gets the brief (a day's or a digest's) in its own idiom, split to its limits.
 
 | kind     | message                                   | limit per message        | outside text made inert by     |
 |----------|-------------------------------------------|--------------------------|--------------------------------|
@@ -8,12 +8,12 @@
 | slack    | Block Kit sections + text fallback        | 50 blocks, 3,000 a block | &amp; &lt; &gt; (Slack's rule) |
 | discord  | `content` with mentions disabled          | 2,000 characters         | backslash before markdown      |
 | telegram | HTML parse mode                           | 4,096 characters         | &amp; &lt; &gt; &quot;         |
-| webhook  | the day's JSON (as `<date>.json`)         | one message              | JSON                           |
+| webhook  | the JSON of `<date>.json` / `<period>.json` | one message            | JSON                           |
 
 DingTalk and WeCom document no escape for their markdown, so `< > [ ] * ` & \\ | #` in titles and
 report text are replaced by their full-width forms: no tag, link or `<@mention>` can be formed by
-a paper's title. A long day becomes several messages, each marked (i/n); nothing is cut off
-except an over-long contribution line inside one paper's entry, which ends in "…".
+a paper's title. A long day or digest becomes several messages, each marked (i/n); nothing is cut
+off except an over-long text line inside one entry (a contribution, a theme), which ends in "…".
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit, urlunsplit
 
-from paperbrief.deliver.digest import Digest, Item, shorten
+from paperbrief.deliver.brief import Brief, Item, shorten
 
 # Seconds between two messages to one target: each service's documented rate limit, with margin.
 DEFAULT_INTERVAL = {
@@ -67,7 +67,7 @@ def utf16_len(value: str) -> int:
 
 @dataclass(frozen=True)
 class Style:
-    """How one text-based service writes the digest."""
+    """How one text-based service writes a brief."""
 
     esc: Callable[[str], str]
     link: Callable[[str, str], str]  # (already escaped label, url)
@@ -76,7 +76,7 @@ class Style:
     sep: str  # between entries
     limit: int
     size: Callable[[str], int]
-    wrap: Callable[[str, Digest], dict[str, Any]]
+    wrap: Callable[[str, Brief], dict[str, Any]]
 
 
 def _md_link(label: str, url: str) -> str:
@@ -106,13 +106,9 @@ STYLES: dict[str, Style] = {
 }
 
 
-def _colon(lang: str) -> str:
-    return "：" if lang == "zh" else ": "
-
-
 def _fit(render: Callable[[str, str], Any], size: Callable[[Any], int], item: Item, budget: int) -> Any:
-    """An item's entry within `budget`: shorten its contribution (then its title) only when it must."""
-    title, body = item.title, item.contribution or item.failure or ""
+    """An item's entry within `budget`: shorten its text (then its title) only when it must."""
+    title, body = item.title, item.body or item.failure or ""
     block = render(title, body)
     while size(block) > budget:
         over = size(block) - budget
@@ -142,28 +138,38 @@ def _groups(sizes: list[int], budget: int, sep: int, last_extra: int) -> list[li
     return groups
 
 
-def _text_messages(kind: str, d: Digest) -> list[dict[str, Any]]:
+def _lines(item: Item, title: str, body: str, *, esc: Callable[[str], str], bold: Callable[[str], str],
+           link: Callable[[str, str], str]) -> list[str]:
+    """An entry as lines of marked-up text (a text-based service's `esc`, `bold` and `link`, Slack's too)."""
+    lines = []
+    name = (link(esc(title), item.url) if item.url else bold(esc(title))) if title else ""
+    number = bold(f"{item.n}.") if item.n is not None else ""
+    if number or name:
+        lines.append(" ".join(p for p in (number, name) if p))
+    if item.failure:
+        lines.append(esc("⚠ " + body))
+    else:
+        if item.meta:
+            lines.append(esc(item.meta))
+        if body:
+            lines.append(esc(body))
+    if item.links:
+        lines.append(" · ".join(link(esc(label), url) for label, url in item.links))
+    return lines
+
+
+def _text_messages(kind: str, d: Brief) -> list[dict[str, Any]]:
     st = STYLES[kind]
-    colon = _colon(d.lang)
 
     def head(i: int, n: int) -> str:
         return st.bold(st.esc(d.heading + d.part(i, n))) + st.nl + st.esc(d.summary)
 
-    links = [(d.t("full"), d.full_url)] if d.full_url else []
-    links.append((d.t("source"), d.source_url))
-    foot = " · ".join(st.link(st.esc(label), url) for label, url in links)
+    foot = " · ".join(st.link(st.esc(label), url) for label, url in d.links)
 
     def entry(item: Item) -> Callable[[str, str], str]:
         def render(title: str, body: str) -> str:
-            lines = [st.bold(f"{item.n}.") + " " + st.link(st.esc(title), item.url)]
-            if item.failure:
-                lines.append(st.esc("⚠ " + body))
-            else:
-                if item.domain:
-                    lines.append(st.esc(f"{d.t('field')}{colon}{shorten(item.domain, 200)}"))
-                if body:
-                    lines.append(st.esc(body))
-            return st.nl.join(lines)
+            block = st.nl.join(_lines(item, title, body, esc=st.esc, bold=st.bold, link=st.link))
+            return st.bold(st.esc(item.heading)) + st.sep + block if item.heading else block
 
         return render
 
@@ -185,28 +191,23 @@ def _slack_escape(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _slack_messages(d: Digest) -> list[dict[str, Any]]:
-    colon = _colon(d.lang)
+def _slack_link(label: str, url: str) -> str:
+    return f"<{url}|{label}>"
 
+
+def _slack_messages(d: Brief) -> list[dict[str, Any]]:
     def entry(item: Item) -> Callable[[str, str], dict[str, Any]]:
         def render(title: str, body: str) -> dict[str, Any]:
-            lines = [f"*{item.n}.* <{item.url}|{_slack_escape(title)}>"]
-            if item.failure:
-                lines.append(_slack_escape("⚠ " + body))
-            else:
-                if item.domain:
-                    lines.append(_slack_escape(f"{d.t('field')}{colon}{shorten(item.domain, 200)}"))
-                if body:
-                    lines.append(_slack_escape(body))
+            lines = _lines(item, title, body, esc=_slack_escape, bold=lambda s: f"*{s}*", link=_slack_link)
+            if item.heading:
+                lines[:0] = [f"*{_slack_escape(item.heading)}*", ""]
             return {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}}
 
         return render
 
     sections = [_fit(entry(item), lambda b: len(b["text"]["text"]), item, SLACK_SECTION) for item in d.items]
-    links = [(d.t("full"), d.full_url)] if d.full_url else []
-    links.append((d.t("source"), d.source_url))
     foot = {"type": "context", "elements": [{"type": "mrkdwn", "text": " · ".join(
-        f"<{url}|{_slack_escape(label)}>" for label, url in links)}]}
+        _slack_link(_slack_escape(label), url) for label, url in d.links)}]}
     # a header, the summary and the entries; the last message also the footer
     groups = _groups([1] * len(sections), SLACK_BLOCKS - 2, 0, 1)
     n = len(groups)
@@ -224,23 +225,35 @@ def _slack_messages(d: Digest) -> list[dict[str, Any]]:
     return out
 
 
-def _feishu_messages(d: Digest) -> list[dict[str, Any]]:
-    colon = _colon(d.lang)
+def _feishu_messages(d: Brief) -> list[dict[str, Any]]:
     locale = "zh_cn" if d.lang == "zh" else "en_us"
 
     def text(value: str) -> dict[str, str]:
         return {"tag": "text", "text": value}
 
+    def link_row(links: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+        row: list[dict[str, str]] = []
+        for label, url in links:
+            row += [*([text(" · ")] if row else []), {"tag": "a", "text": label, "href": url}]
+        return row
+
     def entry(item: Item) -> Callable[[str, str], list[list[dict[str, str]]]]:
         def render(title: str, body: str) -> list[list[dict[str, str]]]:
-            rows = [[text(f"{item.n}. "), {"tag": "a", "text": title, "href": item.url}]]
+            rows = [[text(item.heading)], [text("")]] if item.heading else []
+            first = [text(f"{item.n}. ")] if item.n is not None else []
+            if title:
+                first.append({"tag": "a", "text": title, "href": item.url} if item.url else text(title))
+            if first:
+                rows.append(first)
             if item.failure:
                 rows.append([text("⚠ " + body)])
             else:
-                if item.domain:
-                    rows.append([text(f"{d.t('field')}{colon}{shorten(item.domain, 200)}")])
+                if item.meta:
+                    rows.append([text(item.meta)])
                 if body:
                     rows.append([text(body)])
+            if item.links:
+                rows.append(link_row(item.links))
             return [*rows, [text("")]]
 
         return render
@@ -251,10 +264,7 @@ def _feishu_messages(d: Digest) -> list[dict[str, Any]]:
     def size(value: Any) -> int:
         return utf8_len(json.dumps(value, ensure_ascii=False))
 
-    links: list[dict[str, str]] = []
-    if d.full_url:
-        links += [{"tag": "a", "text": d.t("full"), "href": d.full_url}, text(" · ")]
-    links.append({"tag": "a", "text": d.t("source"), "href": d.source_url})
+    links = link_row(d.links)
     first = [[text(d.summary)], [text("")]]
     overhead = size(message(d.heading + d.part(999, 999), first)) + 200  # + timestamp and sign
     budget = FEISHU_LIMIT - overhead
@@ -268,15 +278,16 @@ def _feishu_messages(d: Digest) -> list[dict[str, Any]]:
     return out
 
 
-def build_messages(kind: str, digest: Digest, day_json: dict[str, Any]) -> list[dict[str, Any]]:
-    """The JSON payloads to send to a `kind` target, in order (before signing)."""
+def build_messages(kind: str, brief: Brief, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The JSON payloads to send to a `kind` target, in order (before signing); `data` is what a plain
+    webhook gets (the day's or the digest's JSON, as in its file)."""
     if kind == "webhook":
-        return [day_json]
+        return [data]
     if kind == "slack":
-        return _slack_messages(digest)
+        return _slack_messages(brief)
     if kind == "feishu":
-        return _feishu_messages(digest)
-    return _text_messages(kind, digest)
+        return _feishu_messages(brief)
+    return _text_messages(kind, brief)
 
 
 # --- sending -----------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """The delivery ledger in the store: what was sent where, when, and how far a send got.
 
-One row per attempt to send a day (in one language) to one target. A row starts as `sending`,
+One row per attempt to send a day, or a week's or month's digest (in one language), to one target:
+`date` holds the day or the period's key (2026-W06, 2026-02; they never look alike) and `scope` says
+which (migration 008_period_deliveries). A row starts as `sending`,
 counts its messages as each one is accepted (so a send killed halfway resumes at the next
 message), and ends `delivered` or `failed`. Each write is one transaction.
 """
@@ -23,7 +25,8 @@ STALE_AFTER = 15 * 60.0  # seconds without progress after which a `sending` row 
 @dataclass
 class Delivery:
     id: int
-    date: str
+    key: str  # the day or the period
+    scope: str  # day | week | month
     lang: str
     target_id: str
     target_label: str
@@ -44,7 +47,9 @@ class Delivery:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "date": self.date,
+            "scope": self.scope,
+            "date": self.key if self.scope == "day" else None,
+            "period": None if self.scope == "day" else self.key,
             "lang": self.lang,
             "target": self.target_label,
             "kind": self.kind,
@@ -87,7 +92,7 @@ class Plan:
 
 def _row(r: Any) -> Delivery:
     return Delivery(
-        id=r["id"], date=r["date"], lang=r["lang"], target_id=r["target_id"], target_label=r["target_label"],
+        id=r["id"], key=r["date"], scope=r["scope"], lang=r["lang"], target_id=r["target_id"], target_label=r["target_label"],
         kind=r["kind"], status=r["status"], content_hash=r["content_hash"], parts_hash=r["parts_hash"],
         parts_total=r["parts_total"], parts_sent=r["parts_sent"], message_ids=json.loads(r["message_ids"] or "[]"),
         papers=r["papers"], updated=bool(r["updated"]), error=r["error"], pid=r["pid"], started_at=r["started_at"],
@@ -95,23 +100,24 @@ def _row(r: Any) -> Delivery:
     )
 
 
-def attempts(store: Store, date: str, lang: str, target: Target) -> list[Delivery]:
-    """Every attempt for (day, language, target), newest first."""
+def attempts(store: Store, key: str, lang: str, target: Target) -> list[Delivery]:
+    """Every attempt for (day or period, language, target), newest first."""
     rows = store.query(
         "SELECT * FROM deliveries WHERE date = ? AND lang = ? AND target_id = ? ORDER BY id DESC",
-        (date, lang, target.id),
+        (key, lang, target.id),
     )
     return [_row(r) for r in rows]
 
 
-def plan(store: Store, date: str, lang: str, target: Target, content_hash: str,
+def plan(store: Store, key: str, lang: str, target: Target, content_hash: str,
          parts_hash: Callable[[bool], str], *, force: bool = False, send_updates: bool = False) -> Plan:
-    """Decide whether to send the day to `target`: exactly once, unless forced or (opted in) updated.
+    """Decide whether to send the day or digest `key` to `target`: exactly once, unless forced or (opted in)
+    updated.
 
     `parts_hash(update)` fingerprints the messages as they would be sent now (as an update or not):
     an attempt cut off halfway resumes at its next message only when its messages are the same.
     """
-    history = attempts(store, date, lang, target)
+    history = attempts(store, key, lang, target)
     if not history:
         return Plan(send=True)
     last = history[0]
@@ -133,16 +139,16 @@ def plan(store: Store, date: str, lang: str, target: Target, content_hash: str,
     return Plan(send=False, reason="changed", last=delivered)
 
 
-def begin(store: Store, date: str, lang: str, target: Target, *, content_hash: str, parts_hash: str,
+def begin(store: Store, key: str, scope: str, lang: str, target: Target, *, content_hash: str, parts_hash: str,
           parts_total: int, papers: int, start: int = 0, message_ids: list[str] | None = None,
           update: bool = False) -> int:
     now = time.time()
     with store.transaction() as c:
         cur = c.execute(
-            "INSERT INTO deliveries(date, lang, target_id, target_label, kind, status, content_hash, parts_hash, "
-            "parts_total, parts_sent, message_ids, papers, updated, pid, started_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, 'sending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (date, lang, target.id, target.label, target.kind, content_hash, parts_hash, parts_total, start,
+            "INSERT INTO deliveries(date, scope, lang, target_id, target_label, kind, status, content_hash, "
+            "parts_hash, parts_total, parts_sent, message_ids, papers, updated, pid, started_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, 'sending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (key, scope, lang, target.id, target.label, target.kind, content_hash, parts_hash, parts_total, start,
              json.dumps(message_ids or []), papers, int(update), os.getpid(), now, now),
         )
         assert cur.lastrowid is not None
@@ -166,10 +172,10 @@ def finish(store: Store, delivery_id: int, status: str, error: str | None = None
         )
 
 
-def history(store: Store, *, date: str | None = None, limit: int = 50) -> list[Delivery]:
-    """The latest attempts, newest first (all days, or one)."""
-    if date:
-        rows = store.query("SELECT * FROM deliveries WHERE date = ? ORDER BY id DESC LIMIT ?", (date, limit))
+def history(store: Store, *, key: str | None = None, limit: int = 50) -> list[Delivery]:
+    """The latest attempts, newest first (of every day and period, or of one)."""
+    if key:
+        rows = store.query("SELECT * FROM deliveries WHERE date = ? ORDER BY id DESC LIMIT ?", (key, limit))
     else:
         rows = store.query("SELECT * FROM deliveries ORDER BY id DESC LIMIT ?", (limit,))
     return [_row(r) for r in rows]

@@ -1,8 +1,10 @@
-"""E-mail: the day's full report as one message per address, sent with the standard library.
+"""E-mail: the day's full report, or a week's or month's digest, as one message per address, sent with the
+standard library.
 
-The message is multipart/alternative: the day's Markdown as the plain-text part and an HTML part
-rendered with the website's own safe text rendering (`render.site.safe.rich_text` / `safe_url`), with
-inline styles only, no scripts and no remote images. Headers are encoded for any language
+The message is multipart/alternative: the day's (or digest's) Markdown as the plain-text part and an
+HTML part rendered with the website's own safe text rendering (`render.site.safe.rich_text` /
+`safe_url`), with inline styles only, no scripts and no remote images (templates `email.html` for a
+day, `email_brief.html` for a digest, both inside `email_base.html`). Headers are encoded for any language
 (RFC 2047 for a Chinese subject). SMTP comes from `smtp_url`: `smtps://` is TLS from the start;
 `smtp://` upgrades with STARTTLS whenever the server offers it, and refuses to send a password
 in the clear to anything but this machine.
@@ -27,12 +29,12 @@ from importlib import resources
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from jinja2 import Environment, Template, select_autoescape
+from jinja2 import Environment, FunctionLoader, Template, select_autoescape
 
 from paperbrief.config import Settings
-from paperbrief.deliver.digest import Digest, text
+from paperbrief.deliver.brief import Brief, text
 from paperbrief.messages import FIELDS, describe_failure, describe_flag, field_name, msg
-from paperbrief.render.day import Day, day_markdown, source_label
+from paperbrief.render.day import Day, source_label
 from paperbrief.render.markdown import extract_note
 from paperbrief.render.site.safe import rich_text, safe_url
 
@@ -44,24 +46,30 @@ class MailError(Exception):
 
 
 @cache
-def _template() -> Template:
-    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True,
-                      lstrip_blocks=True)
+def _template(name: str) -> Template:
+    def load(file: str) -> str:
+        return resources.files("paperbrief.deliver").joinpath(file).read_text(encoding="utf-8")
+
+    env = Environment(loader=FunctionLoader(load), autoescape=select_autoescape(default=True,
+                      default_for_string=True), trim_blocks=True, lstrip_blocks=True)
     env.filters["rich"] = rich_text
-    source = resources.files("paperbrief.deliver").joinpath("email.html").read_text(encoding="utf-8")
-    return env.from_string(source)
+    return env.get_template(name)
 
 
-def subject(digest: Digest) -> str:
-    s = digest.t("subject", date=digest.date, count=len(digest.items))
-    return s + (digest.t("updated") if digest.heading.endswith(digest.t("updated")) else "")
+def _render(name: str, brief: Brief, **values: Any) -> str:
+    """An e-mail's HTML: the brief's heading, summary and links, then `name`'s content, then the footer."""
+    lang = brief.lang
+    return _template(name).render(
+        html_lang="zh-CN" if lang == "zh" else "en", subject=brief.subject, heading=brief.heading,
+        summary=brief.summary, links=brief.links, footer=text(lang, "email_footer"), **values,
+    )
 
 
-def email_html(day: Day, digest: Digest) -> str:
+def email_html(day: Day, brief: Brief) -> str:
     """The day's full report as an e-mail's HTML: the website's safe rendering, inline styles only."""
     lang = day.lang
     papers = []
-    for item, e in zip(digest.items, day.entries, strict=True):
+    for item, e in zip(brief.items, day.entries, strict=True):
         w = e.written
         authors = ", ".join(e.paper.authors[:AUTHORS_SHOWN])
         if len(e.paper.authors) > AUTHORS_SHOWN:
@@ -93,29 +101,29 @@ def email_html(day: Day, digest: Digest) -> str:
             "failure": describe_failure(w.failure, lang) if w.report is None else "",
             "warnings": warnings,
         })
-    day_links = [(digest.t("full"), digest.full_url)] if digest.full_url else []
-    day_links.append((digest.t("source"), digest.source_url))
-    return _template().render(
-        html_lang="zh-CN" if lang == "zh" else "en", subject=subject(digest), heading=digest.heading,
-        summary=digest.summary, day_links=day_links, papers=papers, h=[field_name(f, lang) for f in FIELDS],
-        colon="：" if lang == "zh" else ": ", read_from=text(lang, "email_read_from"),
-        grounding=text(lang, "email_grounding"), footer=text(lang, "email_footer"),
-    )
+    return _render("email.html", brief, papers=papers, h=[field_name(f, lang) for f in FIELDS],
+                   colon=msg("colon", lang), read_from=text(lang, "email_read_from"),
+                   grounding=text(lang, "email_grounding"))
 
 
-def build_email(day: Day, digest: Digest, *, sender: str, to: str, html: str | None = None) -> EmailMessage:
-    """One message to one address: text (the day's Markdown) and HTML alternatives."""
+def brief_html(brief: Brief) -> str:
+    """A brief (a week's or a month's digest) as an e-mail's HTML: every entry, safe text, inline styles only."""
+    return _render("email_brief.html", brief, items=brief.items)
+
+
+def build_email(brief: Brief, plain: str, *, sender: str, to: str, html: str) -> EmailMessage:
+    """One message to one address: text (the day's or the digest's Markdown) and HTML alternatives."""
     msg = EmailMessage(policy=SMTP)
-    msg["Subject"] = subject(digest)
+    msg["Subject"] = brief.subject
     name, addr = parseaddr(sender)
     msg["From"] = Address(display_name=name, addr_spec=addr) if name else addr
     msg["To"] = to
     msg["Date"] = formatdate(localtime=False, usegmt=True)
     msg["Message-ID"] = make_msgid("paperbrief", domain=addr.rpartition("@")[2] or None)
-    msg["Content-Language"] = "zh-CN" if day.lang == "zh" else "en"
+    msg["Content-Language"] = "zh-CN" if brief.lang == "zh" else "en"
     msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(day_markdown(day), charset="utf-8")
-    msg.add_alternative(html if html is not None else email_html(day, digest), subtype="html", charset="utf-8")
+    msg.set_content(plain, charset="utf-8")
+    msg.add_alternative(html, subtype="html", charset="utf-8")
     return msg
 
 

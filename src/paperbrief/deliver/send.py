@@ -1,4 +1,5 @@
-"""Send a stored day to its targets, exactly once per (day, language, target), recorded in the ledger."""
+"""Send a stored day or digest (a parcel) to its targets, exactly once per (day or period, language, target),
+recorded in the ledger."""
 
 from __future__ import annotations
 
@@ -12,14 +13,10 @@ from typing import Any
 from paperbrief.config import Settings
 from paperbrief.deliver import ledger
 from paperbrief.deliver.channels import DEFAULT_INTERVAL, build_messages, check_answer, request
-from paperbrief.deliver.digest import Digest, build_digest, content_hash
+from paperbrief.deliver.parcel import DeliveryError, Parcel
 from paperbrief.deliver.targets import BadTarget, Target, parse_targets, settings_problem
-from paperbrief.render.day import Day, day_json, load_day
+from paperbrief.render.day import load_day
 from paperbrief.store import Store
-
-
-class DeliveryError(Exception):
-    """Nothing can be sent (a bad target, missing SMTP settings, no stored day): exit 2."""
 
 
 @dataclass
@@ -42,9 +39,10 @@ class Outcome:
 
 @dataclass
 class Sent:
-    """The result of sending one day: one outcome per target."""
+    """The result of sending one day or digest: one outcome per target."""
 
-    date: str
+    key: str  # the day or the period
+    scope: str  # day | week | month
     lang: str
     outcomes: list[Outcome] = field(default_factory=list)
 
@@ -108,8 +106,7 @@ def _parts_hash(parts: list[Any]) -> str:
 def deliver(
     settings: Settings,
     store: Store,
-    date: str,
-    lang: str,
+    parcel: Parcel,
     targets: list[Target],
     *,
     force: bool = False,
@@ -117,41 +114,19 @@ def deliver(
     on_outcome: Callable[[Outcome], None] | None = None,
     on_start: Callable[[Target, int, int], None] | None = None,
 ) -> Sent:
-    """Send the stored day `date` in `lang` to each target not yet delivered (see ledger.plan)."""
-    from paperbrief.pipeline import RunError, stored_day
-
-    try:
-        day = stored_day(settings, store, date, lang)  # as the day's files show it
-    except RunError as e:
-        raise DeliveryError(str(e)) from None
-    if day is None:
-        flag = "" if lang == "zh" else f" --lang {lang}"
-        raise DeliveryError(f"nothing stored for {date} in language {lang}: run `paperbrief run --date {date}{flag}` "
-                            "first")
+    """Send the stored day or digest `parcel` to each target not yet delivered (see ledger.plan)."""
     scrub = Scrubber(settings, targets)
-    chash = content_hash(day)
     built: dict[tuple[str, bool], list[Any]] = {}
-    digests: dict[bool, Digest] = {}
-    mail_html: dict[bool, str] = {}
-    result = Sent(date=date, lang=lang)
+    result = Sent(key=parcel.key, scope=parcel.scope, lang=parcel.lang)
     fetcher = None
     mailer = None
 
-    def digest_for(update: bool) -> Digest:
-        if update not in digests:
-            digests[update] = build_digest(day, site_url=settings.site_url, update=update)
-        return digests[update]
-
     def parts_for(target: Target, update: bool) -> list[Any]:
         if target.kind == "mailto":
-            from paperbrief.deliver.mail import email_html
-
-            if update not in mail_html:
-                mail_html[update] = email_html(day, digest_for(update))
-            return [{"email": mail_html[update]}]
+            return [{"email": parcel.email_html(update)}]
         key = (target.kind, update)
         if key not in built:
-            built[key] = build_messages(target.kind, digest_for(update), day_json(day, settings.prices))
+            built[key] = build_messages(target.kind, parcel.brief(update), parcel.data())
         return built[key]
 
     try:
@@ -159,7 +134,8 @@ def deliver(
             def hash_of(update: bool, target: Target = target) -> str:
                 return _parts_hash(parts_for(target, update))
 
-            decision = ledger.plan(store, date, lang, target, chash, hash_of, force=force, send_updates=send_updates)
+            decision = ledger.plan(store, parcel.key, parcel.lang, target, parcel.content_hash, hash_of, force=force,
+                                   send_updates=send_updates)
             if not decision.send:
                 last = decision.last
                 outcome = Outcome(target, "skipped", decision.reason, last_sent=last.finished_at if last else None,
@@ -169,9 +145,9 @@ def deliver(
                 if on_start:
                     on_start(target, decision.start, len(parts))
                 delivery_id = ledger.begin(
-                    store, date, lang, target, content_hash=chash, parts_hash=_parts_hash(parts),
-                    parts_total=len(parts), papers=len(day.entries), start=decision.start,
-                    message_ids=decision.message_ids, update=decision.update,
+                    store, parcel.key, parcel.scope, parcel.lang, target, content_hash=parcel.content_hash,
+                    parts_hash=_parts_hash(parts), parts_total=len(parts), papers=parcel.papers,
+                    start=decision.start, message_ids=decision.message_ids, update=decision.update,
                 )
                 try:
                     if target.kind == "mailto":
@@ -179,7 +155,7 @@ def deliver(
                             from paperbrief.deliver.mail import Mailer
 
                             mailer = Mailer(settings)
-                        outcome = _send_mail(mailer, store, delivery_id, day, digest_for(decision.update), target,
+                        outcome = _send_mail(mailer, store, delivery_id, parcel, decision.update, target,
                                              parts[0]["email"])
                     else:
                         if fetcher is None:
@@ -207,11 +183,12 @@ def deliver(
     return result
 
 
-def _send_mail(mailer: Any, store: Store, delivery_id: int, day: Day, digest: Digest, target: Target,
+def _send_mail(mailer: Any, store: Store, delivery_id: int, parcel: Parcel, update: bool, target: Target,
                html: str) -> Outcome:
     from paperbrief.deliver.mail import MailError, build_email
 
-    msg = build_email(day, digest, sender=mailer.settings.smtp_from or "", to=target.address, html=html)
+    msg = build_email(parcel.brief(update), parcel.email_text(), sender=mailer.settings.smtp_from or "",
+                      to=target.address, html=html)
     try:
         message_id = mailer.send(msg, target.address)
     except MailError as e:

@@ -49,13 +49,13 @@ def field_series(fields: list[FieldMove], prev_label: str, cur_label: str, other
     return Series([prev_label, cur_label], "period", domains, counts, colours)
 
 
-def _labels(d: Digest) -> tuple[str, str]:
+def period_labels(d: Digest) -> tuple[str, str]:
     """How the previous period and this one are named ("上周 2026-W05", "本周 2026-W06")."""
     return (f"{msg(f'digest.prev_{d.kind}', d.lang)} {d.previous}", f"{msg(f'digest.this_{d.kind}', d.lang)} {d.period}")
 
 
 def digest_chart(d: Digest) -> str:
-    prev, cur = _labels(d)
+    prev, cur = period_labels(d)
     series = field_series(d.fields, prev, cur, msg("overview.other_field", d.lang))
     return svg_chart(series, title=msg("digest.chart", d.lang, prev=prev, cur=cur), width=480, height=240)
 
@@ -117,7 +117,7 @@ def digest_markdown(d: Digest, *, chart_file: str | None = None) -> str:
     # fields against the previous period
     fields = [f"## {t('fields')}"]
     if d.fields:
-        prev, cur = _labels(d)
+        prev, cur = period_labels(d)
         rows = [f"| {field_col} | {cur} | {prev} | {t('col_change')} |", "|---|---:|---:|---:|"]
         rows += [f"| {_cell(m.field)} | {m.count} | {m.previous} | {m.change:+d} |" for m in d.fields]
         fields.append("\n".join(rows))
