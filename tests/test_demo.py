@@ -194,3 +194,22 @@ def test_demo_from_a_wheel_in_a_fresh_venv_without_network(tmp_path):
     assert (out / "reports" / "2026-02-08.en.md").exists() and (out / "site" / "index.html").exists()
     assert json.loads((out / "reports" / "2026-02-08.en.json").read_text(encoding="utf-8"))["counts"]["failed"] == 0
     assert files_under(home) == []
+
+
+def test_a_command_with_its_own_home_logs_there(tmp_path):
+    """The demo's log lines and crash logs go to its own folder, not the user's PAPERBRIEF_HOME."""
+    import logging
+
+    from paperbrief.cli.app import _state, log_into
+    from paperbrief.logs import LOG_FILE, logs_dir
+
+    before = dict(_state)
+    try:
+        log_into(tmp_path / "demo-home", ["sk-demo-secret-123456"])
+        logging.getLogger("paperbrief.test").warning("a line with sk-demo-secret-123456 in it")
+        text = (logs_dir(tmp_path / "demo-home") / LOG_FILE).read_text("utf-8")
+        assert "a line with" in text and "sk-demo-secret-123456" not in text
+        assert _state["home"] == tmp_path / "demo-home"
+    finally:
+        _state.update(before)
+        log_into(before["home"] or tmp_path / "other", before["secrets"])

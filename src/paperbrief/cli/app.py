@@ -204,6 +204,14 @@ def _start_logging(debug: bool) -> None:
     setup_logging(home, debug=debug, secrets=secrets)
 
 
+def log_into(home: Path, secrets: list[str] | None = None) -> None:
+    """Send log lines and crash logs to `home`'s logs/ from now on (a command with a home of its own)."""
+    from paperbrief.logs import setup_logging
+
+    _state.update(home=home, secrets=secrets if secrets is not None else _state["secrets"])
+    setup_logging(home, debug=_state["debug"], secrets=_state["secrets"])
+
+
 @app.callback()
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from paperbrief.cli.app import EXIT_OK, EXIT_PAPERS_FAILED, app, check_lang, err_console, fail, out_console
+from paperbrief.cli.app import EXIT_OK, EXIT_PAPERS_FAILED, app, check_lang, err_console, fail, log_into, out_console
 from paperbrief.cli.archive import build_site_from_store
 from paperbrief.cli.daily import LANG_HELP, run_with_display
 
@@ -47,6 +47,7 @@ def demo(
                       f"arXiv and an LLM (nothing leaves this machine), into {folder.root}")
     with Replica() as replica:
         settings = demo_settings(folder, replica.url, lang)
+        log_into(settings.home, settings.secrets())  # a demo's logs and crash logs stay in its folder
         result = run_with_display(settings, lambda reporter: run_day(settings, DEMO_DATE, reporter=reporter))
     err_console.print(summary_table(result))
     site = build_site_from_store(settings, folder.site, lang=lang)
