@@ -18,13 +18,18 @@ def _ids():
 
 def test_live_display_on_a_terminal(replica_env, tmp_path):
     buf = io.StringIO()
-    console = Console(file=buf, force_terminal=True, width=120, color_system=None)
+    console = Console(file=buf, force_terminal=True, width=80, color_system=None)
     settings = load_settings({"out": tmp_path / "out"})
     with LiveReporter(console, settings) as reporter:
         result = run_day(settings, DATE, ids=_ids(), reporter=reporter)
     text = buf.getvalue()
     assert "47 papers listed, running 3" in text
     assert "3/3" in text and "ok 3" in text and "failed 0" in text
+    # usable at 80 columns: the bars and their figures fit on one line each
+    import re
+    lines = [re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", ln) for ln in re.split(r"[\r\n]", text)]
+    assert max(len(ln) for ln in lines) <= 80
+    assert any(ln.startswith("write") and "3/3" in ln and "ok 3" in ln for ln in lines)
     table = io.StringIO()
     Console(file=table, width=120, color_system=None).print(summary_table(result))
     out = table.getvalue()
