@@ -211,8 +211,13 @@ def test_cli_search_json_and_errors(tmp_path):
 
 
 def test_bold_numbers_are_indexed_as_plain_text():
+    from paperbrief.models import Innovation, LabeledText, Report
     from paperbrief.search import report_fields
 
-    fields = report_fields({"domain": "视觉", "contribution": "加速 **2.67×**",
-                            "results": [{"label": "效果", "text": "F-Score **92.59**"}]})
-    assert fields["contribution"] == "加速 2.67×" and fields["results"] == "效果: F-Score 92.59"
+    fields = report_fields(Report(
+        domain="视觉", contribution="加速 **2.67×**", usage=[LabeledText(label="输入", text="一张图像")],
+        innovations=[Innovation(name="步进缓存", detail="**两步**复用一次")],
+        results=[LabeledText(label="效果", text="F-Score **92.59**"), LabeledText(label="速度", text="快 2 倍")]))
+    assert fields["contribution"] == "加速 2.67×" and fields["results"] == "效果: F-Score 92.59\n速度: 快 2 倍"
+    assert fields["usage"] == "输入: 一张图像" and fields["innovations"] == "步进缓存: 两步复用一次"
+    assert report_fields(None) == dict.fromkeys(("domain", "contribution", "usage", "innovations", "results"), "")

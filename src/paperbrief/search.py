@@ -11,8 +11,6 @@ searched as text and never breaks the query. The index follows the store by itse
 
 from __future__ import annotations
 
-import json
-import math
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -22,8 +20,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from paperbrief.checks import report_texts
 from paperbrief.langs import CJK, CJK_RUN
-from paperbrief.store import Store
+from paperbrief.models import ListedPaper, Report
+from paperbrief.store import Store, StoredReport
 
 # Han ideographs (with extensions and compatibility forms) and Japanese kana.
 _CJK = CJK
@@ -35,6 +35,7 @@ _CJK_SINGLE = re.compile(f"(?<![{_CJK}])[{_CJK}](?![{_CJK}])")
 
 # FTS columns, in table order, and their bm25 weights (a hit in the title counts most).
 COLUMNS = ("title", "authors", "abstract", "domain", "contribution", "usage", "innovations", "results")
+REPORT_COLUMNS = COLUMNS[3:]  # the columns a report fills (`report_fields`)
 WEIGHTS = (8.0, 3.0, 1.0, 2.0, 2.0, 1.0, 1.5, 1.0)
 # Where a snippet is taken from, best first.
 SNIPPET_ORDER = ("contribution", "innovations", "results", "usage", "domain", "abstract", "title", "authors")
@@ -145,17 +146,23 @@ def parse_query(query: str) -> ParsedQuery:
 # --- the documents the index holds ---------------------------------------------
 
 
-def report_fields(report: dict[str, Any] | None) -> dict[str, str]:
-    """The searchable text of a structured report (the `report` object of a WrittenReport)."""
-    if not report:
-        return {"domain": "", "contribution": "", "usage": "", "innovations": "", "results": ""}
-    fields = {
-        "domain": report.get("domain") or "",
-        "contribution": report.get("contribution") or "",
-        "usage": "\n".join(f"{u.get('label', '')}: {u.get('text', '')}" for u in report.get("usage") or []),
-        "innovations": "\n".join(f"{i.get('name', '')}: {i.get('detail', '')}" for i in report.get("innovations") or []),
-        "results": "\n".join(f"{r.get('label', '')}: {r.get('text', '')}" for r in report.get("results") or []),
-    }
+def report_fields(report: Report | None) -> dict[str, str]:
+    """The searchable text of a report by index column, from the texts the grounding check reads
+    (`checks.report_texts`): a list's items as `label: text` lines, bold markers dropped."""
+    fields = dict.fromkeys(REPORT_COLUMNS, "")
+    if report is None:
+        return fields
+    lines: dict[str, list[str]] = {}
+    head = ""
+    for path, text in report_texts(report):
+        column, _, item = path.partition("[")  # "usage[0].label" -> "usage", "0].label"
+        if not item:
+            fields[column] = text
+        elif item.endswith((".label", ".name")):
+            head = text
+        else:
+            lines.setdefault(column, []).append(f"{head}: {text}")
+    fields.update({column: "\n".join(items) for column, items in lines.items()})
     # Bold key numbers (**92.59**) are emphasis, not text: snippets mark hits with ** themselves.
     return {name: text.replace("**", "") for name, text in fields.items()}
 
@@ -167,9 +174,9 @@ def top_domain(domain: str) -> str:
     return head.strip()
 
 
-def _fields_of(paper: sqlite3.Row, report: dict[str, Any] | None) -> dict[str, str]:
-    authors = ", ".join(json.loads(paper["authors"] or "[]"))
-    return {"title": paper["title"], "authors": authors, "abstract": paper["abstract"] or "", **report_fields(report)}
+def _fields_of(paper: ListedPaper, report: Report | None) -> dict[str, str]:
+    return {"title": paper.title, "authors": ", ".join(paper.authors), "abstract": paper.abstract or "",
+            **report_fields(report)}
 
 
 # --- keeping the index up to date ------------------------------------------------
@@ -189,30 +196,16 @@ def refresh_index(store: Store, *, full: bool = False) -> int:
     """
     written = 0
     with store.transaction() as c:
-        state = {r[0]: r[1] for r in c.execute("SELECT name, value FROM search_state")}
-        since = {k: -math.inf if full else state.get(k, -math.inf) for k in ("reports", "papers", "days")}
-        ids = [
-            r[0]
-            for r in c.execute(
-                "SELECT arxiv_id FROM reports WHERE created_at > ? UNION "
-                "SELECT arxiv_id FROM papers WHERE updated_at > ? UNION "
-                "SELECT l.arxiv_id FROM listings l JOIN days d ON d.date = l.date WHERE d.fetched_at > ?",
-                (since["reports"], since["papers"], since["days"]),
-            )
-        ]
+        seen = {} if full else {r["name"]: r["value"] for r in c.execute("SELECT name, value FROM search_state")}
+        ids = store.papers_changed_since(seen)
         for batch in _chunks(ids, _BATCH):
-            written += _reindex(c, batch)
-        new = c.execute(
-            "SELECT (SELECT max(created_at) FROM reports), (SELECT max(updated_at) FROM papers), "
-            "(SELECT max(fetched_at) FROM days)"
-        ).fetchone()
-        for name, value in zip(("reports", "papers", "days"), new, strict=False):
-            if value is not None:
-                c.execute(
-                    "INSERT INTO search_state(name, value) VALUES (?, ?) "
-                    "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-                    (name, value),
-                )
+            written += _reindex(c, store, batch)
+        for name, value in store.change_marks().items():
+            c.execute(
+                "INSERT INTO search_state(name, value) VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                (name, value),
+            )
     return written
 
 
@@ -221,47 +214,34 @@ def _chunks(items: list[str], n: int) -> Iterator[list[str]]:
         yield items[i : i + n]
 
 
-def _reindex(c: sqlite3.Connection, ids: list[str]) -> int:
+def _reindex(c: sqlite3.Connection, store: Store, ids: list[str]) -> int:
+    stored = store.stored_papers(ids)
     marks = ",".join("?" * len(ids))
-    papers = {r["arxiv_id"]: r for r in c.execute(f"SELECT * FROM papers WHERE arxiv_id IN ({marks})", ids)}
-    dates = dict(
-        c.execute(f"SELECT arxiv_id, max(date) FROM listings WHERE arxiv_id IN ({marks}) GROUP BY arxiv_id", ids)
-    )
-    reports: dict[str, list[sqlite3.Row]] = {}
-    for r in c.execute(
-        "SELECT key, arxiv_id, lang, body, created_at FROM ("
-        " SELECT key, arxiv_id, lang, body, created_at, row_number() OVER ("
-        "  PARTITION BY arxiv_id, lang ORDER BY created_at DESC, rowid DESC) AS rn"
-        f" FROM reports WHERE failed = 0 AND arxiv_id IN ({marks})) WHERE rn = 1",
-        ids,
-    ):
-        reports.setdefault(r["arxiv_id"], []).append(r)
-    existing: dict[tuple[str, str], tuple[int, str]] = {
-        (r[1], r[2]): (r[0], r[3])
+    existing: dict[tuple[str, str], tuple[int, str]] = {  # (paper, language) -> (document id, signature)
+        (r["arxiv_id"], r["lang"]): (r["id"], r["signature"])
         for r in c.execute(f"SELECT id, arxiv_id, lang, signature FROM search_docs WHERE arxiv_id IN ({marks})", ids)
     }
 
     written = 0
     wanted: set[tuple[str, str]] = set()
     for arxiv_id in ids:
-        paper = papers.get(arxiv_id)
+        paper = stored.get(arxiv_id)
         if paper is None:
             continue
-        day = dates.get(arxiv_id)
-        docs: list[tuple[str, sqlite3.Row | None]] = [(r["lang"], r) for r in reports.get(arxiv_id, [])] or [("", None)]
+        docs: list[tuple[str, StoredReport | None]] = [(r.written.lang, r) for r in paper.reports] or [("", None)]
         for lang, rep in docs:
             wanted.add((arxiv_id, lang))
-            signature = f"{paper['updated_at']!r}|{day}|{rep['key'] if rep else ''}|{rep['created_at'] if rep else ''!r}"
+            signature = (f"{paper.updated_at!r}|{paper.last_listed}|{rep.key if rep else ''}|"
+                         f"{rep.created_at if rep else ''!r}")
             old = existing.get((arxiv_id, lang))
             if old and old[1] == signature:
                 continue
-            body = json.loads(rep["body"]).get("report") if rep else None
-            fields = _fields_of(paper, body)
+            fields = _fields_of(paper.paper, rep.written.report if rep else None)
             if old:
                 _delete(c, old[0])
             cur = c.execute(
                 "INSERT INTO search_docs(arxiv_id, lang, date, domain, report_key, signature) VALUES (?, ?, ?, ?, ?, ?)",
-                (arxiv_id, lang, day, fields["domain"], rep["key"] if rep else None, signature),
+                (arxiv_id, lang, paper.last_listed, fields["domain"], rep.key if rep else None, signature),
             )
             c.execute(
                 f"INSERT INTO search_fts(rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})",
@@ -325,33 +305,42 @@ def search(
         # Rank inside FTS5 first and join only the top rows: about twice as fast on common words.
         sql = (f"SELECT {columns}, f.rank FROM (SELECT rowid, {bm25} AS rank FROM search_fts "
                "WHERE search_fts MATCH ? ORDER BY rank LIMIT ?) f JOIN search_docs d ON d.id = f.rowid ORDER BY f.rank")
-    rows = store.query(sql, params)
-
-    best: dict[str, sqlite3.Row] = {}
-    for r in rows:
+    best: dict[str, _Match] = {}
+    for r in store.query(sql, params):
         if r["arxiv_id"] not in best:
-            best[r["arxiv_id"]] = r
-    picked = list(best.values())[:limit]
-    return [_hit(store, r, parsed) for r in picked]
+            best[r["arxiv_id"]] = _Match(r["arxiv_id"], r["lang"], r["date"], r["domain"], r["report_key"], r["rank"])
+    hits = (_hit(store, m, parsed) for m in list(best.values())[:limit])
+    return [h for h in hits if h is not None]
 
 
-def _hit(store: Store, row: sqlite3.Row, parsed: ParsedQuery) -> SearchHit:
-    paper = store.query("SELECT * FROM papers WHERE arxiv_id = ?", (row["arxiv_id"],))[0]
-    report = None
-    if row["report_key"]:
-        rep = store.query("SELECT body FROM reports WHERE key = ?", (row["report_key"],))
-        report = json.loads(rep[0]["body"]).get("report") if rep else None
-    fields = _fields_of(paper, report)
+@dataclass(frozen=True)
+class _Match:
+    """A document of the index that matched a query."""
+
+    arxiv_id: str
+    lang: str
+    date: str | None
+    domain: str
+    report_key: str | None
+    rank: float  # bm25: lower is better
+
+
+def _hit(store: Store, match: _Match, parsed: ParsedQuery) -> SearchHit | None:
+    paper = store.get_paper(match.arxiv_id)
+    if paper is None:
+        return None  # the index names a paper the store does not have
+    stored = store.get_report(match.report_key, include_failed=True) if match.report_key else None
+    fields = _fields_of(paper, stored.written.report if stored else None)
     field, snippet, spans = make_snippet(fields, parsed)
     return SearchHit(
-        date=row["date"],
-        arxiv_id=row["arxiv_id"],
-        title=paper["title"],
+        date=match.date,
+        arxiv_id=match.arxiv_id,
+        title=paper.title,
         snippet=snippet,
         highlights=spans,
-        score=round(-row["rank"], 4),
-        domain=row["domain"],
-        lang=row["lang"],
+        score=round(-match.rank, 4),
+        domain=match.domain,
+        lang=match.lang,
         field=field,
     )
 

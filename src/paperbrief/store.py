@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import sqlite3
 import threading
 import time
@@ -315,6 +316,16 @@ class StoredReport:
     arxiv_id: str
     written: WrittenReport
     created_at: float
+
+
+@dataclass
+class StoredPaper:
+    """A paper as stored, with what the search index keeps of it."""
+
+    paper: ListedPaper  # its row (upvotes and submission time belong to a listing: 0 and None here)
+    updated_at: float  # when its row last changed
+    last_listed: str | None  # the newest day it was listed on
+    reports: list[StoredReport]  # its newest successful report in each language
 
 
 @dataclass
@@ -706,6 +717,46 @@ class Store:
             for r in self.query(f"SELECT key, body FROM reports WHERE key IN ({','.join('?' * len(batch))})", batch):
                 found[r["key"]] = WrittenReport.model_validate_json(r["body"])
         return found
+
+    # -- what changed, for the search index ----------------------------------
+
+    def change_marks(self) -> dict[str, float]:
+        """The newest time stamped on each kind of row: "reports" (stored), "papers" (updated), "days"
+        (listing fetched); a kind without rows is left out."""
+        row = self.query("SELECT (SELECT max(created_at) FROM reports), (SELECT max(updated_at) FROM papers), "
+                         "(SELECT max(fetched_at) FROM days)")[0]
+        return {name: value for name, value in zip(("reports", "papers", "days"), row, strict=True)
+                if value is not None}
+
+    def papers_changed_since(self, marks: dict[str, float]) -> list[str]:
+        """The papers with a report stored, a row updated or a listing fetched after the given marks
+        (as `change_marks` returns them; a kind left out counts from the beginning)."""
+        since = [marks.get(kind, -math.inf) for kind in ("reports", "papers", "days")]
+        return [r["arxiv_id"] for r in self.query(
+            "SELECT arxiv_id FROM reports WHERE created_at > ? UNION "
+            "SELECT arxiv_id FROM papers WHERE updated_at > ? UNION "
+            "SELECT l.arxiv_id FROM listings l JOIN days d ON d.date = l.date WHERE d.fetched_at > ?", since)]
+
+    def stored_papers(self, ids: Sequence[str]) -> dict[str, StoredPaper]:
+        """These papers (at most a few hundred at a time), by arXiv id; unknown ids are left out."""
+        marks = ",".join("?" * len(ids))
+        last = {r["arxiv_id"]: r["last"] for r in self.query(
+            f"SELECT arxiv_id, max(date) AS last FROM listings WHERE arxiv_id IN ({marks}) GROUP BY arxiv_id", ids)}
+        reports: dict[str, list[StoredReport]] = {}
+        for r in self.query(
+            "SELECT key, arxiv_id, body, created_at FROM ("
+            " SELECT key, arxiv_id, body, created_at, row_number() OVER ("
+            "  PARTITION BY arxiv_id, lang ORDER BY created_at DESC, rowid DESC) AS rn"
+            f" FROM reports WHERE failed = 0 AND arxiv_id IN ({marks})) WHERE rn = 1",
+            ids,
+        ):
+            reports.setdefault(r["arxiv_id"], []).append(_report_from_row(r))
+        return {
+            r["arxiv_id"]: StoredPaper(_paper_from_row(r), r["updated_at"], last.get(r["arxiv_id"]),
+                                       reports.get(r["arxiv_id"], []))
+            for r in self.query(
+                f"SELECT *, NULL AS l_upvotes, NULL AS l_submitted FROM papers WHERE arxiv_id IN ({marks})", ids)
+        }
 
     # -- runs and calls -------------------------------------------------------
 
