@@ -54,7 +54,7 @@ def build_site(store: Store, out: Path | str, *, lang: str = "zh", base_url: str
     new_pages: dict[str, str] = {}
 
     snapshot = store.site_snapshot(lang)
-    common = (FORMAT, site_version(), lang, base_url)
+    common = digest(FORMAT, site_version(), lang, base_url)  # what every page depends on
     paper_hash = {pid: digest(common, page_inputs(p)) for pid, p in snapshot.papers.items()}
     stamps = overview_stamps(store, lang)  # a day page also shows its overview and relevance
     day_hash = {d: digest(common, d, [paper_hash[pid] for pid in ids], stamps.get(d))

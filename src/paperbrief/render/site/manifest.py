@@ -44,9 +44,12 @@ def bytes_digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()[:20]
 
 
+_PAGE_PREFIXES = tuple(f"{folder}/" for folder in PAGE_FOLDERS)
+
+
 def is_page(path: str) -> bool:
     """A day or paper page (as opposed to a whole-site file: home, feed, search, static)."""
-    return path.startswith(tuple(f"{folder}/" for folder in PAGE_FOLDERS))
+    return path.startswith(_PAGE_PREFIXES)
 
 
 class Previous:
