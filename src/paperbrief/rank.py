@@ -349,6 +349,13 @@ def save_relevance(store: Store, lang: str, profile: str, scores: dict[str, Rele
         )
 
 
+def relevance_times(store: Store, lang: str) -> dict[str, float]:
+    """Per listed day: when the newest relevance (in `lang`) of one of its papers was stored."""
+    return {r["date"]: r["t"] or 0.0 for r in store.query(
+        "SELECT l.date, max(r.computed_at) AS t FROM relevance r JOIN listings l USING (arxiv_id) "
+        "WHERE r.lang = ? GROUP BY l.date", (lang,))}
+
+
 def load_relevance(store: Store, ids: Iterable[str], lang: str, profile: str | None = None) -> dict[str, Relevance]:
     """Stored relevance of these papers in `lang` (only that computed for `profile` when given)."""
     out: dict[str, Relevance] = {}

@@ -221,6 +221,19 @@ def load_generated(store: Store, key: str) -> Synthesis | None:
     return Synthesis.from_json(json.loads(rows[0]["body"])) if rows else None
 
 
+def latest_generated(store: Store, kind: str, subject: str, lang: str) -> Synthesis | None:
+    """The newest stored synthesis of this kind (overview, digest) for a subject (a day, a period) in `lang`."""
+    rows = store.query("SELECT body FROM generated WHERE kind = ? AND subject = ? AND lang = ? "
+                       "ORDER BY created_at DESC LIMIT 1", (kind, subject, lang))
+    return Synthesis.from_json(json.loads(rows[0]["body"])) if rows else None
+
+
+def generated_times(store: Store, kind: str, lang: str) -> dict[str, float]:
+    """Per subject: when its newest synthesis of this kind in `lang` was stored."""
+    return {r["subject"]: r["t"] or 0.0 for r in store.query(
+        "SELECT subject, max(created_at) AS t FROM generated WHERE kind = ? AND lang = ? GROUP BY subject", (kind, lang))}
+
+
 def save_generated(store: Store, key: str, kind: str, subject: str, lang: str, synthesis: Synthesis) -> None:
     with store.transaction() as c:
         c.execute(

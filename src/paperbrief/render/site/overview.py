@@ -8,7 +8,6 @@ block on the day page (`#p-<id>`).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,27 +17,17 @@ from paperbrief.render.markdown import mark_numbers
 from paperbrief.render.mathtext import tidy_math
 from paperbrief.search import top_domain
 from paperbrief.store import Store
-from paperbrief.synthesis import Synthesis
+from paperbrief.synthesis import Synthesis, generated_times, latest_generated
 
 HF_PAPERS = "https://huggingface.co/papers"
 
 
 def overview_stamps(store: Store, lang: str) -> dict[str, tuple[float, float]]:
     """Per day: when its newest LLM overview (in `lang`) and its papers' newest relevance were stored."""
-    stamps: dict[str, list[float]] = {}
-    for r in store.query("SELECT subject, max(created_at) AS t FROM generated WHERE kind = 'overview' AND lang = ? "
-                         "GROUP BY subject", (lang,)):
-        stamps.setdefault(r["subject"], [0.0, 0.0])[0] = r["t"] or 0.0
-    for r in store.query("SELECT l.date, max(r.computed_at) AS t FROM relevance r JOIN listings l USING (arxiv_id) "
-                         "WHERE r.lang = ? GROUP BY l.date", (lang,)):
-        stamps.setdefault(r["date"], [0.0, 0.0])[1] = r["t"] or 0.0
-    return {d: (a, b) for d, (a, b) in stamps.items()}
+    from paperbrief.rank import relevance_times
 
-
-def _latest_overview(store: Store, date: str, lang: str) -> Synthesis | None:
-    rows = store.query("SELECT body FROM generated WHERE kind = 'overview' AND subject = ? AND lang = ? "
-                       "ORDER BY created_at DESC LIMIT 1", (date, lang))
-    return Synthesis.from_json(json.loads(rows[0]["body"])) if rows else None
+    overviews, relevance = generated_times(store, "overview", lang), relevance_times(store, lang)
+    return {d: (overviews.get(d, 0.0), relevance.get(d, 0.0)) for d in overviews.keys() | relevance.keys()}
 
 
 @dataclass
@@ -67,7 +56,7 @@ def day_overview_view(store: Store, date: str, lang: str, papers: list[SitePaper
             day.others.append(listed)  # not written yet: counted, listed without a report
     relevance = load_relevance(store, [p.arxiv_id for p in papers], lang)
     day.relevance = relevance or None
-    overview = _latest_overview(store, date, lang) or statistical_overview(day)
+    overview = latest_generated(store, "overview", date, lang) or statistical_overview(day)
     on_page = {p.arxiv_id for p in papers}
 
     def link(aid: str) -> str:
