@@ -4,14 +4,17 @@ Reads the labelled report sentences of tests/data/number-places.json (correct, m
 and invented numbers about the replica's fixture papers: a "tuning" set used while building
 the check, a "held-out" set written afterwards (its first result is in docs/decisions.md; one
 round of general fixes followed), and a "fresh" set written after that round and never used to
-change the check), reads each paper from the replica
+change the check), and a "blind" set written from the papers before a further round and recorded at
+its first run (a part of it is about the real arXiv page, read from outside the repository as
+tests/testdata.py finds it, and skipped when it is absent), reads each paper from the replica
 as `paperbrief read` would, runs the grounding check on a one-sentence report, and prints:
 
 - recall: the share of misattributed numbers flagged (misattributed or ungrounded), and of
   invented ones flagged;
 - the false-flag rate: the share of correct numbers flagged at all;
 - precision of the `misattributed` flag: the share of numbers it flags that are labelled so;
-- for the tuning set, the held-out set and both;
+- for each set and for all of them;
+- the CPU time to index each paper's places (the real page is the large one) and to check the items;
 - with --show, every item the check gets wrong.
 
     python bench/bench_numbers.py [--show]
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -34,23 +38,38 @@ from paperbrief.checks import ungrounded_numbers
 from paperbrief.models import Document, Innovation, LabeledText, Report
 from paperbrief.places import PaperPlaces, misattributed_numbers
 
-LABELLED = Path(__file__).resolve().parents[1] / "tests" / "data" / "number-places.json"
+ROOT = Path(__file__).resolve().parents[1]
+LABELLED = ROOT / "tests" / "data" / "number-places.json"
+SETS = ("tuning", "held-out", "fresh", "blind")
 
 
 def load_items() -> list[dict[str, Any]]:
     return json.loads(LABELLED.read_text("utf-8"))["items"]
 
 
+def real_page() -> tuple[str, Path | None]:
+    """The real arXiv page's id and file (None when this machine does not have it), as tests/testdata.py finds it."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import testdata
+
+    return testdata.REAL_PAGE_ID.split("v")[0], testdata.REAL_PAGE
+
+
 def read_papers(ids: set[str]) -> dict[str, Document]:
-    """The papers as the replica serves them, read with the product's reader."""
+    """The papers as the replica serves them, read with the product's reader; the real arXiv page
+    read with the HTML reader from its file, when this machine has it (its items are skipped otherwise)."""
     from paperbrief.config import Settings
     from paperbrief.readers import read
+    from paperbrief.readers.html import parse_html
     from paperbrief.replica import Replica
 
     docs: dict[str, Document] = {}
+    real_id, real_file = real_page()
+    if real_id in ids and real_file is not None:
+        docs[real_id] = parse_html(real_file.read_bytes(), arxiv_id=real_id)
     with tempfile.TemporaryDirectory() as home, Replica(services=("arxiv",)) as r:
         settings = Settings(arxiv_url=r.url, arxiv_export_url=r.url + "/api/query", arxiv_delay=0, home=Path(home))
-        for arxiv_id in sorted(ids):
+        for arxiv_id in sorted(ids - {real_id}):
             docs[arxiv_id] = read(arxiv_id, settings)
     return docs
 
@@ -65,9 +84,12 @@ def _flagged(number: str, found: list[str]) -> bool:
     return any(plain == f or plain.startswith(f + " ") or f.startswith(plain) for f in found)
 
 
-def evaluate(items: list[dict[str, Any]], docs: dict[str, Document]) -> dict[str, Any]:
-    """Per-label counts of flagged items, the headline figures, and the items judged wrongly."""
-    places = {pid: PaperPlaces(doc) for pid, doc in docs.items()}
+def evaluate(items: list[dict[str, Any]], docs: dict[str, Document],
+             places: dict[str, PaperPlaces] | None = None) -> dict[str, Any]:
+    """Per-label counts of flagged items, the headline figures, and the items judged wrongly
+    (items about a paper not in `docs`, the real page on a machine without it, are left out)."""
+    items = [i for i in items if i["paper"] in docs]
+    places = places or {pid: PaperPlaces(doc) for pid, doc in docs.items() if any(i["paper"] == pid for i in items)}
     counts: Counter[str] = Counter()
     flagged: Counter[str] = Counter()
     misattributed_flags: Counter[str] = Counter()
@@ -105,18 +127,29 @@ def main() -> None:
     t0 = time.perf_counter()
     docs = read_papers({i["paper"] for i in items})
     t1 = time.perf_counter()
-    print(f"reading {len(docs)} papers from the replica: {t1 - t0:.2f} s")
-    for name, subset in (("tuning", [i for i in items if i.get("set") == "tuning"]),
-                         ("held-out", [i for i in items if i.get("set") == "held-out"]),
-                         ("fresh", [i for i in items if i.get("set") == "fresh"]),
-                         ("all", items)):
-        t1 = time.perf_counter()
-        result = evaluate(subset, docs)
-        t2 = time.perf_counter()
+    real_id, _real_file = real_page()
+    print(f"reading {len(docs)} papers (the replica's, and the real arXiv page: "
+          f"{'yes' if real_id in docs else 'absent, its items skipped'}): {t1 - t0:.2f} s")
+    places: dict[str, PaperPlaces] = {}
+    cpu: dict[str, float] = {}
+    for pid, doc in docs.items():
+        c0 = time.process_time()
+        places[pid] = PaperPlaces(doc)
+        cpu[pid] = time.process_time() - c0
+    fixtures = [t for pid, t in cpu.items() if pid != real_id]
+    print(f"indexing places (CPU): {sum(fixtures) * 1000:.0f} ms for {len(fixtures)} fixture papers "
+          f"(at most {max(fixtures) * 1000:.0f} ms)" + (f", {cpu[real_id] * 1000:.0f} ms for the real page "
+                                                         f"({len(docs[real_id].full_text()):,} characters)"
+                                                         if real_id in cpu else ""))
+    for name, subset in [*((s, [i for i in items if i.get("set") == s]) for s in SETS), ("all", items)]:
+        t1 = time.process_time()
+        result = evaluate(subset, docs, places)
+        t2 = time.process_time()
         c, f = result["counts"], result["flagged"]
+        subset = [i for i in subset if i["paper"] in docs]
         print(f"\n{name} set: {len(subset)} numbers ({c.get('correct', 0)} correct, "
               f"{c.get('misattributed', 0)} misattributed, {c.get('invented', 0)} invented), checked in "
-              f"{(t2 - t1) * 1000:.0f} ms")
+              f"{(t2 - t1) * 1000:.0f} ms of CPU")
         print(f"  misattributed numbers flagged (recall): {f.get('misattributed', 0):>3}/{c.get('misattributed', 0):<3} "
               f"{result['misattributed_recall']:6.1%}   target >= 90%")
         if c.get("invented"):
