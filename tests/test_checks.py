@@ -154,3 +154,9 @@ def test_extract_with_chinese_labels_and_abstract_sentences_is_not_flagged():
 ])
 def test_bold_numbers_are_checked(text, missing):
     assert ungrounded_numbers(report_with(text), PAPER.full_text()) == missing
+
+
+def test_thousands_grouped_with_spaces_and_counts_in_words_are_found():
+    paper = "We keep 12 000 (6000 safe, 6000 unsafe) datapoints and evaluate twelve models on 1 234 567 tokens."
+    report = report_with("保留 12,000 个数据点，评测 12 个模型，共 1,234,567 个词元；另有 13 个模型和 12,001 个数据点。")
+    assert ungrounded_numbers(report, paper) == ["13", "12,001"]

@@ -130,3 +130,14 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
         real = bench.evaluate([i for i in blind if i["paper"] == real_id], docs)
         assert real["counts"] == {"correct": 50, "misattributed": 23, "invented": 2}
         assert real["flagged"]["misattributed"] >= 6 and real["flagged"]["correct"] <= 7
+
+
+def test_a_bare_number_in_a_column_of_rates_may_be_written_with_percent_but_not_a_fraction():
+    paper = Document(arxiv_id="2602.00002", title="Agent", abstract="", tables=[
+        Table(caption="Table 1: Success rate on Sokoban and score on 2048.",
+              markdown="| Model | 2048 | Sokoban success |\n|---|---|---|\n| GPT-4o | 2415.6 | 47.0 |\n| Ours | 2611.3 | 52.0 |"),
+        Table(caption="Table 2: Acceptance rate.",
+              markdown="| Model | Acceptance rate |\n|---|---|\n| GPT-4o | 0.25 |\n| Ours | 0.31 |")])
+    assert misattributed_numbers(report("GPT-4o 在 Sokoban 上的成功率为 47.0%，Ours 为 52.0%。"), paper) == []
+    assert misattributed_numbers(report("GPT-4o 在 2048 上的得分为 2415.6%。"), paper) == ["2415.6%"]
+    assert misattributed_numbers(report("GPT-4o 的接受率为 0.25%。"), paper) == ["0.25%"]

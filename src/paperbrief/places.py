@@ -122,7 +122,7 @@ _EN_GLOSSARY_RE = re.compile(
 # @ or asterisk (HotpotQA, vIoU, A100, Toys4K, F-Score, Recall@5, V*), or an all-capitals word.
 _WORD_RE = re.compile(r"[A-Za-z\u0370-\u03ff][\w\u0370-\u03ff²³]*(?:[-@*/.+][\w\u0370-\u03ff²³]+)*\*?")
 _STOP = frozenset(
-    ["a", "an", "the", "on", "in", "at", "of", "for", "to", "by", "with", "and", "or", "as", "is", "are", "was", "were", "be", "from", "than", "that", "this", "these", "those", "it", "its", "we", "our", "ours", "their", "they", "which", "while", "when", "where", "after", "before", "up", "down", "over", "under", "into", "per", "via", "about", "between", "across", "within", "without", "versus", "vs", "also", "even", "only", "more", "most", "less", "least", "all", "each", "every", "both", "any", "some", "such", "not", "no", "yes", "can", "may", "will", "would", "should", "could", "has", "have", "had", "do", "does", "did", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "table", "figure", "fig", "section", "sec", "appendix", "eq", "equation"]
+    ["a", "an", "the", "on", "in", "at", "of", "for", "to", "by", "with", "and", "or", "as", "is", "are", "was", "were", "be", "from", "than", "that", "this", "these", "those", "it", "its", "we", "our", "ours", "their", "they", "you", "your", "he", "she", "his", "her", "them", "my", "me", "which", "while", "when", "where", "after", "before", "up", "down", "over", "under", "into", "per", "via", "about", "between", "across", "within", "without", "versus", "vs", "also", "even", "only", "more", "most", "less", "least", "all", "each", "every", "both", "any", "some", "such", "not", "no", "yes", "can", "may", "will", "would", "should", "could", "has", "have", "had", "do", "does", "did", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "table", "figure", "fig", "section", "sec", "appendix", "eq", "equation"]
 )
 
 _NUMBER_WORDS = {1: ("one", "single", "a", "an"), 2: ("two", "both", "pair"), 3: ("three",), 4: ("four",),
@@ -139,7 +139,8 @@ _UNIT_WORDS = {
     "h": re.compile(r"\bhours?\b|\bh\b|\bhrs?\b", re.I),
 }
 _PP_AFTER = re.compile(r"^\s*(?:percentage\s+)?(?:points?|pts?|pp)\b", re.I)
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?。！？])\s+(?=[A-Z(\[\"“])|(?<=[。！？])")
+# Sentences end at . ! ? before a capital, after 。！？, and before a list item on a new line ("- ", "2. ").
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?。！？])\s+(?=[A-Z(\[\"“])|(?<=[。！？])|\n+(?=[ \t]*(?:[-•*]|\d{1,2}\.)[ \t])")
 # Sentence parts: after ";" or ": " (before a lowercase word), and the clauses ", and", ", while",
 # ", whereas", ", but", ", compared with" start, so a name in one clause does not vouch for
 # a number of another ("On MuSiQue it reaches 64.9%, ..., and on HoVer it improves ... by 18.7%").
@@ -235,6 +236,7 @@ class Occurrence:
     specific: str = ""  # in a table: this row's label, then this column's header
     scope: tuple[int, int] | None = None  # the span of `place` a name must be in (None: all of it)
     carried: str = ""  # names of the sentence's earlier parts (their setting phrases removed) also count
+    percent_scale: bool = False  # a bare number in a column of rates on a 0-100 scale (a "%" may be written)
     tail_elsewhere: list[tuple[int, int]] = field(default_factory=list)  # words right after other numbers, theirs
 
     def in_scope(self, span: tuple[int, int]) -> bool:
@@ -375,6 +377,20 @@ def _title_names(title: str) -> set[str]:
     return names
 
 
+# What a column of percentages measures: a rate, an accuracy, a share (its cells may be bare numbers).
+_RATE_RE = re.compile(r"\brates?\b|accura|\bacc\b|success|recall|precision|\bf1\b|pass@|\bshare\b|"
+                      r"win\b|\bem\b|exact.match", re.I)
+
+
+def _percent_column(caption: str, header: str, rows: list[list[str]], c: int) -> bool:
+    """Whether a column holds rates on a 0-100 scale: its header (or the caption) names a rate and
+    its numbers lie between 0 and 100, some above 1 (a column of fractions, 0.25, is not percent)."""
+    if not _RATE_RE.search(header) and not _RATE_RE.search(caption):
+        return False
+    values = [v for row in rows if c < len(row) for _, v, cls in numbers_in(row[c], skip_trivial=False) if cls is None]
+    return bool(values) and all(0 <= v <= 100 for v in values) and any(v > 1 for v in values)
+
+
 def _split_sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_SPLIT.split(text) if s and s.strip()]
 
@@ -431,7 +447,8 @@ class PaperPlaces:
                 parts.append((pos, m.start()))
                 pos = m.end()
             parts.append((pos, len(sentence)))
-            context = "" if _NAMEISH.search(sentence) else previous  # a sentence naming nothing continues the last
+            # a sentence naming nothing continues the last one, under its section's heading
+            context = "" if _NAMEISH.search(sentence) else f"{previous}\n{heading}"
 
             def shift(words: Iterable[tuple[int, int]], offset: int = offset) -> list[tuple[int, int]]:
                 return [(a + offset, b + offset) for a, b in sorted(words)]
@@ -462,6 +479,7 @@ class PaperPlaces:
             return
         header = rows[0]
         labels = [row[0] for row in rows[1:] if row]
+        percent_columns = {c for c in range(len(header)) if _percent_column(caption, header[c], rows[1:], c)}
         for r, row in enumerate(rows):
             for c, cell in enumerate(row):
                 column = header[c] if c < len(header) else ""
@@ -476,7 +494,8 @@ class PaperPlaces:
                     unit = _fine_unit(cls, written)
                     specific = f"{row[0] if row else ''}\n{column}"
                     self.occurrences.setdefault(value, []).append(
-                        Occurrence(unit, place, unit_text, others=others, specific=specific))
+                        Occurrence(unit, place, unit_text, others=others, specific=specific,
+                                   percent_scale=r > 0 and c in percent_columns))
 
     # -- lookups -------------------------------------------------------------------------------
 
@@ -544,7 +563,7 @@ def _clauses(text: str) -> list[str]:
     without a number ("在 ALFWorld 上，…", "On ALFWorld, …") is context for the next one."""
     out: list[str] = []
     pending = ""
-    for c in re.split(r"[，；;（）()]|,\s", text):
+    for c in re.split(r"[，；;（）()]|,\s|\s+(?=(?:while|whereas)\s)", text):
         if not c.strip():
             continue
         if not re.search(r"\d", _strip_names(c)):
@@ -565,15 +584,18 @@ def _strip_names(text: str) -> str:
 def _units_agree(unit: str | None, occ: Occurrence) -> bool:
     if unit is None or occ.unit == unit:
         return True
+    if occ.unit is None and unit == "percent" and occ.percent_scale:
+        return True
     if occ.unit is None:
         words = _UNIT_WORDS.get(unit)
         return words is None or bool(words.search(occ.unit_text))
     return False
 
 
-def _contradicted(places: PaperPlaces, occ: Occurrence, names: list[Name]) -> bool:
+def _contradicted(places: PaperPlaces, occ: Occurrence, names: list[Name], given: Sequence[Name] = ()) -> bool:
     """In a table: a name of the clause labels another row or column and not this cell's own,
-    or is exactly another row's label while this row's label has names the clause does not give."""
+    or is exactly another row's label while this row's label has names the clause does not give
+    (a name is given when the clause names it, or says it in Chinese: 策略 RL gives "Policy RL")."""
     if not occ.others:
         return False
     own = occ.specific
@@ -585,7 +607,8 @@ def _contradicted(places: PaperPlaces, occ: Occurrence, names: list[Name]) -> bo
     for n in names:
         exact = any(re.fullmatch(rf"\s*(?:{n.regex.pattern})\s*(?:\(.*\))?\s*", label, re.I)
                     for label in occ.others.splitlines())
-        if exact and any(w.lower() not in clause for w in _latin_names(own_label) if w.lower() != n.text.lower()):
+        if exact and any(w.lower() not in clause and not any(g.regex.search(w) for g in given)
+                         for w in _latin_names(own_label) if w.lower() != n.text.lower()):
             return True
     return False
 
@@ -688,6 +711,7 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str) -> list[str]:
     clause_names = _checkable(places, report_names(clause))
     label_names = _checkable(places, report_names(label))
     all_names = _checkable(places, report_names(clause), titles=True)
+    given = report_names(clause, ("name", "metric", "term", "noun"))
     counted: set[str] = set()
     nouns = ("noun", "name")
     for m in _COUNT_ZH.finditer(clause):
@@ -720,7 +744,7 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str) -> list[str]:
             every = [n for n in all_names if n.text.lower() not in others]
         unit = _fine_unit(cls, written)
         titles = [n for n in every if places.in_title(n)]
-        if not any(_units_agree(unit, o) and not _contradicted(places, o, every)
+        if not any(_units_agree(unit, o) and not _contradicted(places, o, every, given)
                    and _supported(places, o, names, label_names, titles) for o in occurrences):
             found.append(written)
     return found
