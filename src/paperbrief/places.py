@@ -237,6 +237,8 @@ class Occurrence:
     scope: tuple[int, int] | None = None  # the span of `place` a name must be in (None: all of it)
     carried: str = ""  # names of the sentence's earlier parts (their setting phrases removed) also count
     percent_scale: bool = False  # a bare number in a column of rates on a 0-100 scale (a "%" may be written)
+    rows: tuple[str, ...] = ()  # in a table: the row labels, this cell's first
+    columns: tuple[str, ...] = ()  # in a table: the column headers, this cell's first
     tail_elsewhere: list[tuple[int, int]] = field(default_factory=list)  # words right after other numbers, theirs
 
     def in_scope(self, span: tuple[int, int]) -> bool:
@@ -493,9 +495,11 @@ class PaperPlaces:
                 for written, value, cls in numbers_in(cell, skip_trivial=False):
                     unit = _fine_unit(cls, written)
                     specific = f"{row[0] if row else ''}\n{column}"
+                    rows_here = (labels[r - 1], *(lab for k, lab in enumerate(labels, 1) if k != r)) if r else ()
+                    columns_here = (column, *(h for k, h in enumerate(header) if k not in (0, c))) if r and c else ()
                     self.occurrences.setdefault(value, []).append(
                         Occurrence(unit, place, unit_text, others=others, specific=specific,
-                                   percent_scale=r > 0 and c in percent_columns))
+                                   percent_scale=r > 0 and c in percent_columns, rows=rows_here, columns=columns_here))
 
     # -- lookups -------------------------------------------------------------------------------
 
@@ -598,10 +602,12 @@ def _contradicted(places: PaperPlaces, occ: Occurrence, names: list[Name], given
     (a name is given when the clause names it, or says it in Chinese: 策略 RL gives "Policy RL")."""
     if not occ.others:
         return False
-    own = occ.specific
-    for n in names:
-        if n.regex.search(occ.others) and not n.regex.search(own):
-            return True
+    described = [*names, *(g for g in given if not any(g.text.lower() == n.text.lower() for n in names))]
+    for labels in (occ.rows, occ.columns):  # the clause describes another row (column) better than this one
+        if len(labels) > 1:
+            scores = [sum(2 if n.kind == "name" else 1 for n in described if places.matches(n, label)) for label in labels]
+            if max(scores[1:]) > scores[0]:
+                return True
     own_label = occ.specific.split("\n", 1)[0]
     clause = " ".join(n.text.lower() for n in names)
     for n in names:
