@@ -50,7 +50,7 @@ _UNITS = (
     r"|[KkMB]\b)?"
 )
 _NUMBER_RE = re.compile(r"(?P<pre>[×xX]\s?|\\times\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)" + _UNITS)
-_PART_REF_RE = re.compile(
+PART_REF_RE = re.compile(
     r"(?:table|tab\.|section|sec\.|§|figure|fig\.|eq\.|equation|appendix|algorithm|alg\.|line|step|stage|"
     r"表|图|第|章节|公式|附录)\s*$",
     re.I,
@@ -129,7 +129,7 @@ def number_spans(text: str, *, skip_trivial: bool = True) -> list[tuple[int, int
             continue
         cls = _unit_class(unit, pre)
         if skip_trivial and cls is None:
-            if _PART_REF_RE.search(before):
+            if PART_REF_RE.search(before):
                 continue
             if value == value.to_integral_value() and "." not in m.group("num"):
                 if 0 <= value <= 10:
@@ -142,7 +142,7 @@ def number_spans(text: str, *, skip_trivial: bool = True) -> list[tuple[int, int
     return found
 
 
-_SPACED_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d.,]?\d)")
+SPACED_THOUSANDS_RE = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d.,]?\d)")
 _NUMBER_WORDS = {"eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
                  "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
                  "fifty": 50}
@@ -161,7 +161,7 @@ class PaperNumbers:
             start = m.start()
             while start > 0 and m.start() - start < 2 and text[start - 1].isdigit():
                 start -= 1
-            whole = _SPACED_THOUSANDS_RE.match(text, start)
+            whole = SPACED_THOUSANDS_RE.match(text, start)
             if whole:
                 self.units.setdefault(Decimal(re.sub(r"\D", "", whole.group())), set()).add(None)
         for word, count in _NUMBER_WORDS.items():  # "twelve models"

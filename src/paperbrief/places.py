@@ -40,7 +40,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from paperbrief.checks import normalise_latex, number_spans, numbers_in, report_texts
+from paperbrief.checks import (
+    PART_REF_RE,
+    SPACED_THOUSANDS_RE,
+    normalise_latex,
+    number_spans,
+    numbers_in,
+    report_texts,
+)
 from paperbrief.models import Document, Report
 
 # -- the glossary: evaluation terms a Chinese report translates ---------------------------------
@@ -111,6 +118,71 @@ GLOSSARY: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("noun", ("轮", "迭代"), ("iteration", "round", "epoch", "turn")),
     ("noun", ("次",), ("times", "attempt", "run")),
     ("noun", ("显卡", "卡", "GPU"), ("gpu",)),
+    ("noun", ("数据点", "样本"), ("data point", "datapoint", "sample", "example")),
+    ("noun", ("随机种子", "种子"), ("seed",)),
+    ("noun", ("问题",), ("question",)),
+    ("noun", ("改写", "释义"), ("paraphrase", "reword")),
+    ("noun", ("名词",), ("noun",)),
+    ("noun", ("词元",), ("token",)),
+    ("noun", ("专家",), ("expert",)),
+    ("noun", ("对话",), ("dialog", "conversation")),
+    ("noun", ("智能体",), ("agent",)),
+    ("noun", ("标注者", "标注员"), ("annotator",)),
+    # Things a number belongs to: parts of a model, kinds of data and of setting (required in the place).
+    ("term", ("解码器",), ("decoder",)),
+    ("term", ("编码器",), ("encoder",)),
+    ("term", ("生成器",), ("generator",)),
+    ("term", ("判别器",), ("discriminator",)),
+    ("term", ("检索器",), ("retriever",)),
+    ("term", ("奖励模型",), ("reward model",)),
+    ("term", ("网格",), ("mesh",)),
+    ("term", ("潜在", "隐空间"), ("latent",)),
+    ("term", ("纹理",), ("texture",)),
+    ("term", ("稀疏",), ("sparse", "sparsit")),
+    ("term", ("稠密",), ("dense",)),
+    ("term", ("未调整",), ("unadjusted",)),
+    ("term", ("调整后",), ("adjusted",)),
+    ("term", ("成员推断",), ("membership inference",)),
+    ("term", ("后门",), ("backdoor",)),
+    ("term", ("触发词", "触发器"), ("trigger",)),
+    ("term", ("反转",), ("reversal", "reversed")),
+    ("term", ("自报", "自评", "自述", "自我报告"), ("self-report",)),
+    ("term", ("不安全",), ("unsafe", "insecure")),
+    ("term", ("易受攻击", "有漏洞", "漏洞"), ("vulnerab",)),
+    ("term", ("迷宫",), ("maze",)),
+    ("term", ("拼图",), ("puzzle",)),
+    ("term", ("导航",), ("navigat",)),
+    ("term", ("人类",), ("human",)),
+    ("term", ("补全",), ("completion",)),
+    ("term", ("过早",), ("premature",)),
+    ("term", ("遗漏",), ("omission", "omit")),
+    ("term", ("编造", "捏造"), ("fabricat",)),
+    # Words that describe a row or a column without being required (the paper may phrase them otherwise).
+    ("word", ("代码",), ("code",)),
+    ("word", ("安全",), ("safe", "secur")),
+    ("word", ("微调",), ("finetun", "fine-tun", "ft")),
+    ("word", ("训练",), ("train",)),
+    ("word", ("生成",), ("generat", "output")),
+    ("word", ("比例", "占比", "比率"), ("rate", "ratio", "share", "proportion", "fraction", "percentage")),
+    ("word", ("概率",), ("probabilit", "chance", "likelihood")),
+    ("word", ("风险",), ("risk",)),
+    ("word", ("倾向", "偏好"), ("predisposition", "preference", "tendenc", "propensit")),
+    ("word", ("词表", "词汇表"), ("vocabular", "word list", "list of words")),
+    ("word", ("实际",), ("actual",)),
+    ("word", ("基座", "基础模型"), ("base",)),
+    ("word", ("行动", "动作"), ("action",)),
+    ("word", ("失败",), ("fail",)),
+    ("word", ("平均",), ("average", "mean", "avg")),
+    ("word", ("最佳", "最好"), ("best",)),
+    ("word", ("阶段",), ("stage", "phase")),
+    ("word", ("节省",), ("saving", "save")),
+    ("word", ("实验",), ("experiment",)),
+    ("word", ("对齐",), ("align",)),
+    ("word", ("相关",), ("relat", "correlat")),
+    ("word", ("检索",), ("retriev",)),
+    ("word", ("结构",), ("structur",)),
+    ("word", ("几何",), ("geometr",)),
+    ("word", ("事件",), ("event",)),
 ]
 
 _EN_TERMS = {en: (kind, ens) for kind, _, ens in GLOSSARY for en in ens if len(en) >= 4}
@@ -236,6 +308,7 @@ class Occurrence:
     specific: str = ""  # in a table: this row's label, then this column's header
     scope: tuple[int, int] | None = None  # the span of `place` a name must be in (None: all of it)
     carried: str = ""  # names of the sentence's earlier parts (their setting phrases removed) also count
+    context: str = ""  # the sentence before and the headings above: a translated term may be named there
     percent_scale: bool = False  # a bare number in a column of rates on a 0-100 scale (a "%" may be written)
     rows: tuple[str, ...] = ()  # in a table: the row labels, this cell's first
     columns: tuple[str, ...] = ()  # in a table: the column headers, this cell's first
@@ -393,6 +466,11 @@ def _percent_column(caption: str, header: str, rows: list[list[str]], c: int) ->
     return bool(values) and all(0 <= v <= 100 for v in values) and any(v > 1 for v in values)
 
 
+def _grouped(text: str) -> str:
+    """The text with thousands grouped by spaces written with commas ("12 000" -> "12,000"), same length."""
+    return SPACED_THOUSANDS_RE.sub(lambda m: re.sub(r"\s", ",", m.group()), text)
+
+
 def _split_sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_SPLIT.split(text) if s and s.strip()]
 
@@ -408,12 +486,15 @@ class PaperPlaces:
         self.title_words = _title_names(doc.title)
         self.title_words |= {abbr for abbr, long in self.aliases.items() if long.lower() in doc.title.lower()}
         blocks: list[tuple[str, str]] = [("", doc.abstract)]
-        blocks += [(s.heading, s.text) for s in doc.sections]
+        path: list[tuple[int, str]] = []  # the headings above a section: its subject may be named there only
+        for s in doc.sections:
+            path = [(level, h) for level, h in path if level < s.level] + [(s.level, s.heading)]
+            blocks.append((" / ".join(h for _, h in path), s.text))
         blocks += [("", f.caption) for f in doc.figures]
         blocks += [("", t.caption) for t in doc.tables if not t.markdown.strip()]
         blocks += [("", n) for n in doc.footnotes]
         for heading, text in blocks:
-            self._index_prose(heading, normalise_latex(text))
+            self._index_prose(heading, _grouped(normalise_latex(text)))
         for t in doc.tables:
             self._index_table(normalise_latex(t.caption), normalise_latex(t.markdown))
 
@@ -437,7 +518,8 @@ class PaperPlaces:
         previous = ""
         for sentence in _split_sentences(text):
             spans = [sp for sp in number_spans(sentence, skip_trivial=False)
-                     if not _in_name(sentence, sp[0], sp[1], sp[4])]
+                     if not _in_name(sentence, sp[0], sp[1], sp[4])
+                     and not (sp[4] is None and PART_REF_RE.search(sentence[max(0, sp[0] - 24):sp[0]]))]
             if not spans:
                 previous = sentence
                 continue
@@ -469,7 +551,7 @@ class PaperPlaces:
                 tail_elsewhere = {w for n, ws in tails.items() if n != (a, b) for w in ws} - here
                 self.occurrences.setdefault(value, []).append(Occurrence(
                     unit, place, part, shift(elsewhere), shift(here),
-                    scope=(parts[k][0] + offset, parts[k][1] + offset), carried=carried,
+                    scope=(parts[k][0] + offset, parts[k][1] + offset), carried=carried, context=f"{previous}\n{heading}",
                     tail_elsewhere=shift(tail_elsewhere)))
             previous = sentence
 
@@ -531,7 +613,9 @@ class PaperPlaces:
             return True
         if any(within(occ.bound_elsewhere, m) for m in spans):
             return False
-        return any(occ.in_scope(m) for m in spans) or bool(occ.carried and self.matches(name, occ.carried))
+        if any(occ.in_scope(m) for m in spans) or bool(occ.carried and self.matches(name, occ.carried)):
+            return True
+        return name.kind == "term" and bool(self.matches(name, occ.context))
 
     def tied_any(self, name: Name, occ: Occurrence) -> bool:
         """Some use of the name in the place is bound to another number."""
@@ -717,7 +801,7 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str) -> list[str]:
     clause_names = _checkable(places, report_names(clause))
     label_names = _checkable(places, report_names(label))
     all_names = _checkable(places, report_names(clause), titles=True)
-    given = report_names(clause, ("name", "metric", "term", "noun"))
+    given = report_names(clause, ("name", "metric", "term", "noun", "word"))
     counted: set[str] = set()
     nouns = ("noun", "name")
     for m in _COUNT_ZH.finditer(clause):
