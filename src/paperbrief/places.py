@@ -264,7 +264,8 @@ def _latin_names(text: str) -> list[str]:
         sentence_start = start == 0 or re.search(r"[.!?。！？]\s*$", text[:start]) is not None
         inner_cap = any(c.isupper() for c in w[1:])
         special = any(c.isdigit() or c in "-@*/+²" for c in w)
-        if inner_cap or special or (w[0].isupper() and not sentence_start) or (cjk and len(w) >= 3):
+        quoted = text[start - 1:start] in ("“", '"', "‘") and text[m.end():m.end() + 1] in ("”", '"', "’")
+        if inner_cap or special or quoted or (w[0].isupper() and not sentence_start) or (cjk and len(w) >= 3):
             names.append(w)
     return names
 
@@ -681,17 +682,28 @@ def _units_agree(unit: str | None, occ: Occurrence) -> bool:
 
 
 def _contradicted(places: PaperPlaces, occ: Occurrence, names: list[Name], given: Sequence[Name] = ()) -> bool:
-    """In a table: a name of the clause labels another row or column and not this cell's own,
-    or is exactly another row's label while this row's label has names the clause does not give
+    """In a table: the clause describes another cell better than this one (its names, weighing 2,
+    and glossary words, 1, found in the other cell's row label or column header), or a name of the
+    clause is exactly another row's label while this row's label has names the clause does not give
     (a name is given when the clause names it, or says it in Chinese: 策略 RL gives "Policy RL")."""
     if not occ.others:
         return False
-    described = [*names, *(g for g in given if not any(g.text.lower() == n.text.lower() for n in names))]
-    for labels in (occ.rows, occ.columns):  # the clause describes another row (column) better than this one
-        if len(labels) > 1:
-            scores = [sum(2 if n.kind == "name" else 1 for n in described if places.matches(n, label)) for label in labels]
-            if max(scores[1:]) > scores[0]:
-                return True
+    described: list[Name] = []
+    for n in [*names, *given]:
+        if not any(n.patterns == d.patterns or n.text.lower() == d.text.lower() for d in described):
+            described.append(n)
+    if described and len(occ.rows) + len(occ.columns) > 2:
+        def matched(label: str) -> set[int]:
+            return {i for i, n in enumerate(described) if places.matches(n, label)}
+
+        def score(found: set[int]) -> int:
+            return sum(2 if described[i].kind == "name" else 1 for i in found)
+
+        rows = [matched(label) for label in occ.rows] or [set()]
+        columns = [matched(label) for label in occ.columns] or [set()]
+        own = score(rows[0] | columns[0])
+        if any(score(r | c) > own for r in rows for c in columns):
+            return True
     own_label = occ.specific.split("\n", 1)[0]
     clause = " ".join(n.text.lower() for n in names)
     for n in names:
@@ -796,6 +808,19 @@ def _respective(clause: str, count: int) -> list[str]:
     return []
 
 
+def _bound_to_others(clause: str, spans: Sequence[tuple[int, int, str, Decimal, str | None]]) -> dict[int, Spans]:
+    """For each number of a report clause, the words bound to its other numbers and not to it."""
+    bound, _ = _bindings(clause, [(a, b) for a, b, *_ in spans])
+    words = [bound[(a, b)] for a, b, *_ in spans]
+    return {i: set().union(*(w for k, w in enumerate(words) if k != i)) - words[i] for i in range(len(words))}
+
+
+def _only_in(clause: str, name: Name, spans: Spans) -> bool:
+    """The name occurs in the clause, each time inside one of the spans."""
+    found = [m.start() for m in re.finditer(re.escape(name.text), clause, re.I)]
+    return bool(found) and all(any(a <= f < b for a, b in spans) for f in found)
+
+
 def _misplaced_in(places: PaperPlaces, clause: str, label: str) -> list[str]:
     found: list[str] = []
     clause_names = _checkable(places, report_names(clause))
@@ -818,8 +843,10 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str) -> list[str]:
             counted.add(m.group(1))
             if not verdict:
                 found.append(f"{m.group(1)} {m.group(2)}")
-    numbers = [n for n in numbers_in(clause) if n[2] not in ("K", "M", "B")]
+    spans = [sp for sp in number_spans(clause) if not _in_name(clause, sp[0], sp[1], sp[4])]
+    numbers = [(w, v, c) for _, _, w, v, c in spans]
     respective = _respective(clause, len(numbers))
+    theirs = _bound_to_others(clause, spans) if len(spans) > 1 and not respective else {}
     for i, (written, value, cls) in enumerate(numbers):
         lead = re.match(r"\d+", written)
         if lead is not None and lead.group() in counted:
@@ -832,6 +859,9 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str) -> list[str]:
             others = {r.lower() for k, r in enumerate(respective) if k != i}
             names = [n for n in clause_names if n.text.lower() not in others]
             every = [n for n in all_names if n.text.lower() not in others]
+        elif theirs:  # "from 17.07% for ring to 66.00% for spring": spring is the other number's
+            names = [n for n in clause_names if not _only_in(clause, n, theirs[i])]
+            every = [n for n in all_names if not _only_in(clause, n, theirs[i])]
         unit = _fine_unit(cls, written)
         titles = [n for n in every if places.in_title(n)]
         if not any(_units_agree(unit, o) and not _contradicted(places, o, every, given)
