@@ -3,7 +3,8 @@
 The CLI, the day's Markdown and JSON, the website, the feed and delivery all take their
 wording from here, so a failure or a flag reads the same everywhere and a translation is
 made in one place. Keys are dotted by where they belong (`field.*` the report's five
-sections, `failure.*` one per `models.FailureKind`, `flag.*` grounding flags, `md.*` the
+sections, `failure.*` one per `models.FailureKind`, `flag.*` grounding flags, `outcome.*` a
+paper's outcome as every renderer says it (`describe_failed`, `describe_kept`), `md.*` the
 day's Markdown, `site.*` the website). Both languages have exactly the same keys (a test
 checks it) and `{name}` placeholders are filled by `msg(key, lang, name=...)`.
 """
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from paperbrief.langs import LANGS
 
 if TYPE_CHECKING:
-    from paperbrief.models import Failure
+    from paperbrief.models import Failure, WrittenReport
 
 MESSAGES: dict[str, dict[str, str]] = {
     "zh": {
@@ -59,6 +60,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "flag.copies_abstract": "“{field}”第 {n} 条几乎照抄摘要",
         "provenance.listing_fallback": "arXiv 暂时无法读取，本条依据 Hugging Face 上的摘要撰写，下次运行会重新读取全文",
         "source.unread": "未能读取",
+        # a paper's outcome, said the same way by the day's files, the website, the feed and delivery
+        "outcome.failed": "未能生成本文报告：{reason}",
+        "outcome.kept": "最近一次生成本文报告未成功（{model}：{reason}），以下保留此前由 {kept_model} 写成的报告。",
+        "outcome.kept_short": "最近一次生成未成功（{model}：{reason}），显示此前由 {kept_model} 写成的报告",
         # the day's Markdown
         "md.link": "链接",
         "md.source": "阅读来源",
@@ -66,8 +71,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "md.extract_en": "> 注：以下为论文英文原句摘录（未使用大模型），并非总结；各节标题与标签为中文。",
         "md.ungrounded": "> ⚠ 以下数字未能在论文原文中找到，请核对：{numbers}",
         "md.misattributed": "> ⚠ 以下数字在论文中出现，但不在报告所说的位置（数据集、指标、模型或单位不符），请核对：{numbers}",
-        "md.failed": "> ⚠ 未能生成本文报告：{reason}",
-        "md.kept": "> ⚠ 最近一次生成本文报告未成功（{model}：{reason}），以下保留此前由 {kept_model} 写成的报告。",
+        "md.warning": "> ⚠ {note}",
         "md.empty_day": "> 注：Hugging Face Daily Papers 这一天没有列出论文（周末或空白日），本日报告为空。",
         # delivery (e-mail and chat messages)
         "deliver.heading": "Hugging Face 每日论文 · {date}",
@@ -76,11 +80,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "deliver.count_failed": "共 {count} 篇论文，其中 {failed} 篇未能生成报告",
         "deliver.part": "（{i}/{n}）",
         "deliver.field": "领域",
-        "deliver.failed": "未能生成报告：{reason}",
         "deliver.full": "完整报告",
         "deliver.source": "Hugging Face 当日页面",
         "deliver.subject": "Hugging Face 每日论文 {date}：{count} 篇",
-        "deliver.unknown": "原因不明",
         "deliver.more": "…",
         "deliver.email_links": "链接",
         "deliver.email_authors_more": "等 {n} 位作者",
@@ -268,6 +270,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "provenance.listing_fallback": "arXiv could not be read, so this was written from the Hugging Face abstract; "
                                        "the next run reads the full text again",
         "source.unread": "not read",
+        "outcome.failed": "No report for this paper: {reason}",
+        "outcome.kept": "The latest attempt at this report failed ({model}: {reason}); the report below is the earlier "
+                        "one by {kept_model}.",
+        "outcome.kept_short": "the latest attempt failed ({model}: {reason}); showing the earlier report by {kept_model}",
         "md.link": "Link",
         "md.source": "Read from",
         "md.extract": "> Note: this entry quotes the paper's own sentences (no language model was used); "
@@ -276,8 +282,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "it is an extract, not a summary.",
         "md.ungrounded": "> ⚠ Numbers not found in the paper's text, please check: {numbers}",
         "md.misattributed": "> ⚠ Numbers the paper gives for something else (another dataset, metric, model or unit), please check: {numbers}",
-        "md.failed": "> ⚠ No report for this paper: {reason}",
-        "md.kept": "> ⚠ The latest attempt at this report failed ({model}: {reason}); the report below is the earlier one by {kept_model}.",
+        "md.warning": "> ⚠ {note}",
         "md.empty_day": "> Note: Hugging Face Daily Papers lists no papers for this day (a weekend or an empty day), so this report is empty.",
         # delivery (e-mail and chat messages)
         "deliver.heading": "Hugging Face Daily Papers · {date}",
@@ -286,11 +291,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "deliver.count_failed": "{count} papers, {failed} without a report",
         "deliver.part": " ({i}/{n})",
         "deliver.field": "Field",
-        "deliver.failed": "No report: {reason}",
         "deliver.full": "Full report",
         "deliver.source": "The day on Hugging Face",
         "deliver.subject": "Hugging Face Daily Papers {date}: {count} papers",
-        "deliver.unknown": "unknown reason",
         "deliver.more": "…",
         "deliver.email_links": "Links",
         "deliver.email_authors_more": "and {n} more",
@@ -472,6 +475,36 @@ def describe_failure(failure: Failure | None, lang: str) -> str:
     return msg("failure.with_detail", lang, summary=summary, detail=detail) if detail else summary
 
 
+def describe_failed(written: WrittenReport, lang: str) -> str:
+    """The sentence every renderer shows for a paper with no report: that it has none, and why."""
+    return msg("outcome.failed", lang, reason=describe_failure(written.failure, lang))
+
+
+def describe_kept(written: WrittenReport, attempt: WrittenReport | None, lang: str, *, short: bool = False) -> str:
+    """For a report `written` kept from before because the newest attempt at it (`attempt`) failed: the
+    sentence that says so, the same in every renderer ("" when nothing failed after it). `short` is the
+    form for a line that does not show the report itself (the feed)."""
+    if attempt is None:
+        return ""
+    return msg("outcome.kept_short" if short else "outcome.kept", lang, model=attempt.model or "?",
+               reason=describe_failure(attempt.failure, lang), kept_model=written.model or "?")
+
+
+def describe_source(written: WrittenReport, lang: str) -> str:
+    """Where a paper's text was read from (the report-format label HTML / PDF / ArXiv Abs), or that it was not."""
+    unread = written.failure is not None and written.failure.kind == "unread"
+    return msg("source.unread", lang) if unread else written.source
+
+
+def describe_notes(written: WrittenReport, lang: str) -> list[str]:
+    """What a reader is told about a report besides its numbers: its grounding flags, and that it rests on
+    the listing's abstract when arXiv could not be read."""
+    notes = [describe_flag(f, lang) for f in written.flags]
+    if written.provenance == "listing_fallback":
+        notes.append(msg("provenance.listing_fallback", lang))
+    return notes
+
+
 def describe_flag(flag: str, lang: str = "zh") -> str:
     """A grounding flag (`empty:usage`, `copies_abstract:results[1]`, `wrong_language:zh`) as one
     sentence; an unknown flag is shown as it is."""
@@ -487,4 +520,5 @@ def describe_flag(flag: str, lang: str = "zh") -> str:
     return flag
 
 
-__all__ = ["LANGS", "MESSAGES", "describe_failure", "describe_flag", "field_name", "msg", "section"]
+__all__ = ["LANGS", "MESSAGES", "describe_failed", "describe_failure", "describe_flag", "describe_kept",
+           "describe_notes", "describe_source", "field_name", "msg", "section"]

@@ -11,12 +11,15 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from paperbrief.messages import describe_failure, msg
+from paperbrief.messages import describe_failed, describe_kept, msg
 from paperbrief.render.day import HF_PAPERS, Day
 from paperbrief.render.mathtext import tidy_math
 
 if TYPE_CHECKING:
     from paperbrief.digest import Digest, Recurring
+
+
+NOTE_CHARS = 400  # a note's limit in a chat message (its reason carries the endpoint's own words)
 
 
 def text(lang: str, key: str, **kw: object) -> str:
@@ -35,6 +38,7 @@ class Item:
     body: str = ""  # the text: shortened first (then the title) when an entry must fit a message
     links: tuple[tuple[str, str], ...] = ()  # (label, url) after the text: the papers a theme cites
     failure: str | None = None  # why a paper has no report, in the brief's language (shown instead of the text)
+    note: str = ""  # a warning shown above the text: the report was kept because the newest attempt failed
     heading: str = ""  # the section this entry starts (a digest's themes, top papers, ...)
 
 
@@ -81,13 +85,13 @@ def day_brief(day: Day, *, site_url: str | None = None, update: bool = False) ->
         failure = None
         if report is None:
             failed += 1
-            reason = one_line(describe_failure(w.failure, lang))
-            failure = text(lang, "failed", reason=reason)
+            failure = one_line(describe_failed(w, lang))
         domain = one_line(report.domain) if report else ""
         items.append(Item(
             n=n, title=one_line(e.paper.title), url=f"{HF_PAPERS}/{e.paper.arxiv_id}",
             meta=f"{text(lang, 'field')}{colon}{shorten(domain, 200)}" if domain else "",
             body=one_line(report.contribution) if report else "", failure=failure,
+            note=shorten(one_line(describe_kept(w, e.failed_attempt, lang)), NOTE_CHARS),
         ))
     count = len(items)
     summary = text(lang, "count_failed", count=count, failed=failed) if failed else text(lang, "count", count=count)

@@ -151,6 +151,8 @@ def _lines(item: Item, title: str, body: str, *, esc: Callable[[str], str], bold
     else:
         if item.meta:
             lines.append(esc(item.meta))
+        if item.note:
+            lines.append(esc("⚠ " + item.note))
         if body:
             lines.append(esc(body))
     if item.links:
@@ -250,6 +252,8 @@ def _feishu_messages(d: Brief) -> list[dict[str, Any]]:
             else:
                 if item.meta:
                     rows.append([text(item.meta)])
+                if item.note:
+                    rows.append([text("⚠ " + item.note)])
                 if body:
                     rows.append([text(body)])
             if item.links:

@@ -33,7 +33,7 @@ from jinja2 import Environment, FunctionLoader, Template, select_autoescape
 
 from paperbrief.config import Settings
 from paperbrief.deliver.brief import Brief, text
-from paperbrief.messages import FIELDS, describe_failure, describe_flag, field_name, msg
+from paperbrief.messages import FIELDS, describe_failed, describe_kept, describe_notes, field_name, msg
 from paperbrief.render.day import Day, source_label
 from paperbrief.render.markdown import extract_note
 from paperbrief.render.site.safe import rich_text, safe_url
@@ -87,7 +87,7 @@ def email_html(day: Day, brief: Brief) -> str:
         if w.misattributed_numbers:
             warnings.append(msg("md.misattributed", lang, numbers=msg("list_sep", lang).join(
                 w.misattributed_numbers)).removeprefix("> "))
-        warnings += [describe_flag(f, lang) for f in w.flags]
+        warnings += describe_notes(w, lang)
         papers.append({
             "n": item.n,
             "anchor": re.sub(r"[^A-Za-z0-9.-]", "-", aid),
@@ -98,7 +98,8 @@ def email_html(day: Day, brief: Brief) -> str:
             "source": source_label(e, lang),
             "note": extract_note(w, lang).removeprefix("> ") if w.writer == "extractive" and w.report else "",
             "report": w.report,
-            "failure": describe_failure(w.failure, lang) if w.report is None else "",
+            "failure": describe_failed(w, lang) if w.report is None else "",
+            "kept": describe_kept(w, e.failed_attempt, lang),
             "warnings": warnings,
         })
     return _render("email.html", brief, papers=papers, h=[field_name(f, lang) for f in FIELDS],

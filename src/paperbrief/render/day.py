@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from paperbrief.costs import Prices, cost_usd, total_cost, usage_cost
 from paperbrief.files import write_atomic
-from paperbrief.messages import msg
+from paperbrief.messages import describe_failure, describe_kept, describe_source, msg
 from paperbrief.models import DayEntry, ListedPaper
+from paperbrief.render.markdown import md_safe, paper_markdown
 from paperbrief.store import Store
 
 if TYPE_CHECKING:
@@ -86,13 +87,11 @@ def arrange(day: Day, listing: list[ListedPaper], sort: str = "listing", top: in
 
 def source_label(entry: DayEntry, lang: str) -> str:
     """The reading source line of docs/report-format.md (HTML / PDF / ArXiv Abs), or "not read"."""
-    return entry.written.source if entry.read_ok else msg("source.unread", lang)
+    return describe_source(entry.written, lang)
 
 
 def day_markdown(day: Day) -> str:
     """The daily Markdown in the exact shape of docs/report-format.md."""
-    from paperbrief.render.markdown import paper_markdown
-
     parts = [
         "# Hugging Face Daily Papers Report\n"
         f"**Date**: {day.date}\n"
@@ -112,17 +111,10 @@ def day_markdown(day: Day) -> str:
     return "".join(parts).rstrip("\n") + "\n"
 
 
-def _failed_attempt_reason(entry: DayEntry, lang: str) -> str:
-    failure = entry.failed_attempt.failure if entry.failed_attempt else None
-    return failure.describe(lang) if failure else msg("failure.unknown", lang)
-
-
 def kept_note(entry: DayEntry, lang: str) -> str:
-    """For a report kept from before because the newest attempt failed: the line that says so, else ""."""
-    if entry.failed_attempt is None:
-        return ""
-    return msg("md.kept", lang, model=entry.failed_attempt.model or "?", reason=_failed_attempt_reason(entry, lang),
-               kept_model=entry.written.model or "?")
+    """For a report kept from before because the newest attempt failed: the Markdown line that says so, else ""."""
+    note = describe_kept(entry.written, entry.failed_attempt, lang)
+    return msg("md.warning", lang, note=md_safe(note)) if note else ""
 
 
 def paper_links(p: ListedPaper) -> dict[str, str | None]:
@@ -152,7 +144,7 @@ def day_json(day: Day, prices: Prices) -> dict[str, Any]:
         if attempt is not None:
             kept.append({"arxiv_id": e.paper.arxiv_id, "model": attempt.model,
                          "kind": attempt.failure.kind if attempt.failure else "unknown",
-                         "reason": _failed_attempt_reason(e, day.lang), "kept_model": w.model})
+                         "reason": describe_failure(attempt.failure, day.lang), "kept_model": w.model})
         if e.read_ok:
             sources[w.source] = sources.get(w.source, 0) + 1
         tokens_in += w.tokens_in
@@ -166,7 +158,7 @@ def day_json(day: Day, prices: Prices) -> dict[str, Any]:
         failure = w.failure
         if w.failed:
             failures.append({"arxiv_id": e.paper.arxiv_id, "kind": failure.kind if failure else "unknown",
-                             "reason": failure.describe(day.lang) if failure else msg("failure.unknown", day.lang)})
+                             "reason": describe_failure(failure, day.lang)})
         papers.append(
             {
                 "arxiv_id": e.paper.arxiv_id,
@@ -192,7 +184,7 @@ def day_json(day: Day, prices: Prices) -> dict[str, Any]:
                 "error": failure.describe(day.lang) if failure else None,
                 "failed_attempt": {"model": attempt.model, "prompt_version": attempt.prompt_version,
                                    "failure": attempt.failure.model_dump() if attempt.failure else None,
-                                   "reason": _failed_attempt_reason(e, day.lang)} if attempt else None,
+                                   "reason": describe_failure(attempt.failure, day.lang)} if attempt else None,
                 **_relevance_json(day, e.paper.arxiv_id),
             }
         )

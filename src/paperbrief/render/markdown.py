@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from paperbrief.langs import LANGS, text_language
-from paperbrief.messages import describe_failure, field_name, msg
+from paperbrief.messages import describe_failed, field_name, msg
 from paperbrief.models import WrittenReport
 from paperbrief.render.mathtext import tidy_math
 
@@ -82,7 +82,7 @@ def paper_body_markdown(written: WrittenReport, lang: str = "zh") -> str:
     lang = _lang(lang)
     report = written.report
     if report is None:
-        return msg("md.failed", lang, reason=md_safe(describe_failure(written.failure, lang))) + "\n"
+        return msg("md.warning", lang, note=md_safe(describe_failed(written, lang))) + "\n"
     h = [field_name(f, lang) for f in FIELDS]
     c, hc = msg("colon", lang), HEAD_COLON[lang]
     nums = written.ungrounded_numbers + written.misattributed_numbers
