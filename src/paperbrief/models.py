@@ -298,6 +298,15 @@ class DayEntry(BaseModel):
 
 
 @dataclass(frozen=True, slots=True)
+class FailedAttempt:
+    """The newest attempt at a paper's report in the site's language, when it failed after the successful
+    report its pages show in that language (as `DayEntry.failed_attempt`): the pages say the report was kept."""
+
+    key: str
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
 class ChosenReport:
     """The report a paper's pages show (successful first, then in the site's language, newest), without its body."""
 
@@ -305,6 +314,7 @@ class ChosenReport:
     lang: str
     failed: bool
     created_at: float
+    failed_attempt: FailedAttempt | None = None  # the newest attempt failed after it: it was kept
 
 
 @dataclass(frozen=True, slots=True)

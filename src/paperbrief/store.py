@@ -33,6 +33,7 @@ from paperbrief.models import (
     DayEntry,
     DayListing,
     Document,
+    FailedAttempt,
     ListedPaper,
     LLMCall,
     ReportSummary,
@@ -676,7 +677,9 @@ class Store:
     def site_snapshot(self, lang: str) -> SiteSnapshot:
         """Every stored day and listed paper, each paper with the report its pages show in `lang`
         (successful first, then in `lang`, then newest), its listing dates and newest upvotes."""
-        chosen = {r["arxiv_id"]: ChosenReport(r["key"], r["lang"], bool(r["failed"]), r["created_at"])
+        attempts = self._failed_attempts(lang)
+        chosen = {r["arxiv_id"]: ChosenReport(r["key"], r["lang"], bool(r["failed"]), r["created_at"],
+                                              _kept_after(r, attempts.get(r["arxiv_id"]), lang))
                   for r in self.query(_CHOSEN_REPORTS.format(fields=""), (lang,))}
         rows: dict[str, sqlite3.Row] = {}
         dates: dict[str, list[str]] = {}
@@ -700,6 +703,16 @@ class Store:
         }
         return SiteSnapshot(lang, papers, {d: tuple(days.get(d, ())) for d in [*days, *(d for d in fetched if d not in days)]},
                             fetched)
+
+    def _failed_attempts(self, lang: str) -> dict[str, FailedAttempt]:
+        """Each paper's newest report in `lang` (as `day_entries` orders them), when it failed. Only papers with
+        a failed report in `lang` are ranked: in a large archive they are few."""
+        return {r["arxiv_id"]: FailedAttempt(r["key"], r["created_at"]) for r in self.query(
+            "SELECT arxiv_id, key, created_at FROM ("
+            " SELECT arxiv_id, key, failed, created_at, row_number() OVER ("
+            "  PARTITION BY arxiv_id ORDER BY created_at DESC, rowid DESC) AS rn"
+            " FROM reports WHERE lang = ? AND arxiv_id IN (SELECT arxiv_id FROM reports WHERE failed AND lang = ?)"
+            ") WHERE rn = 1 AND failed", (lang, lang))}
 
     def report_summaries(self, lang: str) -> dict[str, ReportSummary]:
         """The summary of each paper's chosen report (as in `site_snapshot`), by arXiv id. SQLite reads the
@@ -860,6 +873,13 @@ def _backfill_outcome(c: sqlite3.Connection) -> None:
 
 # Python steps run inside a migration's transaction, after its SQL.
 _BACKFILLS: dict[str, Callable[[sqlite3.Connection], None]] = {"003_outcome": _backfill_outcome}
+
+
+def _kept_after(chosen: sqlite3.Row, attempt: FailedAttempt | None, lang: str) -> FailedAttempt | None:
+    """`attempt` when it failed after the chosen report, a successful one in `lang` (so that report was kept)."""
+    if attempt is None or chosen["failed"] or chosen["lang"] != lang or chosen["key"] == attempt.key:
+        return None
+    return attempt
 
 
 def _split_sql(script: str) -> list[str]:

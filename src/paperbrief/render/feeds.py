@@ -22,7 +22,8 @@ class FeedPaper:
     arxiv_id: str
     title: str
     domain: str  # top-level domain, or "" when no report
-    status: str  # "" when written, else a short note (failed / not written yet)
+    status: str  # "" when written, else a short note (why it failed / not written yet)
+    warning: str = ""  # a report kept after a failed attempt says so
 
 
 @dataclass
@@ -84,8 +85,9 @@ def _summary(day: FeedDay, base_url: str, papers_word: str) -> Markup:
     for p in day.papers:
         note = p.domain or p.status
         items.append(
-            Markup('<li><a href="{}">{}</a>{}</li>').format(
-                f"{base_url}papers/{page_name(p.arxiv_id)}.html", p.title, Markup(" — {}").format(note) if note else ""
+            Markup('<li><a href="{}">{}</a>{}{}</li>').format(
+                f"{base_url}papers/{page_name(p.arxiv_id)}.html", p.title, Markup(" — {}").format(note) if note else "",
+                Markup(" · ⚠ {}").format(p.warning) if p.warning else "",
             )
         )
     return Markup("<p>{} {}</p><ul>{}</ul>").format(len(day.papers), papers_word, Markup("").join(items))

@@ -15,6 +15,7 @@ from paperbrief.render.site.feed import FEED_DAYS, feed_xml
 from paperbrief.render.site.home import TOP_DOMAINS, home_page
 from paperbrief.render.site.manifest import Previous, bytes_digest, digest, is_page, write_file, write_manifest
 from paperbrief.render.site.overview import SitePaper, day_overview_view, overview_stamps
+from paperbrief.render.site.paper import outcomes
 from paperbrief.render.site.search_page import index_files, search_html
 from paperbrief.render.site.templates import FORMAT, LABELS, environment, site_version, static_file
 from paperbrief.render.site.workers import PageJob, Rendering
@@ -68,12 +69,7 @@ def build_site(store: Store, out: Path | str, *, lang: str = "zh", base_url: str
     todo_papers = {pid for pid, h in paper_hash.items() if previous.needs(f"papers/{page_name(pid)}.html", h)}
     todo_days = {d for d, h in day_hash.items() if previous.needs(f"days/{d}.html", h)}
     shown = todo_papers.union(*(snapshot.days[d] for d in todo_days))
-    chosen: dict[str, str] = {}  # report key -> arXiv id
-    for pid in shown:
-        p = snapshot.papers[pid]
-        if p.report:
-            chosen[p.report.key] = pid
-    reports = {chosen[key]: w for key, w in store.written_reports(chosen).items()}
+    reports, attempts = outcomes(store, snapshot, shown)
     overviews = {d: day_overview_view(store, d, lang, [SitePaper(pid, snapshot.papers[pid].title,
                                                                  snapshot.papers[pid].upvotes, reports.get(pid))
                                                        for pid in snapshot.days[d]])
@@ -87,7 +83,7 @@ def build_site(store: Store, out: Path | str, *, lang: str = "zh", base_url: str
     whole = site_hash != previous.site_hash or previous.whole_files_missing()
     summaries = store.report_summaries(lang) if whole else {}
 
-    job = PageJob(out, L, base_url, snapshot, reports, todo_papers, todo_days, overviews)
+    job = PageJob(out, L, base_url, snapshot, reports, todo_papers, todo_days, overviews, attempts)
     work_days = sorted(todo_days | {snapshot.papers[pid].dates[0] for pid in todo_papers})
     (out / "days").mkdir(parents=True, exist_ok=True)
     (out / "papers").mkdir(parents=True, exist_ok=True)
@@ -100,7 +96,7 @@ def build_site(store: Store, out: Path | str, *, lang: str = "zh", base_url: str
     if whole:
         files["index.html"] = home_page(env, L, base_url, snapshot, summaries, top_domains, digests)
         files["search.html"] = search_html(env, L)
-        files["feed.xml"] = feed_xml(L, base_url, snapshot, summaries, feed_days, digests)
+        files["feed.xml"] = feed_xml(L, base_url, snapshot, summaries, feed_days, digests, store)
         files.update((g.path, g.html) for g in digests)
         files.update(index_files(snapshot, summaries))
         for name in ("site.css", "search.js"):
@@ -135,7 +131,12 @@ def build_site(store: Store, out: Path | str, *, lang: str = "zh", base_url: str
 
 
 def page_inputs(p: ArchivedPaper) -> tuple[Any, ...]:
-    """What a paper's page shows that can change: its listing, its dates and upvotes, which report it shows."""
-    report = (p.report.key, p.report.lang, p.report.failed, p.report.created_at) if p.report else None
+    """What a paper's page shows that can change: its listing, its dates and upvotes, which report it shows
+    (and whether a failed attempt came after it, which its page then names)."""
+    report = None
+    if p.report:
+        attempt = p.report.failed_attempt
+        report = (p.report.key, p.report.lang, p.report.failed, p.report.created_at,
+                  (attempt.key, attempt.created_at) if attempt else None)
     return (p.arxiv_id, p.title, p.authors, p.abstract, p.hf_url, p.github_repo, p.project_page, p.dates, p.upvotes,
             report)

@@ -39,6 +39,7 @@ class PageJob:
     todo_papers: set[str]
     todo_days: set[str]
     overviews: dict[str, dict[str, Any]] = field(default_factory=dict)  # day -> its overview and index
+    attempts: dict[str, WrittenReport] = field(default_factory=dict)  # the failed newest attempts, by arXiv id
 
     def page_count(self) -> int:
         return len(self.todo_papers) + sum(len(self.snapshot.days[d]) for d in self.todo_days)
@@ -50,7 +51,7 @@ def render_days(job: PageJob, days: list[str]) -> list[str]:
         return []  # nothing changed: not even the templates are loaded
     env = environment()
     snapshot = job.snapshot
-    paper_pages = PaperPages(env, job.L, snapshot.lang, job.base_url, job.reports)
+    paper_pages = PaperPages(env, job.L, snapshot.lang, job.base_url, job.reports, job.attempts)
     day_pages = DayPages(env, job.L, job.base_url)
     written = []
     for d in days:
