@@ -1,7 +1,8 @@
 """Benchmark the archive: search latency, full site build, incremental rebuild after one new day.
 
 Fills a fresh store with N synthetic papers and reports (default 100,000 over 365 days;
-Chinese reports with English terms, a dozen fields), bulk-inserted through the store's
+Chinese reports with English terms, a dozen fields; 2% failed, 1% kept after a newer attempt failed),
+bulk-inserted through the store's
 tables in one transaction, then prints:
 - the time to build the FTS index (search.refresh_index) from nothing,
 - search latency p50 / p95 / max over a fixed set of Chinese, English and mixed queries
@@ -25,7 +26,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from paperbrief.models import DayListing, Innovation, LabeledText, ListedPaper, Report, WrittenReport
+from paperbrief.models import DayListing, Failure, Innovation, LabeledText, ListedPaper, Report, WrittenReport
 from paperbrief.render.site import build_site
 from paperbrief.search import refresh_index, search
 from paperbrief.store import Store, report_key
@@ -86,6 +87,7 @@ def synthetic_report(rng: random.Random) -> tuple[str, Report]:
 def fill(store: Store, papers: int, days: int, seed: int = 42) -> list[str]:
     """Bulk-insert papers, listings and reports for `days` days ending yesterday; returns the dates."""
     rng = random.Random(seed)
+    kept_rng = random.Random(seed + 1)  # its own stream: the papers and reports are the same as without it
     end = date(2026, 2, 8)
     dates = [(end - timedelta(days=days - 1 - i)).isoformat() for i in range(days)]
     per_day = [papers // days + (1 if i < papers % days else 0) for i in range(days)]
@@ -119,6 +121,15 @@ def fill(store: Store, papers: int, days: int, seed: int = 42) -> list[str]:
                     "body, created_at) VALUES (?, ?, ?, 'zh', 'bench-model', 'p1', 'llm', ?, ?, ?, ?)",
                     (key, aid, f"doc-{aid}", int(failed), written.error, written.model_dump_json(), now),
                 )
+                if not failed and kept_rng.random() < 0.01:  # a newer attempt failed: the report is kept, and says so
+                    attempt = written.model_copy(update={"report": None, "model": "other-model",
+                                                         "failure": Failure(kind="timeout", detail="no answer")})
+                    c.execute(
+                        "INSERT INTO reports(key, arxiv_id, doc_hash, lang, model, prompt_version, writer, failed, "
+                        "failure_kind, failure_detail, body, created_at) VALUES (?, ?, ?, 'zh', 'other-model', 'p1', "
+                        "'llm', 1, 'timeout', 'no answer', ?, ?)",
+                        (f"failed:{key}", aid, f"doc-{aid}", attempt.model_dump_json(), now + 1),
+                    )
     return dates
 
 
