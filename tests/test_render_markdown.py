@@ -122,3 +122,26 @@ def test_bold_numbers_render_and_are_marked_inside_the_bold():
     report = REPORT.model_copy(update={"results": [LabeledText(label="效果", text="加速 **2.76**×，F-Score **92.59**，内存 **51%**")]})
     body = paper_body_markdown(WrittenReport(report=report, ungrounded_numbers=["2.76×", "51%"]), "zh")
     assert "   *   **效果**：加速 **2.76**×⚠，F-Score **92.59**，内存 **51%⚠**\n" in body
+
+
+def test_grounding_flags_and_the_listing_fallback_are_said_as_on_the_site():
+    """The Markdown (and so the e-mail's text part) tells what the website and the e-mail's HTML tell:
+    each grounding flag in a `> ⚠` line after the numbers, and a report resting on the listing's abstract
+    first in the body."""
+    from paperbrief.messages import describe_notes
+
+    w = WrittenReport(report=REPORT, provenance="listing_fallback", flags=["empty:usage", "copies_abstract:results[0]"],
+                      ungrounded_numbers=["462s"])
+    body = paper_body_markdown(w, "zh")
+    assert body.startswith("> 注：arXiv 暂时无法读取，本条依据 Hugging Face 上的摘要撰写，下次运行会重新读取全文\n\n1. **应用领域**")
+    assert body.endswith("> ⚠ 以下数字未能在论文原文中找到，请核对：462s\n\n> ⚠ “使用指南”一节为空\n\n"
+                         "> ⚠ “实验效果”第 1 条几乎照抄摘要\n")
+    en = paper_body_markdown(w.model_copy(update={"lang": "en"}), "en")
+    assert en.startswith("> Note: arXiv could not be read, so this was written from the Hugging Face abstract; "
+                         "the next run reads the full text again\n\n1. **Field**")
+    assert en.endswith("> ⚠ the “How to use it” section is empty\n\n> ⚠ Results item 1 nearly copies the abstract\n")
+    # the same sentences as the site's and the e-mail's notes
+    assert describe_notes(w, "en") == ["the “How to use it” section is empty", "Results item 1 nearly copies the abstract",
+                                       "arXiv could not be read, so this was written from the Hugging Face abstract; "
+                                       "the next run reads the full text again"]
+    assert "> ⚠" not in paper_body_markdown(WrittenReport(report=REPORT), "zh")

@@ -72,6 +72,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "md.ungrounded": "> ⚠ 以下数字未能在论文原文中找到，请核对：{numbers}",
         "md.misattributed": "> ⚠ 以下数字在论文中出现，但不在报告所说的位置（数据集、指标、模型或单位不符），请核对：{numbers}",
         "md.warning": "> ⚠ {note}",
+        "md.note": "> 注：{note}",
         "md.empty_day": "> 注：Hugging Face Daily Papers 这一天没有列出论文（周末或空白日），本日报告为空。",
         # delivery (e-mail and chat messages)
         "deliver.heading": "Hugging Face 每日论文 · {date}",
@@ -282,6 +283,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "md.ungrounded": "> ⚠ Numbers not found in the paper's text, please check: {numbers}",
         "md.misattributed": "> ⚠ Numbers the paper gives for something else (another dataset, metric, model or unit), please check: {numbers}",
         "md.warning": "> ⚠ {note}",
+        "md.note": "> Note: {note}",
         "md.empty_day": "> Note: Hugging Face Daily Papers lists no papers for this day (a weekend or an empty day), so this report is empty.",
         # delivery (e-mail and chat messages)
         "deliver.heading": "Hugging Face Daily Papers · {date}",

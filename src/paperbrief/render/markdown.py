@@ -2,8 +2,9 @@
 
 Numbers the grounding check could not find in the paper, or found only attached to
 something else, get a trailing `⚠` (e.g. `50%⚠`) and are listed in a one-line note per
-kind at the end of the body. An
-extractive report starts with a note saying it is an extract, not a summary; a
+kind at the end of the body, followed by one line per grounding flag (as the website and
+the e-mail list them). An extractive report starts with a note saying it is an extract, not
+a summary, and one written from the listing's abstract (arXiv could not be read) says so; a
 failed paper gets a short block saying what failed and why.
 
 Text is text: a title or report that says `<think>` would vanish in a Markdown viewer (it is
@@ -16,7 +17,7 @@ from __future__ import annotations
 import re
 
 from paperbrief.langs import LANGS, text_language
-from paperbrief.messages import describe_failed, field_name, msg
+from paperbrief.messages import describe_failed, describe_flag, field_name, msg
 from paperbrief.models import WrittenReport
 from paperbrief.render.mathtext import tidy_math
 
@@ -100,12 +101,15 @@ def paper_body_markdown(written: WrittenReport, lang: str = "zh") -> str:
         f"4. **{h[3]}**{hc}\n" + bullets([(i.name, i.detail) for i in report.innovations]),
         f"5. **{h[4]}**{hc}\n" + bullets([(r.label, r.text) for r in report.results]),
     ]
+    if written.provenance == "listing_fallback":
+        blocks.insert(0, msg("md.note", lang, note=msg("provenance.listing_fallback", lang)))
     if written.writer == "extractive":
         blocks.insert(0, extract_note(written, lang))
     if written.ungrounded_numbers:
         blocks.append(msg("md.ungrounded", lang, numbers=msg("list_sep", lang).join(written.ungrounded_numbers)))
     if written.misattributed_numbers:
         blocks.append(msg("md.misattributed", lang, numbers=msg("list_sep", lang).join(written.misattributed_numbers)))
+    blocks += [msg("md.warning", lang, note=md_safe(describe_flag(f, lang))) for f in written.flags]
     return "\n\n".join(blocks) + "\n"
 
 
