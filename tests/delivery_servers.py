@@ -240,3 +240,21 @@ def make_cert(folder: Path) -> tuple[Path, Path]:
                     "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
                    check=True, capture_output=True)
     return cert, key
+
+
+def text_of(kind: str, payload: dict) -> str:
+    """The text a chat service shows of one message (a plain webhook's JSON as text)."""
+    if kind == "dingtalk":
+        return payload["markdown"]["text"]
+    if kind == "wecom":
+        return payload["markdown"]["content"]
+    if kind == "discord":
+        return payload["content"]
+    if kind == "telegram":
+        return payload["text"]
+    if kind == "slack":
+        return "\n".join(b["text"]["text"] if "text" in b else b["elements"][0]["text"] for b in payload["blocks"])
+    if kind == "feishu":
+        rows = next(iter(payload["content"]["post"].values()))["content"]
+        return "\n".join("".join(e["text"] + (f" ({e['href']})" if "href" in e else "") for e in row) for row in rows)
+    return json.dumps(payload, ensure_ascii=False)

@@ -15,7 +15,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from delivery_servers import Answer, Mailbox, Receiver, dingtalk_signature_ok, feishu_signature_ok, make_cert
+from delivery_servers import (
+    Answer,
+    Mailbox,
+    Receiver,
+    dingtalk_signature_ok,
+    feishu_signature_ok,
+    make_cert,
+    text_of,
+)
 
 DATE = "2026-02-08"
 WEEK = "2026-W06"  # 2026-02-02 .. 2026-02-08
@@ -254,23 +262,6 @@ def check_safe_html(html: str) -> None:
         assert "src" not in attrs
         if "href" in attrs:
             assert attrs["href"].startswith(("https://", "http://", "#")), attrs
-
-
-def text_of(kind: str, payload: dict) -> str:
-    if kind == "dingtalk":
-        return payload["markdown"]["text"]
-    if kind == "wecom":
-        return payload["markdown"]["content"]
-    if kind == "discord":
-        return payload["content"]
-    if kind == "telegram":
-        return payload["text"]
-    if kind == "slack":
-        return "\n".join(b["text"]["text"] if "text" in b else b["elements"][0]["text"] for b in payload["blocks"])
-    if kind == "feishu":
-        rows = next(iter(payload["content"]["post"].values()))["content"]
-        return "\n".join("".join(e["text"] + (f" ({e['href']})" if "href" in e else "") for e in row) for row in rows)
-    return json.dumps(payload, ensure_ascii=False)
 
 
 def check_limits(kind: str, payload: dict, body: bytes) -> None:

@@ -14,7 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from delivery_servers import Mailbox, Receiver
+from delivery_servers import Mailbox, Receiver, text_of
 from markupsafe import escape
 from typer.testing import CliRunner
 
@@ -149,19 +149,6 @@ def in_chat(kind: str, text: str) -> str:
     return text  # feishu: text elements are never parsed
 
 
-def message_text(kind: str, payload: dict) -> str:
-    if kind in ("dingtalk", "wecom"):
-        return payload["markdown"].get("text") or payload["markdown"]["content"]
-    if kind == "discord":
-        return payload["content"]
-    if kind == "telegram":
-        return payload["text"]
-    if kind == "slack":
-        return "\n".join(b["text"]["text"] if "text" in b else b["elements"][0]["text"] for b in payload["blocks"])
-    rows = next(iter(payload["content"]["post"].values()))["content"]  # feishu
-    return "\n".join("".join(e["text"] + (f" ({e['href']})" if "href" in e else "") for e in row) for row in rows)
-
-
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_delivery_says_a_report_was_kept(good_day, replica_env, tmp_path, monkeypatch, lang):
     ids = good_day(lang)
@@ -176,7 +163,7 @@ def test_every_delivery_says_a_report_was_kept(good_day, replica_env, tmp_path, 
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 0, result.output
         for kind in CHATS:
-            whole = "\n".join(message_text(kind, r.json) for r in receiver.of(kind))
+            whole = "\n".join(text_of(kind, r.json) for r in receiver.of(kind))
             note = in_chat(kind, "⚠ " + NOTE[lang])
             assert whole.count(note) == 1, (kind, whole)
             assert whole.count("⚠") == 1, kind  # no other paper has a note
