@@ -84,6 +84,7 @@ def test_the_site_and_the_feed_say_a_report_was_kept(good_day, replica_env, tmp_
     site = tmp_path / "site"
     with store() as s:
         build_site(s, site, lang=lang, workers=1)
+    before = feed_entry(site, "updated")
     fail_first_paper(replica_env, lang, tmp_path / "reports")
     day_md = (tmp_path / "reports" / f"{DATE if lang == 'zh' else DATE + '.en'}.md").read_text("utf-8")
     assert day_md.count("> ⚠ " + NOTE[lang].replace("<b>", "\\<b>").replace("</b>", "\\</b>")) == 1
@@ -111,6 +112,7 @@ def test_the_site_and_the_feed_say_a_report_was_kept(good_day, replica_env, tmp_
     assert lead in day_page  # the kept report counts as written, as in the day's files
 
     entry = feed_entry(site)
+    assert feed_entry(site, "updated") > before  # the entry changed: feed readers see it again
     assert entry.count("⚠") == 1 and entry.count(str(escape(SHORT[lang]))) == 1 and "<b>Bad" not in entry
     item = next(li for li in entry.split("<li>") if f"papers/{ids[0]}.html" in li)
     assert str(escape(SHORT[lang])) in item
@@ -126,12 +128,12 @@ def test_the_site_and_the_feed_say_a_report_was_kept(good_day, replica_env, tmp_
     assert "⚠" not in feed_entry(site)
 
 
-def feed_entry(site) -> str:
-    """The HTML content of the feed's entry for DATE."""
+def feed_entry(site, field: str = "content") -> str:
+    """The HTML content (or another field's text) of the feed's entry for DATE."""
     atom = "{http://www.w3.org/2005/Atom}"
     root = ET.fromstring((site / "feed.xml").read_bytes())
     [entry] = [e for e in root.iter(f"{atom}entry") if e.findtext(f"{atom}id", "").endswith(DATE)]
-    return entry.findtext(f"{atom}content") or ""
+    return entry.findtext(f"{atom}{field}") or ""
 
 
 _FULL_WIDTH = str.maketrans({"<": "＜", ">": "＞", "[": "［", "]": "］", "*": "＊", "`": "｀", "&": "＆",

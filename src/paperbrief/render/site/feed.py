@@ -33,7 +33,8 @@ def feed_xml(L: dict[str, str], base_url: str, snapshot: SiteSnapshot, summaries
         for pid in snapshot.days[d]:
             p = snapshot.papers[pid]
             if p.report:
-                updated = max(updated, p.report.created_at)
+                attempt = p.report.failed_attempt  # its note changes the entry: feed readers see it as updated
+                updated = max(updated, p.report.created_at, attempt.created_at if attempt else 0.0)
             summary = summaries.get(pid) if p.written else None
             domain = top_domain(summary.domain) if summary else ""
             w = reports.get(pid)
