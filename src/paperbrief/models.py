@@ -282,7 +282,9 @@ class DayEntry(BaseModel):
     paper: ListedPaper
     written: WrittenReport
     # The newest attempt in this language, when it failed and `written` is an earlier, successful
-    # report kept from before (another model, prompt or document): the day's files say so.
+    # report kept from before (another model, prompt or document): the day's files, the e-mail and
+    # the chat messages say so (messages.describe_kept), as the website does from the snapshot's
+    # `ChosenReport.failed_attempt`.
     failed_attempt: WrittenReport | None = None
 
     @property
