@@ -38,7 +38,8 @@ def test_migrations_are_pinned(tmp_path):
     # Migrations are append-only: shipped names never change order or disappear.
     names = [name for name, _ in MIGRATIONS]
     assert names[:3] == ["001_initial", "002_search", "003_outcome"]
-    assert {"004_deliveries", "005_interests", "006_claims", "007_llm_usage", "008_period_deliveries"} <= set(names)
+    assert {"004_deliveries", "005_interests", "006_claims", "007_llm_usage", "008_period_deliveries",
+            "009_claims_any"} <= set(names)
     assert len(set(names)) == len(names)
     db = tmp_path / "pb.db"
     with Store(db) as s:

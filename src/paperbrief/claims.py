@@ -1,34 +1,50 @@
-"""Claims on reports: two runs of one day on one home never pay the LLM twice for a paper.
+"""Claims: two processes on one home never pay the LLM twice for the same thing.
 
-Before a run asks the LLM for a paper, it claims the report's key in the store (table
-`claims`, migration 006_claims), in one write transaction:
+Before paperbrief asks the LLM (or the embeddings endpoint) for something it stores, it claims
+that thing's key in the store (table `claims`, migrations 006_claims and 009_claims_any), in
+one write transaction with the check for a stored result:
 
-- the report is already stored → the run reuses it (no LLM call);
-- another live run holds the claim → this run waits until that run stores the report (then
-  reuses it) or gives the claim up (then takes it);
-- otherwise the claim is this run's: a lease with the run id, the process (host:pid) and an
-  expiry that a heartbeat thread renews while the run lives.
+- the result is already stored → it is reused (no call);
+- another live holder has the claim → this one waits until that holder stores the result
+  (then reuses it) or gives the claim up (then takes it);
+- otherwise the claim is this holder's: a lease with its identity (host:pid:...) and an
+  expiry that a heartbeat thread renews while the holder works.
 
-A killed run stops renewing: its claims lapse after LEASE_S seconds, and at once on the same
-host, where its pid is seen to be dead. The same liveness decides whether `paperbrief runs`
-shows a run still marked "running" as running or as interrupted.
+What is claimed (`kind`): a paper's `report` (`paperbrief run` and `paperbrief write`), a day's
+LLM `overview`, a digest's LLM themes (`digest`) and a text's `embedding`. A run holds its
+reports' claims under the run's identity (host:pid:run id); anything else is held for the
+length of one `holding` block under an identity of its own.
+
+A killed holder stops renewing: its claims lapse after LEASE_S seconds, and at once on the
+same host, where its pid is seen to be dead. The same liveness decides whether `paperbrief
+runs` shows a run still marked "running" as running or as interrupted.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import socket
+import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Generic, Literal, TypeVar
 
 from paperbrief.store import Store, StoredReport
 
-LEASE_S = 60.0  # a claim lapses this long after its run's last heartbeat
-BEAT_S = LEASE_S / 4  # how often a live run renews its claims
-POLL_S = 0.5  # how often a waiting run looks again
+LEASE_S = 60.0  # a claim lapses this long after its holder's last heartbeat
+BEAT_S = LEASE_S / 4  # how often a live holder renews its claims
+POLL_S = 0.5  # how often a waiting holder looks again
+
+Kind = Literal["report", "overview", "digest", "embedding"]
+T = TypeVar("T")
+# What is already stored under a claim's key, read inside the claim's transaction (None: nothing to reuse).
+Done = Callable[[sqlite3.Connection], T | None]
+
+_holders = itertools.count(1)
 
 
 def process_id() -> str:
@@ -39,6 +55,12 @@ def process_id() -> str:
 def owner_of(run_id: int) -> str:
     """This process's identity as a claim holder (and a run's `owner`): host:pid:run."""
     return f"{process_id()}:{run_id}"
+
+
+def new_holder(kind: str) -> str:
+    """A fresh holder identity outside a run (host:pid:kind-n): unique within the process, so two
+    threads of one process claiming the same key are told apart like two processes."""
+    return f"{process_id()}:{kind}-{next(_holders)}"
 
 
 def process_alive(owner: str | None) -> bool | None:
@@ -70,37 +92,45 @@ def holder_alive(owner: str | None, fresh_until: float | None, now: float | None
 
 
 @dataclass
-class Claim:
+class Claim(Generic[T]):
     state: str  # "mine" | "done" | "held"
-    report: StoredReport | None = None  # for "done"
-    holder: str | None = None  # for "held": host:pid:run of the other run
+    found: T | None = None  # for "done": what is stored
+    holder: str | None = None  # for "held": the other holder (host:pid:...)
 
 
-def claim(store: Store, key: str, arxiv_id: str, run_id: int, owner: str, *, reuse_after: float | None = 0.0,
-          lease: float = LEASE_S) -> Claim:
-    """Claim the report `key` for this run (see the module docstring).
-
-    `reuse_after`: a stored successful report created at or after this time counts as done
-    (0: any stored report; None: never, e.g. --force with no newer report)."""
-    from paperbrief.store import _report_from_row
-
+def claim(store: Store, key: str, owner: str, *, done: Done[T], subject: str, kind: Kind = "report",
+          run_id: int | None = None, lease: float = LEASE_S) -> Claim[T]:
+    """Claim `key` for `owner` (see the module docstring); `done` reads what is stored already."""
     now = time.time()
     with store.transaction() as c:
-        if reuse_after is not None:
-            row = c.execute("SELECT * FROM reports WHERE key = ? AND failed = 0 AND created_at >= ?",
-                            (key, reuse_after)).fetchone()
-            if row is not None:
-                return Claim("done", report=_report_from_row(row))
+        found = done(c)
+        if found is not None:
+            return Claim("done", found=found)
         row = c.execute("SELECT owner, expires_at FROM claims WHERE key = ?", (key,)).fetchone()
         if row is not None and row["owner"] != owner and holder_alive(row["owner"], row["expires_at"], now):
             return Claim("held", holder=row["owner"])
         c.execute(
-            "INSERT INTO claims(key, arxiv_id, run_id, owner, claimed_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET arxiv_id=excluded.arxiv_id, run_id=excluded.run_id, owner=excluded.owner, "
-            "claimed_at=excluded.claimed_at, expires_at=excluded.expires_at",
-            (key, arxiv_id, run_id, owner, now, now + lease),
+            "INSERT INTO claims(key, subject, kind, run_id, owner, claimed_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET subject=excluded.subject, kind=excluded.kind, run_id=excluded.run_id, "
+            "owner=excluded.owner, claimed_at=excluded.claimed_at, expires_at=excluded.expires_at",
+            (key, subject, kind, run_id, owner, now, now + lease),
         )
     return Claim("mine")
+
+
+def stored_report(key: str, reuse_after: float | None) -> Done[StoredReport]:
+    """`done` for a paper's report: a stored successful report created at or after `reuse_after`
+    (0: any; None: never, e.g. --force with no newer report)."""
+    from paperbrief.store import _report_from_row
+
+    def done(c: sqlite3.Connection) -> StoredReport | None:
+        if reuse_after is None:
+            return None
+        row = c.execute("SELECT * FROM reports WHERE key = ? AND failed = 0 AND created_at >= ?",
+                        (key, reuse_after)).fetchone()
+        return _report_from_row(row) if row is not None else None
+
+    return done
 
 
 def release(store: Store, key: str, owner: str) -> None:
@@ -113,23 +143,24 @@ def release_all(store: Store, owner: str) -> None:
         c.execute("DELETE FROM claims WHERE owner = ?", (owner,))
 
 
-def renew(store: Store, owner: str, run_id: int, lease: float = LEASE_S) -> None:
-    """Extend this run's claims and mark it alive (the heartbeat)."""
+def renew(store: Store, owner: str, run_id: int | None, lease: float = LEASE_S) -> None:
+    """Extend this holder's claims and, for a run, mark it alive (the heartbeat)."""
     now = time.time()
     with store.transaction() as c:
         c.execute("UPDATE claims SET expires_at = ? WHERE owner = ?", (now + lease, owner))
-        c.execute("UPDATE runs SET heartbeat_at = ? WHERE id = ?", (now, run_id))
+        if run_id is not None:
+            c.execute("UPDATE runs SET heartbeat_at = ? WHERE id = ?", (now, run_id))
 
 
-def wait_for(store: Store, key: str, arxiv_id: str, run_id: int, owner: str, *, reuse_after: float | None,
-             on_wait: Any = None) -> StoredReport | None:
-    """Claim `key`, waiting while another live run holds it. The stored report when there is one
-    to reuse (no LLM call); None when this run holds the claim and must write the report."""
+def wait_for(store: Store, key: str, owner: str, *, done: Done[T], subject: str, kind: Kind = "report",
+             run_id: int | None = None, on_wait: Callable[[str | None], None] | None = None) -> T | None:
+    """Claim `key`, waiting while another live holder has it. What is stored when there is
+    something to reuse (no call); None when `owner` holds the claim and must do the work."""
     announced = False
     while True:
-        got = claim(store, key, arxiv_id, run_id, owner, reuse_after=reuse_after)
+        got = claim(store, key, owner, done=done, subject=subject, kind=kind, run_id=run_id)
         if got.state == "done":
-            return got.report
+            return got.found
         if got.state == "mine":
             return None
         if not announced and on_wait is not None:
@@ -138,13 +169,29 @@ def wait_for(store: Store, key: str, arxiv_id: str, run_id: int, owner: str, *, 
         time.sleep(POLL_S)
 
 
-class Heartbeat:
-    """Renews a run's claims and its `heartbeat_at` every BEAT_S seconds until stopped."""
+@contextlib.contextmanager
+def holding(store: Store, key: str, *, done: Done[T], subject: str, kind: Kind,
+            on_wait: Callable[[str | None], None] | None = None) -> Iterator[T | None]:
+    """Claim `key` outside a run: yields what is stored (made meanwhile by another process or thread:
+    reuse it, pay nothing), or None when the claim is now held here: do the work and store its result
+    inside the block. The claim is renewed while the block runs and released when it ends, also on error."""
+    owner = new_holder(kind)
+    found = wait_for(store, key, owner, done=done, subject=subject, kind=kind, on_wait=on_wait)
+    if found is not None:
+        yield found
+        return
+    with Heartbeat(store, owner, None):  # renews the claim; releases it on the way out
+        yield None
 
-    def __init__(self, store: Store, owner: str, run_id: int, every: float = BEAT_S) -> None:
+
+class Heartbeat:
+    """Renews a holder's claims (and a run's `heartbeat_at`) every BEAT_S seconds until stopped;
+    releases the holder's claims when it stops."""
+
+    def __init__(self, store: Store, owner: str, run_id: int | None, every: float = BEAT_S) -> None:
         self.store, self.owner, self.run_id, self.every = store, owner, run_id, every
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._beat, name="run-heartbeat", daemon=True)
+        self._thread = threading.Thread(target=self._beat, name="claims-heartbeat", daemon=True)
 
     def __enter__(self) -> Heartbeat:
         self._thread.start()
@@ -153,7 +200,7 @@ class Heartbeat:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
-        with contextlib.suppress(Exception):  # a full disk or damaged store is reported by the run itself
+        with contextlib.suppress(Exception):  # a full disk or damaged store is reported by the caller itself
             release_all(self.store, self.owner)
 
     def _beat(self) -> None:

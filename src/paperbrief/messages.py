@@ -108,6 +108,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "deliver.full_month": "完整月报",
         "deliver.source_week": "Hugging Face 本周页面",
         "deliver.source_month": "Hugging Face 本月页面",
+        # another paperbrief process on the same home is making what this one needs (paperbrief.claims)
+        "claims.waiting_report": "{id}：另一个 paperbrief 进程（{holder}）正在撰写这篇论文，等待它的报告",
+        "claims.waiting_overview": "{date}：另一个 paperbrief 进程（{holder}）正在撰写当天的今日速览，等待它写完",
+        "claims.waiting_digest": "{period}：另一个 paperbrief 进程（{holder}）正在撰写这期的要点，等待它写完",
         # interests, the day's overview and digests
         "rank.no_interests": "--sort relevance 需要先设置兴趣：在配置文件中加入 [interests] 表（keywords、authors、exclude、papers），"
                              "或设置 PAPERBRIEF_INTEREST_KEYWORDS / --keyword；也可以按 listing 或 upvotes 排序",
@@ -319,6 +323,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "deliver.full_month": "The full digest",
         "deliver.source_week": "The week on Hugging Face",
         "deliver.source_month": "The month on Hugging Face",
+        "claims.waiting_report": "{id}: another paperbrief process ({holder}) is writing this paper; waiting for its "
+                                 "report",
+        "claims.waiting_overview": "{date}: another paperbrief process ({holder}) is writing the day's overview; "
+                                   "waiting for it",
+        "claims.waiting_digest": "{period}: another paperbrief process ({holder}) is writing this digest's themes; "
+                                 "waiting for them",
         "rank.no_interests": "--sort relevance needs interests: add an [interests] table (keywords, authors, exclude, "
                              "papers) to the config file, or set PAPERBRIEF_INTEREST_KEYWORDS / --keyword; or sort by "
                              "listing or upvotes",

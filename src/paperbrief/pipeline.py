@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from paperbrief.checks import check_report
-from paperbrief.claims import Heartbeat, owner_of, process_id, release, wait_for
+from paperbrief.claims import Heartbeat, owner_of, process_id, release, stored_report, wait_for
 from paperbrief.config import Settings
 from paperbrief.costs import Prices, cost_usd, total_cost, usage_cost
 from paperbrief.dates import today_utc
@@ -534,10 +534,10 @@ class _DayRunner:
         """Claim, write, check, store and report one paper (in a writer thread)."""
         t0 = time.monotonic()
         key = self._key(paper, doc_hash)
-        stored = wait_for(self.store, key, paper.arxiv_id, self.run_id, self.owner,
-                          reuse_after=self.started_at if self.force else 0.0,
+        stored = wait_for(self.store, key, self.owner, subject=paper.arxiv_id, run_id=self.run_id,
+                          done=stored_report(key, self.started_at if self.force else 0.0),
                           on_wait=lambda holder: self.reporter.message(
-                              f"{paper.arxiv_id}: another run ({holder}) is writing this paper; waiting for its report"))
+                              msg("claims.waiting_report", "en", id=paper.arxiv_id, holder=holder)))
         if stored is not None:  # stored meanwhile (by another run of the day): reused, never paid twice
             self._done(PaperOutcome(paper=paper, written=stored.written, reused=True, read_s=read_s))
             return

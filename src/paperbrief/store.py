@@ -274,6 +274,16 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE deliveries ADD COLUMN scope TEXT NOT NULL DEFAULT 'day';
         """,
     ),
+    (
+        # Claims on every kind of paid call (paperbrief.claims), not only a paper's report: a day's LLM
+        # overview, a digest's themes, a text's embedding. `subject` (formerly `arxiv_id`) names what
+        # the claimed key is about: the paper, the day, the period, or the embedding model.
+        "009_claims_any",
+        """
+        ALTER TABLE claims RENAME COLUMN arxiv_id TO subject;
+        ALTER TABLE claims ADD COLUMN kind TEXT NOT NULL DEFAULT 'report';  -- report | overview | digest | embedding
+        """,
+    ),
 ]
 
 

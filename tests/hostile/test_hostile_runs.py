@@ -83,7 +83,7 @@ def test_a_killed_run_is_interrupted_and_its_claims_lapse_at_once(replica, home,
     again = run_cli([*RUN, "--out", str(tmp_path / "b")], env)
     again.clean(0)
     assert time.monotonic() - started < 60, "the dead run's claims did not hold the rerun up for a lease"
-    assert "another run" not in again.stderr
+    assert "another paperbrief process" not in again.stderr
     calls = {aid: llm.calls_for(aid) for aid in IDS}
     assert all(1 <= n <= 2 for n in calls.values()), calls  # a paper in flight at the kill is asked again
     assert sum(calls.values()) <= len(IDS) + 2  # at most the --jobs 2 in flight were paid twice
