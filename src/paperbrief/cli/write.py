@@ -19,6 +19,7 @@ from paperbrief.cli.app import (
     require_usable_llm,
     settings_from,
 )
+from paperbrief.messages import msg
 from paperbrief.models import Document, WrittenReport
 
 
@@ -73,7 +74,9 @@ def write_command(
 
     try:
         result = write_single(ref, settings, lang=lang, stream=stream, force=force,
-                              rewrite_older_prompts=rewrite_older)
+                              rewrite_older_prompts=rewrite_older,
+                              on_wait=lambda aid, holder: err_console.print(
+                                  msg("claims.waiting_report", "en", id=aid, holder=holder), highlight=False))
     except (ReadError, FetchError) as e:
         fail(str(e), EXIT_CANNOT_START)
     doc, written = result.doc, result.written
