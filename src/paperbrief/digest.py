@@ -11,7 +11,8 @@ upvote count and its report in the digest's language) and gives:
   (benchmark-like names in the results) found in at least two papers;
 - an LLM synthesis ("本周要点" / "Key themes"): 3–6 themes, each citing its papers, numbers
   checked against the cited reports (`synthesis.check_claims`); stored under its inputs, so
-  the same period with the same reports is never paid for twice (`force` asks again);
+  the same period with the same reports is never paid for twice, also by two `digest`s at once
+  (claimed in the store before the LLM is asked; `force` asks again);
 - the days of the period that were never run, by name.
 
 Weeks are ISO weeks (Monday to Sunday; 2026-W01 starts on 2025-12-29), months calendar months.
@@ -24,10 +25,12 @@ import json
 import re
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from paperbrief.claims import holding
 from paperbrief.config import Settings
 from paperbrief.models import Report, WrittenReport
 from paperbrief.search import top_domain
@@ -39,7 +42,7 @@ from paperbrief.synthesis import (
     ask,
     check_claims,
     generated_key,
-    load_generated,
+    generated_since,
     paper_block,
     save_generated,
     usage_of,
@@ -312,13 +315,18 @@ def _recurring(papers: list[_Paper], names_of: Any) -> list[Recurring]:
 
 
 def build_digest(settings: Settings, store: Store, period: Period, lang: str, *, use_llm: bool = True,
-                 force: bool = False, today: date | None = None) -> Digest:
+                 force: bool = False, today: date | None = None,
+                 on_wait: Callable[[str | None], None] | None = None) -> Digest:
     """The digest of `period` in `lang`: stored when made from the same inputs (unless `force`), else built.
 
-    `use_llm=False` builds everything but the LLM synthesis (a statistical one instead). Raises DigestError
+    `use_llm=False` builds everything but the LLM synthesis (a statistical one instead). The LLM
+    synthesis is claimed before it is asked for (paperbrief.claims): while another process writes
+    the same one, this one waits (telling `on_wait(holder)` once) and reuses it. Raises DigestError
     when no day of the period is stored.
     """
     from paperbrief.dates import today_utc
+
+    started = time.time()  # with `force`, a synthesis stored after this (by another process) is reused
 
     today = today or today_utc()
     listed = _listed(store, period)
@@ -381,7 +389,7 @@ def build_digest(settings: Settings, store: Store, period: Period, lang: str, *,
         extra = [listed[p.arxiv_id] for p in top_relevant if listed[p.arxiv_id] not in chosen]
         chosen = chosen[: SYNTHESIS_PAPERS - len(extra)] + extra
     digest.synthesis = _synthesis(settings, store, period, lang, [p for p in chosen if p.report], listed,
-                                  use_llm=use_llm, force=force)
+                                  use_llm=use_llm, since=started if force else None, on_wait=on_wait)
     save_digest(store, digest)
     return digest
 
@@ -429,19 +437,25 @@ LABELS = {"zh": ("领域", "贡献", "结果"), "en": ("Field", "Contribution", 
 
 
 def _synthesis(settings: Settings, store: Store, period: Period, lang: str, chosen: list[_Paper],
-               listed: dict[str, _Paper], *, use_llm: bool, force: bool) -> Synthesis:
-    from paperbrief.checks import report_texts
-    from paperbrief.costs import cost_usd
-
+               listed: dict[str, _Paper], *, use_llm: bool, since: float | None,
+               on_wait: Callable[[str | None], None] | None) -> Synthesis:
+    """The LLM themes (stored, or asked for under a claim); `since`: with --force, reuse only one stored since."""
     if not chosen or not use_llm:
         return Synthesis(kind="statistical")
     inputs = [DIGEST_VERSION, *(f"{p.arxiv_id}:{content_hash(p.report.model_dump_json())[:12]}"
                                 for p in chosen if p.report)]
     key = generated_key("digest", period.key, lang, inputs)
-    if not force:
-        stored = load_generated(store, key)
-        if stored is not None:
-            return stored
+    with holding(store, key, subject=period.key, kind="digest", done=generated_since(key, since or 0.0),
+                 on_wait=on_wait) as stored:
+        return stored if stored is not None else _llm_synthesis(settings, store, period, lang, chosen, listed, key)
+
+
+def _llm_synthesis(settings: Settings, store: Store, period: Period, lang: str, chosen: list[_Paper],
+                   listed: dict[str, _Paper], key: str) -> Synthesis:
+    """Ask the LLM for the period's themes (this process holds the claim), check them and store them."""
+    from paperbrief.checks import report_texts
+    from paperbrief.costs import cost_usd
+
     field_l, contribution_l, results_l = LABELS[lang]
     block = paper_block(
         (p.arxiv_id, p.title, [f"{field_l}: {p.report.domain}", f"{contribution_l}: {p.report.contribution}",

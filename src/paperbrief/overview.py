@@ -4,16 +4,20 @@ With an LLM endpoint, the run asks for 3–6 sentences over the day's reports, e
 citing the arXiv ids it rests on (checked: only papers of that day) and every number checked
 against the cited reports and abstracts (`synthesis.check_claims`). The paragraph is stored
 under the day's inputs (each paper's report), so a rerun or `render` reuses it and never
-pays twice; `--force` asks again. Without an LLM (or when it fails) the overview is plain
+pays twice, and it is claimed in the store before the LLM is asked, so two runs of the day at
+once pay for it once; `--force` asks again. Without an LLM (or when it fails) the overview is plain
 statistics: how many papers, the fields and their counts, the most upvoted, and with
 interests the most relevant.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from paperbrief.claims import holding
 from paperbrief.config import Settings
 from paperbrief.messages import msg
 from paperbrief.search import top_domain
@@ -26,6 +30,7 @@ from paperbrief.synthesis import (
     ask,
     check_claims,
     generated_key,
+    generated_since,
     load_generated,
     paper_block,
     save_generated,
@@ -103,10 +108,14 @@ def stored_overview(store: Store, day: Day) -> Synthesis | None:
 
 
 def day_overview(settings: Settings, store: Store, day: Day, *, use_llm: bool, force: bool = False,
-                 run_id: int | None = None, spent: list[LLMCall] | None = None) -> Synthesis:
+                 since: float | None = None, run_id: int | None = None, spent: list[LLMCall] | None = None,
+                 on_wait: Callable[[str | None], None] | None = None) -> Synthesis:
     """The day's overview: stored LLM one, a new LLM one (when `use_llm`), else the statistical one.
 
-    The LLM calls made now (answered or not) are recorded under `run_id` and appended to `spent`.
+    A new one is claimed in the store first (paperbrief.claims): while another process writes the
+    same overview, this one waits (telling `on_wait(holder)` once) and reuses it. With `force`, only
+    an overview stored at or after `since` (default: now) is reused. The LLM calls made now
+    (answered or not) are recorded under `run_id` and appended to `spent`.
     """
     written = [e for e in day.entries if e.written.report is not None]
     key = generated_key("overview", day.date, day.lang, _inputs(day))
@@ -116,6 +125,15 @@ def day_overview(settings: Settings, store: Store, day: Day, *, use_llm: bool, f
             return stored
     if not use_llm or not written:
         return statistical_overview(day)
+    since = (time.time() if since is None else since) if force else 0.0
+    with holding(store, key, subject=day.date, kind="overview", done=generated_since(key, since),
+                 on_wait=on_wait) as stored:
+        return stored if stored is not None else _llm_overview(settings, store, day, key, run_id, spent)
+
+
+def _llm_overview(settings: Settings, store: Store, day: Day, key: str, run_id: int | None,
+                  spent: list[LLMCall] | None) -> Synthesis:
+    """Ask the LLM for the day's overview (this process holds its claim), check it and store it."""
     lang = day.lang if day.lang in SYSTEM else "zh"
     L = LABELS[lang]
     block = paper_block(

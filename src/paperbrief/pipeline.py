@@ -253,8 +253,10 @@ def run_day(
 
                 spent: list[LLMCall] = []
                 day.overview = day_overview(settings, store, day, use_llm=settings.llm_configured and
-                                            runner.endpoint_failure is None, force=force, run_id=run_id,
-                                            spent=spent)
+                                            runner.endpoint_failure is None, force=force, since=runner.started_at,
+                                            run_id=run_id, spent=spent,
+                                            on_wait=lambda holder: reporter.message(
+                                                msg("claims.waiting_overview", "en", date=date, holder=holder)))
                 if spent:  # the run's totals include what the overview cost it
                     stats.update(overview_spending(stats, spent, settings.prices))
                     store.finish_run(run_id, status, stats)

@@ -12,15 +12,18 @@ JSON: a list of claims, each `{"text": ..., "papers": [arXiv ids]}` (themes also
   marked `⚠` wherever the text is shown.
 
 A `Synthesis` is stored in the `generated` table under a key made of its kind, subject,
-language and inputs (the cited material), so the same inputs are never paid for twice.
+language and inputs (the cited material), so the same inputs are never paid for twice; the
+key is claimed in the store before the LLM is asked (paperbrief.claims, `generated_since`), so
+two processes making the same synthesis at once pay for it once.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, TypedDict
 
@@ -219,6 +222,16 @@ def generated_key(kind: str, subject: str, lang: str, inputs: Iterable[str]) -> 
 def load_generated(store: Store, key: str) -> Synthesis | None:
     rows = store.query("SELECT body FROM generated WHERE key = ?", (key,))
     return Synthesis.from_json(json.loads(rows[0]["body"])) if rows else None
+
+
+def generated_since(key: str, since: float) -> Callable[[sqlite3.Connection], Synthesis | None]:
+    """The claim's `done` (paperbrief.claims) for a synthesis: the one stored under `key` at or after `since`."""
+
+    def done(c: sqlite3.Connection) -> Synthesis | None:
+        row = c.execute("SELECT body FROM generated WHERE key = ? AND created_at >= ?", (key, since)).fetchone()
+        return Synthesis.from_json(json.loads(row["body"])) if row is not None else None
+
+    return done
 
 
 def latest_generated(store: Store, kind: str, subject: str, lang: str) -> Synthesis | None:

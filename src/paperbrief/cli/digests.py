@@ -22,6 +22,7 @@ def digest(
     period, recurring methods and benchmarks, the LLM's key themes (stored; --force asks again), days not run.
     """
     from paperbrief.digest import BadPeriod, DigestError, build_digest, parse_period
+    from paperbrief.messages import msg
     from paperbrief.render.digest import write_digest_files
     from paperbrief.store import Store
 
@@ -37,7 +38,9 @@ def digest(
     ensure_writable(settings.out, "the output folder (--out)")
     with Store(settings.db_path) as store:
         try:
-            d = build_digest(settings, store, period, settings.lang, use_llm=settings.llm_configured, force=force)
+            d = build_digest(settings, store, period, settings.lang, use_llm=settings.llm_configured, force=force,
+                             on_wait=lambda holder: err_console.print(
+                                 msg("claims.waiting_digest", "en", period=period.key, holder=holder), highlight=False))
         except DigestError as e:
             fail(str(e))
     if d.synthesis.error:
