@@ -29,7 +29,7 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
@@ -116,6 +116,31 @@ def claim(store: Store, key: str, owner: str, *, done: Done[T], subject: str, ki
             (key, subject, kind, run_id, owner, now, now + lease),
         )
     return Claim("mine")
+
+
+def claim_many(store: Store, keys: Sequence[str], owner: str, *,
+               stored: Callable[[sqlite3.Connection, Sequence[str]], set[str]], subject: str, kind: Kind,
+               lease: float = LEASE_S) -> tuple[list[str], list[str]]:
+    """Claim many keys for `owner` in one transaction: (the keys now held by `owner`, the keys another
+    live holder has). Keys `stored(c, keys)` says are stored already are in neither list."""
+    now = time.time()
+    with store.transaction() as c:
+        done = stored(c, keys)
+        todo = [k for k in dict.fromkeys(keys) if k not in done]
+        holders: dict[str, tuple[str, float]] = {}
+        for i in range(0, len(todo), 500):
+            batch = todo[i : i + 500]
+            holders.update((r["key"], (r["owner"], r["expires_at"])) for r in c.execute(
+                f"SELECT key, owner, expires_at FROM claims WHERE key IN ({','.join('?' * len(batch))})", batch))
+        held = [k for k in todo if k in holders and holders[k][0] != owner and holder_alive(*holders[k], now)]
+        taken = set(held)
+        mine = [k for k in todo if k not in taken]
+        c.executemany(
+            "INSERT INTO claims(key, subject, kind, run_id, owner, claimed_at, expires_at) VALUES (?, ?, ?, NULL, ?, ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET subject=excluded.subject, kind=excluded.kind, run_id=NULL, "
+            "owner=excluded.owner, claimed_at=excluded.claimed_at, expires_at=excluded.expires_at",
+            [(k, subject, kind, owner, now, now + lease) for k in mine])
+    return mine, held
 
 
 def stored_report(key: str, reuse_after: float | None) -> Done[StoredReport]:

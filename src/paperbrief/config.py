@@ -50,6 +50,10 @@ DEFAULT_PRICES: dict[str, Price] = {
     "kimi-k2": (0.60, 2.50),
     "glm-4-plus": (0.70, 0.70),
     "glm-4-flash": (0.0, 0.0),
+    # embedding models (embedding_model): input tokens only
+    "text-embedding-3-small": (0.02, 0.0),
+    "text-embedding-3-large": (0.13, 0.0),
+    "text-embedding-ada-002": (0.10, 0.0),
 }
 
 

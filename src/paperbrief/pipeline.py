@@ -222,6 +222,7 @@ def run_day(
         if limit is not None:
             papers = papers[:limit]
         to_write = papers
+        ranking = None
         if top is not None or sort == "relevance":
             ranking = _rank(settings, store, papers, lang, fetcher, reporter)
             ordered = order(papers, sort, ranking.scores if ranking else None)
@@ -244,7 +245,12 @@ def run_day(
         result = RunResult(date=date, run_id=run_id, outcomes=outcomes, stats=stats, warnings=listing.warnings)
         # relevance again, now that the reports are written (their text counts; embeddings are stored)
         shown = papers if top is not None else listing.papers  # --ids/--limit alone keep the day's other reports
+        early = ranking.calls if ranking else []  # embeddings asked for before the run started (run_id None)
         ranking = _rank(settings, store, shown, lang, fetcher, reporter, run_id=run_id, quiet=True)
+        embedded = [*early, *(ranking.calls if ranking else [])]
+        if embedded:  # the run's totals include what the embeddings cost it
+            stats.update(add_spending(stats, "embeddings", embedded, settings.prices))
+            store.finish_run(run_id, status, stats)
         day = load_day(store, date, lang)
         if day is not None:
             arrange(day, shown, sort, top, ranking.scores if ranking else None, ranking.method if ranking else "")
@@ -258,7 +264,7 @@ def run_day(
                                             on_wait=lambda holder: reporter.message(
                                                 msg("claims.waiting_overview", "en", date=date, holder=holder)))
                 if spent:  # the run's totals include what the overview cost it
-                    stats.update(overview_spending(stats, spent, settings.prices))
+                    stats.update(add_spending(stats, "overview", spent, settings.prices))
                     store.finish_run(run_id, status, stats)
                 if day.overview.error:
                     reporter.message(f"the day's overview could not be written by the LLM ({day.overview.error}); "
@@ -278,8 +284,9 @@ def run_day(
             store.close()
 
 
-def overview_spending(stats: dict[str, Any], calls: Sequence[LLMCall], prices: Prices) -> dict[str, Any]:
-    """A run's token and cost totals with the overview's calls added, and the overview's own figures."""
+def add_spending(stats: dict[str, Any], name: str, calls: Sequence[LLMCall], prices: Prices) -> dict[str, Any]:
+    """A run's token and cost totals with `calls` added (the overview's, the embeddings'), and their own
+    figures under `name`."""
     tokens_in = sum(c.tokens_in for c in calls)
     tokens_out = sum(c.tokens_out for c in calls)
     cached = sum(c.cached_tokens for c in calls)
@@ -289,7 +296,7 @@ def overview_spending(stats: dict[str, Any], calls: Sequence[LLMCall], prices: P
         "tokens_out": stats["tokens_out"] + tokens_out,
         "tokens_cached": stats["tokens_cached"] + cached,
         "cost_usd": total_cost([stats["cost_usd"], cost]),
-        "overview": {"tokens_in": tokens_in, "tokens_out": tokens_out, "tokens_cached": cached, "cost_usd": cost},
+        name: {"tokens_in": tokens_in, "tokens_out": tokens_out, "tokens_cached": cached, "cost_usd": cost},
     }
 
 

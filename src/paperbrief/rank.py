@@ -28,7 +28,7 @@ from typing import Any
 from paperbrief.config import Interests, Settings
 from paperbrief.interests import Library, LibraryEntry, load_library
 from paperbrief.messages import msg
-from paperbrief.models import ListedPaper, Report
+from paperbrief.models import ListedPaper, LLMCall, Report
 from paperbrief.similarity import Calibration, EmbeddingIndex, LexicalIndex, Neighbour, calibrate
 from paperbrief.store import Store, content_hash
 
@@ -168,6 +168,7 @@ class Ranking:
     scores: dict[str, Relevance]
     method: str = ""
     warnings: list[str] = field(default_factory=list)
+    calls: list[LLMCall] = field(default_factory=list)  # the embeddings requests made for it (paid)
 
 
 class Ranker:
@@ -269,26 +270,28 @@ def rank(settings: Settings, candidates: Sequence[Candidate], *, store: Store | 
     neighbours: dict[str, list[Neighbour]] = {}
     calibration: Calibration | None = None
     method = ""
+    calls: list[LLMCall] = []
     if library.entries and candidates:
         method, neighbours, calibration, note = _library_neighbours(settings, store, library, candidates, run_id,
-                                                                    offline)
+                                                                    offline, calls)
         if note:
             warnings.append(note)
     scores = {c.arxiv_id: ranker.score(c, neighbours.get(c.arxiv_id, ()), calibration, method) for c in candidates}
-    return Ranking(scores, method, warnings)
+    return Ranking(scores, method, warnings, calls)
 
 
 def _library_neighbours(settings: Settings, store: Store | None, library: Library, candidates: Sequence[Candidate],
-                        run_id: int | None, offline: bool) -> tuple[str, dict[str, list[Neighbour]], Calibration, str | None]:
+                        run_id: int | None, offline: bool, spent: list[LLMCall]
+                        ) -> tuple[str, dict[str, list[Neighbour]], Calibration, str | None]:
     note = None
     if settings.embedding_model and store is not None:
         from paperbrief.embeddings import EmbeddingsUnavailable, embed
 
         try:
             lib_vecs = embed(settings, store, [e.text for e in library.entries], [e.arxiv_id for e in library.entries],
-                             run_id=run_id, offline=offline)
+                             run_id=run_id, offline=offline, spent=spent)
             cand_vecs = embed(settings, store, [paper_text(c) for c in candidates], [c.arxiv_id for c in candidates],
-                              run_id=run_id, offline=offline)
+                              run_id=run_id, offline=offline, spent=spent)
         except EmbeddingsUnavailable as e:
             note = f"{e}; using the lexical similarity (TF-IDF) instead"
         else:

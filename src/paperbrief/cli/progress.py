@@ -186,11 +186,12 @@ def summary_table(result: RunResult) -> Table:
         table.add_row("writer", writer_line(s["model"], s.get("endpoint")).removeprefix("writer: "))
     src = s["sources"]
     table.add_row("read from", f"HTML {src['HTML']} · PDF {src['PDF']} · ArXiv Abs {src['ArXiv Abs']}")
-    ov = s.get("overview")  # the overview's LLM calls, counted in the totals and shown apart
-    table.add_row("tokens in / out", f"{s['tokens_in']:,} / {s['tokens_out']:,}"
-                  + (f" (overview {ov['tokens_in']:,} / {ov['tokens_out']:,})" if ov else ""))
-    table.add_row("estimated cost", format_cost(s["cost_usd"]) + (f" (overview {format_cost(ov['cost_usd'])})"
-                                                                   if ov else ""))
+    # the overview's LLM calls and the embeddings requests, counted in the totals and shown apart
+    parts = [(name, s[name]) for name in ("overview", "embeddings") if s.get(name)]
+    tokens = ", ".join(f"{name} {p['tokens_in']:,} / {p['tokens_out']:,}" for name, p in parts)
+    costs = ", ".join(f"{name} {format_cost(p['cost_usd'])}" for name, p in parts)
+    table.add_row("tokens in / out", f"{s['tokens_in']:,} / {s['tokens_out']:,}" + (f" ({tokens})" if parts else ""))
+    table.add_row("estimated cost", format_cost(s["cost_usd"]) + (f" ({costs})" if parts else ""))
     table.add_row("elapsed", f"{s['elapsed_s']:.1f}s")
     if result.md_path:
         table.add_row("files", f"{result.md_path}\n{result.json_path}")
