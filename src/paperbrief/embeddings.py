@@ -87,6 +87,8 @@ def embed(settings: Settings, store: Store, texts: Sequence[str], arxiv_ids: Seq
             todo[key] = (text, aid)
     if todo and offline:
         raise EmbeddingsUnavailable(f"{len(todo)} texts have no stored embedding for '{model}' (no network here)")
+    if not todo:
+        return [known[k] for k in keys]
     prefix = f"embedding:{model}:"  # a claim's key: the model and the text's key
 
     def stored(c: sqlite3.Connection, claim_keys: Sequence[str]) -> set[str]:
