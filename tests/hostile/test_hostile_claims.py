@@ -179,3 +179,21 @@ def test_a_holder_on_another_machine_is_waited_for_until_its_lease_lapses(replic
     assert lease - 1 <= again.seconds < 60
     assert llm.calls_for("<papers>") == 1
     assert claim_rows(db_path) == 0
+
+
+def test_a_killed_write_does_not_hold_the_paper_up(replica, env, home):
+    llm = replica.services["llm"]
+    llm.delay = 60.0
+    aid = IDS[1]
+    victim = start(["write", aid, "--json"], env)
+    wait_for_claim(home / "paperbrief.db", "report", victim)
+    while llm.calls_for(aid) == 0:  # the victim is waiting for its (paid) answer
+        time.sleep(0.1)
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait(30)
+    llm.delay = 0.0
+    again = run_cli(["write", aid, "--json"], env)
+    again.clean(0)
+    assert again.seconds < 30 and WAITING not in again.stderr
+    assert llm.calls_for(aid) == 2  # the killed one's call and this one's: the report is written
+    assert '"reused": false' in again.stdout
