@@ -231,7 +231,7 @@ def _word_pattern(word: str) -> str:
     """A regex for `word` as a whole token (plural allowed for plain lowercase words)."""
     w = re.escape(word)
     if word.replace(" ", "").replace("-", "").isalpha() and word.islower():
-        return rf"(?<![\w-]){w}\w*" if len(word) > 3 else rf"(?<![\w-]){w}\b(?!-)"  # acc, em, wer: whole words
+        return rf"(?<![\w-]){w}\w*" if len(word) > 3 else rf"(?<![\w-]){w}s?\b(?!-)"  # acc, em, runs: whole words
     return rf"(?<![\w\-@*]){w}(?![\w@*]|-(?-i:[A-Z0-9]))"
 
 
@@ -401,6 +401,8 @@ def _bindings(part: str, numbers: list[tuple[int, int]]) -> tuple[dict[tuple[int
     def reachable(i: int, j: int) -> bool:
         between = words[min(i, j) + 1 : max(i, j)]
         lo, hi = (words[i][1], words[j][0]) if j > i else (words[j][1], words[i][0])
+        if j < i and part[lo:hi].count(")") > part[lo:hi].count("("):
+            return False  # "12 000 (6000 safe, 6000 unsafe) datapoints": a bracket's number has no word after it
         return (len(between) <= 3 and not re.search(r"[,;:]", part[lo:hi])
                 and not any(_BARRIER.match(part[a:b]) for a, b in between))
 
@@ -643,6 +645,22 @@ class PaperPlaces:
                 return True
         return False
 
+    def counts_any(self, nouns: list[Name]) -> bool:
+        """Whether the paper gives a count of one of the nouns anywhere (else a count of them cannot be judged)."""
+        words = "|".join(w for ws in _NUMBER_WORDS.values() for w in ws if len(w) > 2)
+        return any(re.search(rf"(?<![\w.])(?:\d+|{words})\s*(?:[\w-]+\s+){{0,3}}?(?:{'|'.join(n.patterns)})",
+                             self.text, re.I) for n in nouns)
+
+    def counted_at(self, count: int, nouns: list[Name]) -> list[Occurrence]:
+        """The places of the value `count` that count one of the nouns: a prose number the noun is bound
+        to ("10 epochs"), a table cell whose row label or column header names it ("# Runs")."""
+        out = []
+        for occ in self.occurrences.get(Decimal(count), []):
+            where = occ.specific if occ.rows else " ".join(occ.place[a:b] for a, b in occ.bound_here)
+            if any(n.regex.search(where) for n in nouns):
+                out.append(occ)
+        return out
+
 
 # -- the report side ----------------------------------------------------------------------------
 
@@ -808,6 +826,25 @@ def _respective(clause: str, count: int) -> list[str]:
     return []
 
 
+def _count_verdict(places: PaperPlaces, count: int, nouns: list[Name], clause_names: list[Name],
+                   given: Sequence[Name]) -> bool | None:
+    """Whether the paper gives this count of the noun where the clause's other names are: in a table, in
+    the cell's row or column ("5 runs" in the Risk row); in prose, not bound to another count of the
+    sentence ("10 bark, 5 ring and 5 spring models"). None when the paper never counts the noun."""
+    usable = [n for n in nouns if places.uses(n)]
+    if not usable:
+        return None
+    stated = places.count_near(count, usable)
+    cells = places.counted_at(count, usable)
+    if not stated and not cells:
+        return False if places.counts_any(usable) else None
+    if not clause_names or not cells:
+        return True  # nothing else to place, or stated in words ("three datasets")
+    return any(not _contradicted(places, o, clause_names, given) and _supported(places, o, clause_names, [])
+               if o.rows else not any(places.tied_any(n, o) and not places.found_in(n, o) for n in clause_names)
+               for o in cells)
+
+
 def _bound_to_others(clause: str, spans: Sequence[tuple[int, int, str, Decimal, str | None]]) -> dict[int, Spans]:
     """For each number of a report clause, the words bound to its other numbers and not to it."""
     bound, _ = _bindings(clause, [(a, b) for a, b, *_ in spans])
@@ -829,16 +866,19 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str) -> list[str]:
     given = report_names(clause, ("name", "metric", "term", "noun", "word"))
     counted: set[str] = set()
     nouns = ("noun", "name")
-    for m in _COUNT_ZH.finditer(clause):
-        verdict = places.count_near(int(m.group(1)), report_names(m.group(3) or "", nouns) + report_names(m.group(2), nouns))
+    counts = [(m, report_names(m.group(3) or "", nouns) + report_names(m.group(2), nouns)) for m in _COUNT_ZH.finditer(clause)]
+    counted_nouns = {n.text.lower() for _, ns in counts for n in ns}
+    placed = [n for n in clause_names if n.text.lower() not in counted_nouns]  # what the counts are of is not a place
+    for m, count_nouns in counts:
+        verdict = _count_verdict(places, int(m.group(1)), count_nouns, placed, given)
         if verdict is not None:
             counted.add(m.group(1))
             if not verdict:
                 found.append(f"{m.group(1)} {m.group(2)}")
     for m in _COUNT_EN.finditer(clause):
         noun = m.group(2).split()[-1]
-        verdict = places.count_near(int(m.group(1)), report_names(m.group(2), nouns)
-                                    or [Name(noun, (_word_pattern(noun.lower().rstrip("s")),), "noun")])
+        verdict = _count_verdict(places, int(m.group(1)), report_names(m.group(2), nouns)
+                                 or [Name(noun, (_word_pattern(noun.lower().rstrip("s")),), "noun")], [], given)
         if verdict is not None:
             counted.add(m.group(1))
             if not verdict:
