@@ -157,6 +157,8 @@ GLOSSARY: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("term", ("过早",), ("premature",)),
     ("term", ("遗漏",), ("omission", "omit")),
     ("term", ("编造", "捏造"), ("fabricat",)),
+    ("term", ("强相关",), ("strong",)),
+    ("term", ("弱相关",), ("weak",)),
     # Words that describe a row or a column without being required (the paper may phrase them otherwise).
     ("word", ("代码",), ("code",)),
     ("word", ("安全",), ("safe", "secur")),
@@ -183,9 +185,12 @@ GLOSSARY: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("word", ("结构",), ("structur",)),
     ("word", ("几何",), ("geometr",)),
     ("word", ("事件",), ("event",)),
+    ("word", ("猜中", "猜对", "猜测", "猜"), ("guess",)),
 ]
 
-_EN_TERMS = {en: (kind, ens) for kind, _, ens in GLOSSARY for en in ens if len(en) >= 4}
+# English words too common to name anything in an English report (they translate a Chinese term only).
+_EN_COMMON = frozenset(["strong", "weak"])
+_EN_TERMS = {en: (kind, ens) for kind, _, ens in GLOSSARY for en in ens if len(en) >= 4 and en not in _EN_COMMON}
 _EN_GLOSSARY_RE = re.compile(
     r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in sorted(_EN_TERMS, key=len, reverse=True)) + r")\w*(?![@*\w])",
     re.I)
