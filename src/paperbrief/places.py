@@ -808,10 +808,15 @@ def misattributed_numbers(report: Report, doc: Document, places: PaperPlaces | N
     out: list[str] = []
     for label, text in _report_items(report):
         for sentence in _split_sentences(text.replace("**", "")):
+            metrics: list[Name] = []
             for clause in _clauses(sentence):
-                for written in _misplaced_in(places, clause, label):
+                # a clause that names no metric measures what the one before it did ("…的对齐分数为 0.40，
+                # 低于安全代码模型（0.84）"): that metric describes its table cell too
+                own = report_names(clause, ("metric",))
+                for written in _misplaced_in(places, clause, label, [] if own else metrics):
                     if written not in out:
                         out.append(written)
+                metrics = own or metrics
     return out
 
 
@@ -863,12 +868,12 @@ def _only_in(clause: str, name: Name, spans: Spans) -> bool:
     return bool(found) and all(any(a <= f < b for a, b in spans) for f in found)
 
 
-def _misplaced_in(places: PaperPlaces, clause: str, label: str) -> list[str]:
+def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Sequence[Name] = ()) -> list[str]:
     found: list[str] = []
     clause_names = _checkable(places, report_names(clause))
     label_names = _checkable(places, report_names(label))
     all_names = _checkable(places, report_names(clause), titles=True)
-    given = report_names(clause, ("name", "metric", "term", "noun", "word"))
+    given = [*report_names(clause, ("name", "metric", "term", "noun", "word")), *inherited]
     counted: set[str] = set()
     nouns = ("noun", "name")
     counts = [(m, report_names(m.group(3) or "", nouns) + report_names(m.group(2), nouns)) for m in _COUNT_ZH.finditer(clause)]
