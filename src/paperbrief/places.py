@@ -317,6 +317,7 @@ class Occurrence:
     context: str = ""  # the sentence before and the headings above: a translated term may be named there
     percent_scale: bool = False  # a bare number in a column of rates on a 0-100 scale (a "%" may be written)
     rows: tuple[str, ...] = ()  # in a table: the row labels, this cell's first
+    row_values: tuple[frozenset[Decimal], ...] = ()  # in a table: the values of each row, this cell's first
     columns: tuple[str, ...] = ()  # in a table: the column headers, this cell's first
     tail_elsewhere: list[tuple[int, int]] = field(default_factory=list)  # words right after other numbers, theirs
 
@@ -572,6 +573,7 @@ class PaperPlaces:
         header = rows[0]
         labels = [row[0] for row in rows[1:] if row]
         percent_columns = {c for c in range(len(header)) if _percent_column(caption, header[c], rows[1:], c)}
+        values = [frozenset(v for cell in row for _, v, _ in numbers_in(cell, skip_trivial=False)) for row in rows[1:]]
         for r, row in enumerate(rows):
             for c, cell in enumerate(row):
                 column = header[c] if c < len(header) else ""
@@ -589,7 +591,8 @@ class PaperPlaces:
                     columns_here = (column, *(h for k, h in enumerate(header) if k not in (0, c))) if r and c else ()
                     self.occurrences.setdefault(value, []).append(
                         Occurrence(unit, place, unit_text, others=others, specific=specific,
-                                   percent_scale=r > 0 and c in percent_columns, rows=rows_here, columns=columns_here))
+                                   percent_scale=r > 0 and c in percent_columns, rows=rows_here, columns=columns_here,
+                                   row_values=(values[r - 1], *values[:r - 1], *values[r:]) if r else ()))
 
     # -- lookups -------------------------------------------------------------------------------
 
@@ -809,11 +812,12 @@ def misattributed_numbers(report: Report, doc: Document, places: PaperPlaces | N
     for label, text in _report_items(report):
         for sentence in _split_sentences(text.replace("**", "")):
             metrics: list[Name] = []
+            counts = {Decimal(m.group(1)) for m in [*_COUNT_ZH.finditer(sentence), *_COUNT_EN.finditer(sentence)]}
             for clause in _clauses(sentence):
                 # a clause that names no metric measures what the one before it did ("…的对齐分数为 0.40，
                 # 低于安全代码模型（0.84）"): that metric describes its table cell too
                 own = report_names(clause, ("metric",))
-                for written in _misplaced_in(places, clause, label, [] if own else metrics):
+                for written in _misplaced_in(places, clause, label, [] if own else metrics, counts):
                     if written not in out:
                         out.append(written)
                 metrics = own or metrics
@@ -868,7 +872,17 @@ def _only_in(clause: str, name: Name, spans: Spans) -> bool:
     return bool(found) and all(any(a <= f < b for a, b in spans) for f in found)
 
 
-def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Sequence[Name] = ()) -> list[str]:
+def _keyed_elsewhere(occ: Occurrence, counts: set[Decimal], value: Decimal) -> bool:
+    """The sentence's counts ("用 64 个数据点训练 1 个 epoch") pick another row of the table better than this one."""
+    keys = counts - {value}
+    if not keys or len(occ.row_values) < 2:
+        return False
+    own = len(keys & occ.row_values[0])
+    return any(len(keys & other) > own for other in occ.row_values[1:])
+
+
+def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Sequence[Name] = (),
+                  sentence_counts: set[Decimal] | None = None) -> list[str]:
     found: list[str] = []
     clause_names = _checkable(places, report_names(clause))
     label_names = _checkable(places, report_names(label))
@@ -915,6 +929,7 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
         unit = _fine_unit(cls, written)
         titles = [n for n in every if places.in_title(n)]
         if not any(_units_agree(unit, o) and not _contradicted(places, o, every, given)
+                   and not _keyed_elsewhere(o, sentence_counts or set(), value)
                    and _supported(places, o, names, label_names, titles) for o in occurrences):
             found.append(written)
     return found
