@@ -742,6 +742,9 @@ def _contradicted(places: PaperPlaces, occ: Occurrence, names: list[Name], given
 
 
 _METRICS = [Name(ens[0], tuple(_word_pattern(e) for e in ens), "metric") for kind, _, ens in GLOSSARY if kind == "metric"]
+# What a number can count or measure besides a metric: "65% fewer tokens" is not an error rate.
+_MEASURED = [*_METRICS, *(Name(ens[0], tuple(_word_pattern(e) for e in ens), "noun")
+                          for kind, _, ens in GLOSSARY if kind == "noun")]
 
 
 def _metric_conflict(places: PaperPlaces, occ: Occurrence, metrics: list[Name]) -> bool:
@@ -758,6 +761,9 @@ def _metric_conflict(places: PaperPlaces, occ: Occurrence, metrics: list[Name]) 
     here = " ".join(occ.place[a:b] for a, b in sorted(occ.bound_here))
     if here and any(m.regex.search(here) for m in others):
         return True
+    if here and not any(occ.in_scope(sp) for m in metrics for sp in places.matches(m, occ.place)):
+        # the clause's metric is not in the number's part of the sentence, and the number counts something else
+        return any(m.regex.search(here) for m in _MEASURED if not any(m.regex.pattern == x.regex.pattern for x in metrics))
     tied = all(places.tied_any(m, occ) and not places.found_in(m, occ) for m in metrics)
     scope = occ.place[occ.scope[0]:occ.scope[1]] if occ.scope else occ.place
     return tied and any(m.regex.search(scope) for m in others)
