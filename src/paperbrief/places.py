@@ -84,6 +84,7 @@ GLOSSARY: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("metric", ("成本", "费用", "花费"), ("cost",)),
     ("metric", ("鲁棒性",), ("robust",)),
     ("metric", ("总分",), ("total score",)),
+    ("metric", ("相关性", "相关系数"), ("correlation",)),
     ("term", ("一致成功率", "一致"), ("consistent",)),
     ("term", ("基础任务",), ("base",)),
     ("term", ("消歧任务", "消歧"), ("disambiguation", "disamb")),
@@ -227,6 +228,7 @@ _CONTRAST = re.compile(r"(?:while|whereas|but|compared\s+(?:with|to)|against)\b"
 _SETTING_ITEM = r"[\w\u0370-\u03ff²³*@.+-]+(?:\s+(?-i:[A-Z0-9])[\w²³*@.+-]*){0,3}"
 _SETTING = re.compile(rf"\b(?:on|in|at|for|across|under|with)\s+(?:the\s+)?{_SETTING_ITEM}"
                       rf"(?:(?:\s*,\s*{_SETTING_ITEM})*,?\s+(?:and|or)\s+{_SETTING_ITEM})?", re.I)
+_PLACING = frozenset(["on", "in", "at", "across", "under"])
 _COUNT_ZH = re.compile(r"(?<![\d.,])(\d{1,4})\s*(?:或\s*\d+\s*)?(张|块|台|个|种|项|次|条|篇|名|位|组|类|轮|层|步)"
                        r"\s*((?:[A-Za-z][\w-]*|[^\x00-\x7f，。；、：（）\d]|[ \t])+)?")
 _COUNT_EN = re.compile(r"(?<![\d.,$])\b(\d{1,4})\s+((?:[A-Za-z][\w-]*\s+){0,2}?[A-Za-z][\w-]*s)\b")
@@ -553,7 +555,11 @@ class PaperPlaces:
                     carried = ""
                 else:
                     start = max([0, *(i for i in range(k) if _CONTRAST.match(sentence[parts[i][0]:parts[i][1]]))])
-                    carried = " ".join([context, *(_SETTING.sub(" ", sentence[x:y]) for x, y in parts[start:k])])
+                    # an earlier part's setting ("On MuSiQue …") holds unless this part sets its own place
+                    # ("and on HoVer …", "and in a user study …"); "with more compute" sets no place
+                    placed = any(m.group().split()[0].lower() in _PLACING for m in _SETTING.finditer(part))
+                    carried = " ".join([context, *((_SETTING.sub(" ", sentence[x:y]) if placed else sentence[x:y])
+                                                   for x, y in parts[start:k])])
                 here = bound[(a, b)]
                 elsewhere = {w for n, ws in bound.items() if n != (a, b) for w in ws} - here
                 unit = "pp" if cls is None and _PP_AFTER.match(sentence[b:b + 24]) else _fine_unit(cls, written)
@@ -681,7 +687,7 @@ def _clauses(text: str) -> list[str]:
     for c in re.split(r"[，；;（）()]|,\s|\s+(?=(?:while|whereas)\s)", text):
         if not c.strip():
             continue
-        if not re.search(r"\d", _strip_names(c)):
+        if not any(not _in_name(c, a, b, cls) for a, b, _, _, cls in number_spans(_strip_names(c), skip_trivial=False)):
             pending += c + "，"
             continue
         out.append(pending + c)
@@ -887,6 +893,31 @@ def _keyed_elsewhere(occ: Occurrence, counts: set[Decimal], value: Decimal) -> b
     return any(len(keys & other) > own for other in occ.row_values[1:])
 
 
+_UP = re.compile(r"提升|提高|增加|上升|增长|\b(?:improv|increas|rais|rise|rose|gain|boost)", re.I)
+_DOWN = re.compile(r"下降|降低|减少|缩减|\b(?:reduc|decreas|drop|lower|declin|fell|fall|cut)", re.I)
+
+
+def _direction(text: str) -> int:
+    """+1 when the text says a number went up, -1 down, 0 when it says neither or both."""
+    return bool(_UP.search(text)) - bool(_DOWN.search(text))
+
+
+def _other_direction(occ: Occurrence, clause: str) -> bool:
+    """The clause says up where the paper's words for this number say down, or the reverse."""
+    said = _direction(clause)
+    if not said or not occ.bound_here:
+        return False
+    return _direction(" ".join(occ.place[a:b] for a, b in occ.bound_here)) == -said
+
+
+def _binds_other_metric(occ: Occurrence, absent: Sequence[Name]) -> bool:
+    """A metric the clause names and the paper never uses, while the paper binds another to this number."""
+    if not absent or not occ.bound_here:
+        return False
+    here = " ".join(occ.place[a:b] for a, b in occ.bound_here)
+    return any(m.regex.search(here) for m in _METRICS if not any(m.patterns == x.patterns for x in absent))
+
+
 def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Sequence[Name] = (),
                   sentence_counts: set[Decimal] | None = None) -> list[str]:
     found: list[str] = []
@@ -894,6 +925,7 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
     label_names = _checkable(places, report_names(label))
     all_names = _checkable(places, report_names(clause), titles=True)
     given = [*report_names(clause, ("name", "metric", "term", "noun", "word")), *inherited]
+    absent = [n for n in report_names(clause, ("metric",)) if not places.uses(n)]
     counted: set[str] = set()
     nouns = ("noun", "name")
     counts = [(m, report_names(m.group(3) or "", nouns) + report_names(m.group(2), nouns)) for m in _COUNT_ZH.finditer(clause)]
@@ -936,6 +968,7 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
         titles = [n for n in every if places.in_title(n)]
         if not any(_units_agree(unit, o) and not _contradicted(places, o, every, given)
                    and not _keyed_elsewhere(o, sentence_counts or set(), value)
+                   and not _binds_other_metric(o, absent) and not _other_direction(o, clause)
                    and _supported(places, o, names, label_names, titles) for o in occurrences):
             found.append(written)
     return found
