@@ -433,7 +433,34 @@ def _bindings(part: str, numbers: list[tuple[int, int]]) -> tuple[dict[tuple[int
             continue
         for n in targets:
             bound[n].add(span)
+    _subject_owns_first(part, words, ordered, compared, tight, bound)
     return bound, tails
+
+
+def _subject_owns_first(part: str, words: list[tuple[int, int]], ordered: list[tuple[int, int]],
+                        compared: dict[tuple[int, int], set[tuple[int, int]]],
+                        tight: dict[tuple[int, int], set[tuple[int, int]]],
+                        bound: dict[tuple[int, int], Spans]) -> None:
+    """"Adjusted scores reach an AUC of 0.849 compared with 0.730 for the unadjusted scores": when a later
+    number of a comparison is given for something else ("for B"), the sentence's subject (the words
+    before the first number that no number has, setting phrases aside) is the first number's only."""
+    taken = set().union(*bound.values()) if bound else set()
+    settings = [m.span() for m in _SETTING.finditer(part)]
+    for first in ordered:
+        group = sorted(compared[first])
+        if group[0] != first or len(group) < 2:
+            continue
+        if not any(re.match(r"\s*%?\s*(?:for|of)\s", part[y[1]:y[1] + 12], re.I) for y in group[1:]):
+            continue
+        start = max([0, *(m.end() for m in re.finditer(r"[;:]\s|[.!?]\s", part[:first[0]]))])
+        for n in ordered:  # not the stretch (up to a comma) of a number before it
+            comma = part.find(",", n[1], first[0])
+            if n[1] <= first[0]:
+                start = max(start, comma + 1 if comma >= 0 else n[1])
+        subject = {w for w in words if start <= w[0] and w[1] <= first[0] and w not in taken
+                   and not any(a <= w[0] < b for a, b in settings)}
+        for n in tight[first]:
+            bound[n] |= subject
 
 
 def _in_name(text: str, start: int, end: int, cls: str | None) -> bool:
