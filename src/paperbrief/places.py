@@ -802,6 +802,33 @@ def _metric_conflict(places: PaperPlaces, occ: Occurrence, metrics: list[Name]) 
     return tied and any(m.regex.search(scope) for m in others)
 
 
+def _overridden(places: PaperPlaces, occ: Occurrence, required: list[Name]) -> bool:
+    """A setting of the clause is the sentence's ("On LLaMA-3.1-8B and Qwen3 models, … by 4.9x on
+    average on Qwen3-8B") while the number has its own setting of the same kind naming something the
+    clause does not: the nearer one holds."""
+    if not occ.bound_here or not occ.scope:
+        return False
+    settings = [m for m in _SETTING.finditer(occ.place, occ.scope[0], occ.scope[1])]
+    own = [m for m in settings if any(a <= m.start() + len(m.group().split()[0]) + 1 <= b or a <= m.end() - 1 < b
+                                      for a, b in occ.bound_here)]
+    if not own:
+        return False
+
+    def prep(m: re.Match[str]) -> str:
+        return m.group().split()[0].lower()
+
+    for n in required:
+        if n.kind != "name" or any(a <= sp[0] < b for sp in places.matches(n, occ.place) for a, b in occ.bound_here):
+            continue
+        for m in settings:
+            if m in own or not places.matches(n, m.group()):
+                continue
+            rivals = [o for o in own if prep(o) == prep(m)]
+            if any(w.lower() not in {r.text.lower() for r in required} for o in rivals for w in _latin_names(o.group())):
+                return True
+    return False
+
+
 def _supported(places: PaperPlaces, occ: Occurrence, clause_names: list[Name], sentence_names: list[Name],
                title_names: Sequence[Name] = ()) -> bool:
     """Every name or term of the clause is in the place (or, when the clause has none, one of its
@@ -814,7 +841,7 @@ def _supported(places: PaperPlaces, occ: Occurrence, clause_names: list[Name], s
     if _metric_conflict(places, occ, metrics):
         return False
     if required:
-        return all(places.found_in(n, occ) for n in required)
+        return all(places.found_in(n, occ) for n in required) and not _overridden(places, occ, required)
     fallback = [n for n in sentence_names if n.kind != "metric"]
     if fallback:  # the item's label: anywhere in the place will do
         return any(places.matches(n, occ.place) or places.matches(n, occ.carried) for n in fallback)
