@@ -557,7 +557,8 @@ class PaperPlaces:
         for sentence in _split_sentences(text):
             spans = [sp for sp in number_spans(sentence, skip_trivial=False)
                      if not _in_name(sentence, sp[0], sp[1], sp[4])
-                     and not (sp[4] is None and PART_REF_RE.search(sentence[max(0, sp[0] - 24):sp[0]]))]
+                     and not (sp[4] is None and PART_REF_RE.search(sentence[max(0, sp[0] - 24):sp[0]]))
+                     and not re.match(r"-[a-z]", sentence[sp[1]:sp[1] + 2])]  # "6-digit", "3-shot": a word's part
             if not spans:
                 previous = sentence
                 continue
