@@ -948,6 +948,7 @@ def _keyed_elsewhere(occ: Occurrence, counts: set[Decimal], value: Decimal) -> b
     return any(len(keys & other) > own for other in occ.row_values[1:])
 
 
+_EACH = re.compile(r"均|都|各自|\b(?:both|each)\b", re.I)
 _UP = re.compile(r"提升|提高|增加|上升|增长|\b(?:improv|increas|rais|rise|rose|gain|boost)", re.I)
 _DOWN = re.compile(r"下降|降低|减少|缩减|\b(?:reduc|decreas|drop|lower|declin|fell|fall|cut)", re.I)
 
@@ -1021,9 +1022,18 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
             every = [n for n in all_names if not _only_in(clause, n, theirs[i])]
         unit = _fine_unit(cls, written)
         titles = [n for n in every if places.in_title(n)]
-        if not any(_units_agree(unit, o) and not _contradicted(places, o, every, given)
-                   and not _keyed_elsewhere(o, sentence_counts or set(), value)
-                   and not _binds_other_metric(o, absent) and not _other_direction(o, clause)
-                   and _supported(places, o, names, label_names, titles) for o in occurrences):
-            found.append(written)
+        def holds(names: list[Name], every: list[Name], given: Sequence[Name], o: Occurrence) -> bool:
+            return (_units_agree(unit, o) and not _contradicted(places, o, every, given)
+                    and not _keyed_elsewhere(o, sentence_counts or set(), value)
+                    and not _binds_other_metric(o, absent) and not _other_direction(o, clause)
+                    and _supported(places, o, names, label_names, titles))
+
+        if any(holds(names, every, given, o) for o in occurrences):
+            continue
+        subjects = [n for n in names if n.kind != "metric"]
+        if _EACH.search(clause) and len(subjects) > 1:  # "A 与 B 的概率均为 50%": each may have its own place
+            metrics = [n for n in names if n.kind == "metric"]
+            if all(any(holds([n, *metrics], [n, *metrics], (), o) for o in occurrences) for n in subjects):
+                continue
+        found.append(written)
     return found
