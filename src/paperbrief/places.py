@@ -1022,7 +1022,9 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
             every = [n for n in all_names if not _only_in(clause, n, theirs[i])]
         unit = _fine_unit(cls, written)
         titles = [n for n in every if places.in_title(n)]
-        def holds(names: list[Name], every: list[Name], given: Sequence[Name], o: Occurrence) -> bool:
+
+        def holds(names: list[Name], every: list[Name], given: Sequence[Name], o: Occurrence,
+                  unit: str | None = unit, value: Decimal = value, titles: list[Name] = titles) -> bool:
             return (_units_agree(unit, o) and not _contradicted(places, o, every, given)
                     and not _keyed_elsewhere(o, sentence_counts or set(), value)
                     and not _binds_other_metric(o, absent) and not _other_direction(o, clause)
