@@ -191,6 +191,7 @@ GLOSSARY: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
 
 # English words too common to name anything in an English report (they translate a Chinese term only).
 _EN_COMMON = frozenset(["strong", "weak"])
+_GLOSSARY_LONGEST_FIRST = sorted(GLOSSARY, key=lambda g: -max(len(z) for z in g[1]))
 _EN_TERMS = {en: (kind, ens) for kind, _, ens in GLOSSARY for en in ens if len(en) >= 4 and en not in _EN_COMMON}
 _EN_GLOSSARY_RE = re.compile(
     r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in sorted(_EN_TERMS, key=len, reverse=True)) + r")\w*(?![@*\w])",
@@ -283,7 +284,7 @@ def report_names(text: str, kinds: tuple[str, ...] = ("name", "metric", "term"))
     if "name" in kinds:
         out += [Name(w, (_word_pattern(w),)) for w in _latin_names(text)]
     covered = text
-    for kind, zhs, ens in sorted(GLOSSARY, key=lambda g: -max(len(z) for z in g[1])):
+    for kind, zhs, ens in _GLOSSARY_LONGEST_FIRST:
         hit = next((z for z in zhs if z in covered), None)
         if hit is not None:
             covered = covered.replace(hit, " ")
@@ -520,6 +521,7 @@ class PaperPlaces:
         self.doc = doc
         self.text = normalise_latex(doc.full_text())
         self.occurrences: dict[Decimal, list[Occurrence]] = {}
+        self._uses: dict[tuple[tuple[str, ...], str], bool] = {}  # a name's use in the text, looked up once
         self.aliases = self._aliases(self.text)
         self.title_words = _title_names(doc.title)
         self.title_words |= {abbr for abbr, long in self.aliases.items() if long.lower() in doc.title.lower()}
@@ -632,7 +634,10 @@ class PaperPlaces:
 
     def uses(self, name: Name) -> bool:
         """Whether the paper uses the name anywhere (only such names can be checked)."""
-        return bool(name.regex.search(self.text)) or (name.text.lower() in self.aliases)
+        key = (name.patterns, name.text.lower())
+        if key not in self._uses:
+            self._uses[key] = bool(name.regex.search(self.text)) or (name.text.lower() in self.aliases)
+        return self._uses[key]
 
     def in_title(self, name: Name) -> bool:
         return name.text.lower() in self.title_words
@@ -678,12 +683,13 @@ class PaperPlaces:
         if not usable:
             return None
         forms = [str(count), *(_NUMBER_WORDS.get(count, ()))]
-        count_re = "|".join(rf"(?<![\w.]){re.escape(f)}(?![\w.]\d)" for f in forms)
-        for noun in usable:
-            noun_re = "|".join(noun.patterns)
-            if re.search(rf"(?:{count_re})\s*(?:=\s*)?(?:[\w-]+\s+){{0,3}}?(?:{noun_re})", self.text, re.I):
-                return True
-            if re.search(rf"(?:{noun_re})\s*(?:of|:|=)?\s*(?:{count_re})\b", self.text, re.I):
+        count_re = re.compile("|".join(rf"(?<![\w.]){re.escape(f)}(?![\w.]\d)" for f in forms), re.I)
+        nouns_re = "|".join(p for noun in usable for p in noun.patterns)
+        after = re.compile(rf"\s*(?:=\s*)?(?:[\w-]+\s+){{0,3}}?(?:{nouns_re})", re.I)
+        before = re.compile(rf"(?:{nouns_re})\s*(?:of|:|=)?\s*$", re.I)
+        for m in count_re.finditer(self.text):  # the count first (a quick scan), then its noun around it
+            if after.match(self.text, m.end()) or (not self.text[m.end():m.end() + 1].isalnum()
+                                                   and before.search(self.text[max(0, m.start() - 40):m.start()])):
                 return True
         return False
 
