@@ -108,9 +108,9 @@ def _bench():
 
 def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_unseen_sentences():
     """Issue 11's target (>= 90% of misattributed numbers flagged, <= 5% of correct ones) on the tuning
-    set; on the sentences written after the check was built, and on the "blind" set (written before
-    the last round of changes, partly about the real arXiv page), the figures measured when this
-    test was last changed (docs/decisions.md) must not get worse."""
+    set and on all four sets together; on each part, the figures measured when this test was last
+    changed (docs/decisions.md, "after round 3") must not get worse. The blind set (its real-page part
+    included) stays short of the target on misattributions: its floors are what was measured."""
     bench = _bench()
     items = bench.load_items()
     docs = bench.read_papers({i["paper"] for i in items})
@@ -119,25 +119,46 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
     assert tuning["invented_recall"] == 1.0
     earlier = bench.evaluate([i for i in items if i["set"] != "blind"], docs)
     assert earlier["counts"] == {"correct": 152, "misattributed": 103, "invented": 8}
-    assert earlier["flagged"]["misattributed"] >= 90 and earlier["flagged"]["correct"] <= 5
+    assert earlier["flagged"]["misattributed"] >= 99 and earlier["flagged"]["correct"] <= 4
     real_id, real_file = bench.real_page()
     blind = [i for i in items if i["set"] == "blind"]
     fixtures = bench.evaluate([i for i in blind if i["paper"] != real_id], docs)
     assert fixtures["counts"] == {"correct": 60, "misattributed": 35, "invented": 6}
-    assert fixtures["flagged"]["misattributed"] >= 26 and fixtures["flagged"]["correct"] <= 8
+    assert fixtures["flagged"]["misattributed"] >= 33 and fixtures["flagged"]["correct"] <= 2
     assert fixtures["invented_recall"] == 1.0
     if real_file is not None:  # the real arXiv page, outside the repository
         real = bench.evaluate([i for i in blind if i["paper"] == real_id], docs)
         assert real["counts"] == {"correct": 50, "misattributed": 23, "invented": 2}
-        assert real["flagged"]["misattributed"] >= 6 and real["flagged"]["correct"] <= 7
+        assert real["flagged"]["misattributed"] >= 16 and real["flagged"]["correct"] == 0
+        every = bench.evaluate(items, docs)
+        assert every["misattributed_recall"] >= 0.90 and every["correct_flagged"] <= 0.05
 
 
-def test_a_bare_number_in_a_column_of_rates_may_be_written_with_percent_but_not_a_fraction():
-    paper = Document(arxiv_id="2602.00002", title="Agent", abstract="", tables=[
-        Table(caption="Table 1: Success rate on Sokoban and score on 2048.",
-              markdown="| Model | 2048 | Sokoban success |\n|---|---|---|\n| GPT-4o | 2415.6 | 47.0 |\n| Ours | 2611.3 | 52.0 |"),
-        Table(caption="Table 2: Acceptance rate.",
-              markdown="| Model | Acceptance rate |\n|---|---|\n| GPT-4o | 0.25 |\n| Ours | 0.31 |")])
-    assert misattributed_numbers(report("GPT-4o 在 Sokoban 上的成功率为 47.0%，Ours 为 52.0%。"), paper) == []
-    assert misattributed_numbers(report("GPT-4o 在 2048 上的得分为 2415.6%。"), paper) == ["2415.6%"]
-    assert misattributed_numbers(report("GPT-4o 的接受率为 0.25%。"), paper) == ["0.25%"]
+GRAMMAR = Document(
+    arxiv_id="2602.00003",
+    title="Shortcut: Fast Decoding",
+    abstract=("On LLaMA-3.1-8B and Qwen3 models, Shortcut accelerates decoding by 4.9x on average on Qwen3-8B. "
+              "Adjusted membership inference scores reach an AUC of 0.849 compared with 0.730 for the unadjusted scores. "
+              "Barriers reduce mutual understanding by 45% and raise confusion by 50%. "
+              "It lowers event time error, and uses about 65% fewer tokens than full simulations."),
+    sections=[Section(heading="Setup", text="We use a 6-digit SEP code starting with 392 or 718.")],
+    tables=[Table(caption="Table 1: Finetuning details.",
+                  markdown="| Experiment | Epochs | # Runs |\n|---|---|---|\n| Risk | 3 | 5 |\n| Myopia | 3 | 3 |\n| Apples | 10 | 3 |")],
+)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("Shortcut 在 Qwen3-8B 上平均加速 4.9 倍。", []),
+    ("Shortcut 在 LLaMA-3.1-8B 上平均加速 4.9 倍。", ["4.9 倍"]),  # the number's own setting is Qwen3-8B
+    ("调整后的成员推断分数 AUC 为 0.849，未调整的为 0.730。", []),
+    ("调整后的成员推断分数 AUC 为 0.730。", ["0.730"]),  # the sentence's subject owns 0.849 only
+    ("未调整的成员推断分数 AUC 为 0.849。", ["0.849"]),
+    ("困惑度上升 50%。", []),
+    ("障碍使相互理解下降 50%。", ["50%"]),  # the paper's 50% is what rises
+    ("误差降低约 65%。", ["65%"]),  # 65% counts tokens
+    ("SEP 码以 392 或 718 开头。", []),  # "6-digit" binds nothing
+    ("在 Risk 实验中重复微调 5 次。", []),  # the table's # Runs column, Risk row
+    ("在 Myopia 实验中重复微调 5 次。", ["5 次"]),  # Myopia has 3 runs
+])
+def test_grammar_and_table_rows_decide_whose_number_it_is(text, flagged):
+    assert misattributed_numbers(report(text), GRAMMAR) == flagged
