@@ -140,7 +140,8 @@ GRAMMAR = Document(
     abstract=("On LLaMA-3.1-8B and Qwen3 models, Shortcut accelerates decoding by 4.9x on average on Qwen3-8B. "
               "Adjusted membership inference scores reach an AUC of 0.849 compared with 0.730 for the unadjusted scores. "
               "Barriers reduce mutual understanding by 45% and raise confusion by 50%. "
-              "It lowers event time error, and uses about 65% fewer tokens than full simulations."),
+              "It lowers event time error, and uses about 65% fewer tokens than full simulations. "
+              "It matches ColBERTv2 on BEIR (nDCG@10 of 49.8 versus 49.9)."),
     sections=[Section(heading="Setup", text="We use a 6-digit SEP code starting with 392 or 718.")],
     tables=[Table(caption="Table 1: Finetuning details.",
                   markdown="| Experiment | Epochs | # Runs |\n|---|---|---|\n| Risk | 3 | 5 |\n| Myopia | 3 | 3 |\n| Apples | 10 | 3 |")],
@@ -159,6 +160,9 @@ GRAMMAR = Document(
     ("SEP 码以 392 或 718 开头。", []),  # "6-digit" binds nothing
     ("在 Risk 实验中重复微调 5 次。", []),  # the table's # Runs column, Risk row
     ("在 Myopia 实验中重复微调 5 次。", ["5 次"]),  # Myopia has 3 runs
+    ("ColBERTv2 在 BEIR 上的 nDCG@10 为 49.9。", []),
+    ("ColBERTv2 在 BEIR 上的 nDCG@10 为 49.8。", ["49.8"]),  # the verb's object owns the second number
+    ("It matches ColBERTv2 on BEIR with an nDCG@10 of 49.8.", []),  # the report's object owns nothing
 ])
 def test_grammar_and_table_rows_decide_whose_number_it_is(text, flagged):
     assert misattributed_numbers(report(text), GRAMMAR) == flagged

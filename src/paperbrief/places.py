@@ -435,7 +435,35 @@ def _bindings(part: str, numbers: list[tuple[int, int]]) -> tuple[dict[tuple[int
         for n in targets:
             bound[n].add(span)
     _subject_owns_first(part, words, ordered, compared, tight, bound)
+    _verb_pairs(part, words, ordered, compared, bound)
     return bound, tails
+
+
+# "It matches ColBERTv2 on BEIR (49.8 versus 49.9)": a verb comparing its subject with its object
+_COMPARE_VERB = re.compile(r"\b(?:match(?:es|ed)?|outperform(?:s|ed)?|surpass(?:es|ed)?|beat(?:s)?|trail(?:s|ed)?|"
+                           r"exceed(?:s|ed)?|rival(?:s|led)?|lags?\s+behind|is\s+on\s+par\s+with)\s+", re.I)
+
+
+def _verb_pairs(part: str, words: list[tuple[int, int]], ordered: list[tuple[int, int]],
+                compared: dict[tuple[int, int], set[tuple[int, int]]], bound: dict[tuple[int, int], Spans]) -> None:
+    """"It matches ColBERTv2 on BEIR (49.8 versus 49.9)": the first number of a comparison that follows a
+    comparing verb is its subject's, the second its object's (the words after the verb up to a
+    preposition, comma or bracket)."""
+    for verb in _COMPARE_VERB.finditer(part):
+        pair = next((sorted(compared[n]) for n in ordered if n[0] > verb.end() and len(compared[n]) == 2), None)
+        if pair is None:
+            continue
+        stop = re.search(r"\s(?:on|in|at|for|with|by|across|under|while|and)\s|[,;:(]", part[verb.end():])
+        end = verb.end() + (stop.start() if stop else 0)
+        obj = {w for w in words if verb.end() <= w[0] < end}
+        if not obj:
+            continue
+        subject = {w for w in words if w[1] <= verb.start() and not any(w in b for b in bound.values())}
+        bound[pair[1]] |= obj
+        bound[pair[0]] |= subject
+        for n in pair:  # the object is not the first number's, even where it was bound to both
+            if n != pair[1]:
+                bound[n] -= obj
 
 
 def _subject_owns_first(part: str, words: list[tuple[int, int]], ordered: list[tuple[int, int]],
@@ -932,6 +960,21 @@ def _count_verdict(places: PaperPlaces, count: int, nouns: list[Name], clause_na
                for o in cells)
 
 
+_COMPARE_ZH = re.compile(r"与\s*(\S+?)\s*(?:相当|持平|接近)|(?:优于|超过|超越|落后于|不及|媲美)\s*([^\s，。；、]+)")
+
+
+def _compared_objects(clause: str) -> Spans:
+    """The spans of what a report clause compares its subject with ("matches ColBERTv2", "与 ColBERTv2 相当")."""
+    out: Spans = set()
+    for verb in _COMPARE_VERB.finditer(clause):
+        stop = re.search(r"\s(?:on|in|at|for|with|by|across|under|while|and)\s|[,;:(，。]", clause[verb.end():])
+        out.add((verb.end(), verb.end() + (stop.start() if stop else len(clause) - verb.end())))
+    for m in _COMPARE_ZH.finditer(clause):
+        k = 1 if m.group(1) else 2
+        out.add(m.span(k))
+    return out
+
+
 def _bound_to_others(clause: str, spans: Sequence[tuple[int, int, str, Decimal, str | None]]) -> dict[int, Spans]:
     """For each number of a report clause, the words bound to its other numbers and not to it."""
     bound, _ = _bindings(clause, [(a, b) for a, b, *_ in spans])
@@ -1011,6 +1054,7 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
     numbers = [(w, v, c) for _, _, w, v, c in spans]
     respective = _respective(clause, len(numbers))
     theirs = _bound_to_others(clause, spans) if len(spans) > 1 and not respective else {}
+    objects = _compared_objects(clause)
     for i, (written, value, cls) in enumerate(numbers):
         lead = re.match(r"\d+", written)
         if lead is not None and lead.group() in counted:
@@ -1026,6 +1070,9 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
         elif theirs:  # "from 17.07% for ring to 66.00% for spring": spring is the other number's
             names = [n for n in clause_names if not _only_in(clause, n, theirs[i])]
             every = [n for n in all_names if not _only_in(clause, n, theirs[i])]
+        if objects:  # "It matches ColBERTv2 … with 49.8": what it is compared with does not own the number
+            names = [n for n in names if not _only_in(clause, n, objects)]
+            every = [n for n in every if not _only_in(clause, n, objects)]
         unit = _fine_unit(cls, written)
         titles = [n for n in every if places.in_title(n)]
 
