@@ -141,7 +141,8 @@ GRAMMAR = Document(
               "Adjusted membership inference scores reach an AUC of 0.849 compared with 0.730 for the unadjusted scores. "
               "Barriers reduce mutual understanding by 45% and raise confusion by 50%. "
               "It lowers event time error, and uses about 65% fewer tokens than full simulations. "
-              "It matches ColBERTv2 on BEIR (nDCG@10 of 49.8 versus 49.9)."),
+              "It matches ColBERTv2 on BEIR (nDCG@10 of 49.8 versus 49.9). "
+              "On FLEURS the sparse model lowers the average word error rate from 11.4% to 9.8%."),
     sections=[Section(heading="Setup", text="We use a 6-digit SEP code starting with 392 or 718.")],
     tables=[Table(caption="Table 1: Finetuning details.",
                   markdown="| Experiment | Epochs | # Runs |\n|---|---|---|\n| Risk | 3 | 5 |\n| Myopia | 3 | 3 |\n| Apples | 10 | 3 |")],
@@ -163,6 +164,9 @@ GRAMMAR = Document(
     ("ColBERTv2 在 BEIR 上的 nDCG@10 为 49.9。", []),
     ("ColBERTv2 在 BEIR 上的 nDCG@10 为 49.8。", ["49.8"]),  # the verb's object owns the second number
     ("It matches ColBERTv2 on BEIR with an nDCG@10 of 49.8.", []),  # the report's object owns nothing
+    ("稀疏模型的平均词错误率从 11.4% 降至 9.8%。", []),
+    ("稀疏模型的平均词错误率为 9.8%。", []),
+    ("稀疏模型的平均词错误率为 11.4%。", ["11.4%"]),  # the change's subject owns its result only
 ])
 def test_grammar_and_table_rows_decide_whose_number_it_is(text, flagged):
     assert misattributed_numbers(report(text), GRAMMAR) == flagged
