@@ -324,6 +324,8 @@ class Occurrence:
     columns: tuple[str, ...] = ()  # in a table: the column headers, this cell's first
     tail_elsewhere: list[tuple[int, int]] = field(default_factory=list)  # words right after other numbers, theirs
     change_subject: list[tuple[int, int]] = field(default_factory=list)  # "X lowers WER from this to y": X
+    counts_what: str = ""  # the words right after the number, up to a preposition: "65% fewer tokens" -> "fewer tokens"
+    near: str = ""  # the three words before the number and what it counts
 
     def in_scope(self, span: tuple[int, int]) -> bool:
         return self.scope is None or self.scope[0] <= span[0] < self.scope[1]
@@ -564,6 +566,17 @@ def _percent_column(caption: str, header: str, rows: list[list[str]], c: int) ->
     return bool(values) and all(0 <= v <= 100 for v in values) and any(v > 1 for v in values)
 
 
+def _counts_what(after: str) -> str:
+    """What a number counts: the words right after it, up to a preposition or a punctuation mark."""
+    words = re.match(r"[\s%]*((?:[A-Za-z][\w-]*\s*){0,3})", after)
+    out = []
+    for w in (words.group(1).split() if words else []):
+        if w.lower() in _STOP:
+            break
+        out.append(w)
+    return " ".join(out)
+
+
 def _grouped(text: str) -> str:
     """The text with thousands grouped by spaces written with commas ("12 000" -> "12,000"), same length."""
     return SPACED_THOUSANDS_RE.sub(lambda m: re.sub(r"\s", ",", m.group()), text)
@@ -657,7 +670,9 @@ class PaperPlaces:
                 self.occurrences.setdefault(value, []).append(Occurrence(
                     unit, place, part, shift(elsewhere), shift(here),
                     scope=(parts[k][0] + offset, parts[k][1] + offset), carried=carried, context=f"{previous}\n{heading}",
-                    tail_elsewhere=shift(tail_elsewhere), change_subject=shift(changed.get((a, b), set()))))
+                    tail_elsewhere=shift(tail_elsewhere), change_subject=shift(changed.get((a, b), set())),
+                    counts_what=_counts_what(sentence[b:b + 60]),
+                    near=" ".join([*re.split(r"[\s,;:()]+", sentence[max(0, a - 60):a])[-4:], _counts_what(sentence[b:b + 60])])))
             previous = sentence
 
     def _index_table(self, caption: str, markdown: str) -> None:
@@ -861,9 +876,10 @@ def _metric_conflict(places: PaperPlaces, occ: Occurrence, metrics: list[Name]) 
     here = " ".join(occ.place[a:b] for a, b in sorted(occ.bound_here))
     if here and any(m.regex.search(here) for m in others):
         return True
-    if here and not any(occ.in_scope(sp) for m in metrics for sp in places.matches(m, occ.place)):
+    if occ.counts_what and not any(occ.in_scope(sp) for m in metrics for sp in places.matches(m, occ.place)):
         # the clause's metric is not in the number's part of the sentence, and the number counts something else
-        return any(m.regex.search(here) for m in _MEASURED if not any(m.regex.pattern == x.regex.pattern for x in metrics))
+        return any(m.regex.search(occ.counts_what) for m in _MEASURED
+                   if not any(m.regex.pattern == x.regex.pattern for x in metrics))
     tied = all(places.tied_any(m, occ) and not places.found_in(m, occ) for m in metrics)
     scope = occ.place[occ.scope[0]:occ.scope[1]] if occ.scope else occ.place
     return tied and any(m.regex.search(scope) for m in others)
@@ -1050,12 +1066,12 @@ def _other_direction(occ: Occurrence, clause: str) -> bool:
     return _direction(" ".join(occ.place[a:b] for a, b in occ.bound_here)) == -said
 
 
-def _binds_other_metric(occ: Occurrence, absent: Sequence[Name]) -> bool:
-    """A metric the clause names and the paper never uses, while the paper binds another to this number."""
-    if not absent or not occ.bound_here:
+def _binds_other_metric(occ: Occurrence, absent: Sequence[Name], metrics: Sequence[Name]) -> bool:
+    """A metric the clause names and the paper never uses, while the paper binds to this number another
+    metric, not one of the clause's."""
+    if not absent or not occ.near:
         return False
-    here = " ".join(occ.place[a:b] for a, b in occ.bound_here)
-    return any(m.regex.search(here) for m in _METRICS if not any(m.patterns == x.patterns for x in absent))
+    return any(m.regex.search(occ.near) for m in _METRICS if not any(m.patterns == x.patterns for x in metrics))
 
 
 def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Sequence[Name] = (),
@@ -1065,7 +1081,8 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
     label_names = _checkable(places, report_names(label))
     all_names = _checkable(places, report_names(clause), titles=True)
     given = [*report_names(clause, ("name", "metric", "term", "noun", "word")), *inherited]
-    absent = [n for n in report_names(clause, ("metric",)) if not places.uses(n)]
+    clause_metrics = report_names(clause, ("metric",))
+    absent = [n for n in clause_metrics if not places.uses(n)]
     counted: set[str] = set()
     nouns = ("noun", "name")
     counts = [(m, report_names(m.group(3) or "", nouns) + report_names(m.group(2), nouns)) for m in _COUNT_ZH.finditer(clause)]
@@ -1121,7 +1138,7 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
                                                      for a, b in o.change_subject)]
             return (_units_agree(unit, o) and not _contradicted(places, o, every, given)
                     and not _keyed_elsewhere(o, sentence_counts or set(), value)
-                    and not _binds_other_metric(o, absent) and not _other_direction(o, clause)
+                    and not _binds_other_metric(o, absent, clause_metrics) and not _other_direction(o, clause)
                     and _supported(places, o, names, label_names, titles))
 
         if any(holds(names, every, given, o) for o in occurrences):
