@@ -124,7 +124,7 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
     blind = [i for i in items if i["set"] == "blind"]
     fixtures = bench.evaluate([i for i in blind if i["paper"] != real_id], docs)
     assert fixtures["counts"] == {"correct": 60, "misattributed": 35, "invented": 6}
-    assert fixtures["flagged"]["misattributed"] >= 33 and fixtures["flagged"]["correct"] <= 2
+    assert fixtures["flagged"]["misattributed"] >= 35 and fixtures["flagged"]["correct"] <= 2
     assert fixtures["invented_recall"] == 1.0
     if real_file is not None:  # the real arXiv page, outside the repository
         real = bench.evaluate([i for i in blind if i["paper"] == real_id], docs)
@@ -143,7 +143,10 @@ GRAMMAR = Document(
               "It lowers event time error, and uses about 65% fewer tokens than full simulations. "
               "It matches ColBERTv2 on BEIR (nDCG@10 of 49.8 versus 49.9). "
               "On FLEURS the sparse model lowers the average word error rate from 11.4% to 9.8%."),
-    sections=[Section(heading="Setup", text="We use a 6-digit SEP code starting with 392 or 718.")],
+    sections=[Section(heading="Setup", text=("We use a 6-digit SEP code starting with 392 or 718. "
+                                             "It runs on a single A100 GPU and distills ImageNet-1K in 1.5 hours and ImageNet-21K in 5.83 hours. "
+                                             "It improves average accuracy over standard training by nearly 5%. "
+                                             "The baseline runs 3.2x slower."))],
     tables=[Table(caption="Table 1: Finetuning details.",
                   markdown="| Experiment | Epochs | # Runs |\n|---|---|---|\n| Risk | 3 | 5 |\n| Myopia | 3 | 3 |\n| Apples | 10 | 3 |")],
 )
@@ -167,6 +170,10 @@ GRAMMAR = Document(
     ("稀疏模型的平均词错误率从 11.4% 降至 9.8%。", []),
     ("稀疏模型的平均词错误率为 9.8%。", []),
     ("稀疏模型的平均词错误率为 11.4%。", ["11.4%"]),  # the change's subject owns its result only
+    ("相比标准训练基线（Baseline），平均准确率提升了近 5%。", []),  # an English gloss names nothing more
+    ("相比 Baseline 平均准确率提升了近 5%。", ["5%"]),  # a name, not a gloss: the paper's 5% is not the baseline's
+    ("可完成 ImageNet-1K 甚至 ImageNet-21K 的蒸馏（ImageNet-21K 仅需 5.83 小时）。", []),
+    ("在 ImageNet-1K 上仅需 5.83 小时。", ["5.83 小时"]),
 ])
 def test_grammar_and_table_rows_decide_whose_number_it_is(text, flagged):
     assert misattributed_numbers(report(text), GRAMMAR) == flagged

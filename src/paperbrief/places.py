@@ -793,15 +793,22 @@ def _clauses(text: str) -> list[str]:
     without a number ("在 ALFWorld 上，…", "On ALFWorld, …") is context for the next one."""
     out: list[str] = []
     pending = ""
-    for c in re.split(r"[，；;（）()]|,\s|\s+(?=(?:while|whereas)\s)", text):
+    bracketed = False
+    pieces = re.split(r"([，；;（）()]|,\s|\s+(?=(?:while|whereas)\s))", text)
+    for k in range(0, len(pieces), 2):
+        c = pieces[k]
         if not c.strip():
             continue
         if not any(not _in_name(c, a, b, cls) for a, b, _, _, cls in number_spans(_strip_names(c), skip_trivial=False)):
             pending += c + "，"
             continue
+        bracketed = bool(k and pieces[k - 1] in "（(" and _latin_names(c))
+        if bracketed:  # "（ImageNet-21K 仅需 5.83 小时）" names its own subject
+            out.append(c)
+            continue
         out.append(pending + c)
         pending = ""
-    if pending and out:
+    if pending and out and not bracketed:
         out[-1] += "，" + pending
     return out
 
@@ -962,11 +969,12 @@ def misattributed_numbers(report: Report, doc: Document, places: PaperPlaces | N
         for sentence in _split_sentences(text.replace("**", "")):
             metrics: list[Name] = []
             counts = {Decimal(m.group(1)) for m in [*_COUNT_ZH.finditer(sentence), *_COUNT_EN.finditer(sentence)]}
+            glosses = _glosses(sentence)
             for clause in _clauses(sentence):
                 # a clause that names no metric measures what the one before it did ("…的对齐分数为 0.40，
                 # 低于安全代码模型（0.84）"): that metric describes its table cell too
                 own = report_names(clause, ("metric",))
-                for written in _misplaced_in(places, clause, label, [] if own else metrics, counts):
+                for written in _misplaced_in(places, clause, label, [] if own else metrics, counts, glosses):
                     if written not in out:
                         out.append(written)
                 metrics = own or metrics
@@ -1074,10 +1082,20 @@ def _binds_other_metric(occ: Occurrence, absent: Sequence[Name], metrics: Sequen
     return any(m.regex.search(occ.near) for m in _METRICS if not any(m.patterns == x.patterns for x in metrics))
 
 
+# "标准训练基线（Baseline）", "分布外（OOD）": English in brackets right after Chinese glosses the Chinese term
+_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\s*[（(]\s*([A-Za-z][A-Za-z\s/-]*?)\s*[）)]")
+
+
+def _glosses(sentence: str) -> set[str]:
+    """The words of a sentence's English glosses of Chinese terms: they repeat a term, they name nothing more."""
+    return {w.lower() for m in _GLOSS.finditer(sentence) for w in re.findall(r"[A-Za-z][\w-]*", m.group(1))}
+
+
 def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Sequence[Name] = (),
-                  sentence_counts: set[Decimal] | None = None) -> list[str]:
+                  sentence_counts: set[Decimal] | None = None, glosses: set[str] | None = None) -> list[str]:
     found: list[str] = []
-    clause_names = _checkable(places, report_names(clause))
+    clause_names = [n for n in _checkable(places, report_names(clause))
+                    if n.kind != "name" or n.text.lower() not in (glosses or set())]
     label_names = _checkable(places, report_names(label))
     all_names = _checkable(places, report_names(clause), titles=True)
     given = [*report_names(clause, ("name", "metric", "term", "noun", "word")), *inherited]
