@@ -142,7 +142,8 @@ GRAMMAR = Document(
               "Barriers reduce mutual understanding by 45% and raise confusion by 50%. "
               "It lowers event time error, and uses about 65% fewer tokens than full simulations. "
               "It matches ColBERTv2 on BEIR (nDCG@10 of 49.8 versus 49.9). "
-              "On FLEURS the sparse model lowers the average word error rate from 11.4% to 9.8%."),
+              "On FLEURS the sparse model lowers the average word error rate from 11.4% to 9.8%. "
+              "With Qwen2.5-7B it gains 2.6% on AIME24 and 9.0% on AIME25; with Qwen3-30B, the gains are 14.6% and 8.1%."),
     sections=[Section(heading="Setup", text=("We use a 6-digit SEP code starting with 392 or 718. "
                                              "It runs on a single A100 GPU and distills ImageNet-1K in 1.5 hours and ImageNet-21K in 5.83 hours. "
                                              "It improves average accuracy over standard training by nearly 5%. "
@@ -174,6 +175,8 @@ GRAMMAR = Document(
     ("相比 Baseline 平均准确率提升了近 5%。", ["5%"]),  # a name, not a gloss: the paper's 5% is not the baseline's
     ("可完成 ImageNet-1K 甚至 ImageNet-21K 的蒸馏（ImageNet-21K 仅需 5.83 小时）。", []),
     ("在 ImageNet-1K 上仅需 5.83 小时。", ["5.83 小时"]),
+    ("在 Qwen3-30B 上，AIME24 与 AIME25 分别提升 14.6% 和 8.1%。", []),  # the earlier list's settings, in order
+    ("在 Qwen3-30B 上，AIME25 提升 14.6%。", ["14.6%"]),
 ])
 def test_grammar_and_table_rows_decide_whose_number_it_is(text, flagged):
     assert misattributed_numbers(report(text), GRAMMAR) == flagged

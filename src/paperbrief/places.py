@@ -442,6 +442,29 @@ def _bindings(part: str, numbers: list[tuple[int, int]]) -> tuple[dict[tuple[int
     return bound, tails
 
 
+def _parallel_lists(sentence: str, numbers: list[tuple[int, int]], bound: dict[tuple[int, int], Spans]) -> None:
+    """"… by 2.6% on AIME24 and 9.0% on AIME25; with Qwen3-30B, the gains are 14.6% and 8.1%": a list of
+    numbers naming nothing of its own repeats, in order, the settings that follow the numbers just before it."""
+    ordered = sorted(numbers)
+
+    def after(n: tuple[int, int]) -> set[str]:
+        nxt = next((m[0] for m in ordered if m[0] > n[0]), len(sentence))
+        return {sentence[a:b].lower() for a, b in bound[n] if n[1] <= a < nxt} - _STOP
+
+    for ml in _NUM_LIST_RE.finditer(sentence):
+        starts = [ml.start(1), *[ml.start(2) + m.start() for m in re.finditer(r"\d[\d.,]*%?", ml.group(2))], ml.start(3)]
+        listed = [n for st in starts for n in ordered if n[0] == st]
+        k = ordered.index(listed[0]) if listed else 0
+        if len(listed) != len(starts) or k < len(listed) or any(after(n) for n in listed):
+            continue
+        before = [after(n) for n in ordered[k - len(listed):k]]
+        own = [w - set().union(*(v for j, v in enumerate(before) if j != i)) for i, w in enumerate(before)]
+        if not all(own):
+            continue
+        for n, p, words in zip(listed, ordered[k - len(listed):k], own, strict=True):
+            bound[n] |= {w for w in bound[p] if sentence[w[0]:w[1]].lower() in words}
+
+
 _CHANGE_VERB = re.compile(r"\b(?:lower|reduc|decreas|cut|drop|rais|increas|improv|boost|lift|bring|push)\w*\b", re.I)
 
 
@@ -640,6 +663,7 @@ class PaperPlaces:
             offset = len(heading) + 1
             bound, tails = _bindings(sentence, [(a, b) for a, b, *_ in spans])
             changed = _change_owns_result(sentence, [(a, b) for a, b, *_ in spans], bound)
+            _parallel_lists(sentence, [(a, b) for a, b, *_ in spans], bound)
             parts, pos = [], 0
             for m in _PART_SPLIT.finditer(sentence):
                 parts.append((pos, m.start()))
