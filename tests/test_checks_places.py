@@ -143,7 +143,8 @@ GRAMMAR = Document(
               "It lowers event time error, and uses about 65% fewer tokens than full simulations. "
               "It matches ColBERTv2 on BEIR (nDCG@10 of 49.8 versus 49.9). "
               "On FLEURS the sparse model lowers the average word error rate from 11.4% to 9.8%. "
-              "With Qwen2.5-7B it gains 2.6% on AIME24 and 9.0% on AIME25; with Qwen3-30B, the gains are 14.6% and 8.1%."),
+              "With Qwen2.5-7B it gains over GRPO by 2.6% on AIME24 and 9.0% on AIME25; with Qwen3-30B, "
+              "the gains are 14.6% and 8.1%. It gains 1.6% over GSPO and 0.5% over DAPO on MathVista."),
     sections=[Section(heading="Setup", text=("We use a 6-digit SEP code starting with 392 or 718. "
                                              "It runs on a single A100 GPU and distills ImageNet-1K in 1.5 hours and ImageNet-21K in 5.83 hours. "
                                              "It improves average accuracy over standard training by nearly 5%. "
@@ -177,6 +178,10 @@ GRAMMAR = Document(
     ("在 ImageNet-1K 上仅需 5.83 小时。", ["5.83 小时"]),
     ("在 Qwen3-30B 上，AIME24 与 AIME25 分别提升 14.6% 和 8.1%。", []),  # the earlier list's settings, in order
     ("在 Qwen3-30B 上，AIME25 提升 14.6%。", ["14.6%"]),
+    ("在 AIME25 上比 GRPO 提升 9.0%。", []),  # the baseline named once holds for the list
+    ("在 AIME24 上比 GRPO 提升 9.0%。", ["9.0%"]),
+    ("在 MathVista 上比 GSPO 提升 1.6%。", []),  # the trailing setting holds for both baselines
+    ("在 MathVista 上比 DAPO 提升 1.6%。", ["1.6%"]),
 ])
 def test_grammar_and_table_rows_decide_whose_number_it_is(text, flagged):
     assert misattributed_numbers(report(text), GRAMMAR) == flagged

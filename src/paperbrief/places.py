@@ -359,6 +359,9 @@ _BARRIER = re.compile(r"^(?:and|versus|vs\.?|compared|than|while|whereas|but|aga
 _TIGHT_LINK = re.compile(r"^\s*(?:%\s*)?(?:,\s*(?:and\s+)?|and|or|to|-|–)\s*$", re.I)
 # "compared with 19.8% for ChatGPT and 27.0% for Gemini": later values of a comparison are compared too
 _CHAIN_LINK = re.compile(r"^\s*(?:%\s*)?\s*(?:for|of|on|by)\s+[^,;:]{1,40}?(?:,\s*(?:and\s+)?|\s+and\s+)$", re.I)
+_BASELINE_CHAIN_LINK = re.compile(r"^\s*%?\s*(?:over|than|against)\s+[^,;:]{1,30}?\s+and\s*$", re.I)
+_SHARED_SETTING = re.compile(r"^\s*%?\s*(?:over|than|against)\s+[^,;:]{1,30}?\s(?:on|in|at|across)\s+(?:the\s+)?$", re.I)
+_SETTING_CHAIN_LINK = re.compile(r"^\s*%?\s*(?:on|in|at|for)\s+[^,;:]{1,30}?\s+and\s*$", re.I)
 _COMPARE_LINK = re.compile(r"^\s*(?:%|[^\s,;]{1,12})?\s*,?\s*(?:versus|vs\.?|compared\s+(?:with|to)|against|than)\s*$",
                            re.I)
 
@@ -390,9 +393,12 @@ def _bindings(part: str, numbers: list[tuple[int, int]]) -> tuple[dict[tuple[int
     tight = {n: {n} for n in numbers}
     compared = {n: {n} for n in numbers}
     ordered = sorted(numbers)
+    chained = {n: {n} for n in numbers}  # "over GRPO by 2.6% on AIME24 and 9.0% on AIME25": GRPO is both's
+    baselines = {n: {n} for n in numbers}  # "1.6% over GRPO and 0.5% over GSPO on MathVista": MathVista is both's
     for x, y in itertools.pairwise(ordered):
         link = part[x[1]:y[0]]
-        for groups, pattern in ((tight, _TIGHT_LINK), (compared, _COMPARE_LINK), (compared, _CHAIN_LINK)):
+        for groups, pattern in ((tight, _TIGHT_LINK), (compared, _COMPARE_LINK), (compared, _CHAIN_LINK),
+                                (chained, _SETTING_CHAIN_LINK), (baselines, _BASELINE_CHAIN_LINK)):
             if pattern.match(link) and (pattern is not _CHAIN_LINK or len(compared[x]) > 1):
                 merged = groups[x] | groups[y]
                 for n in merged:
@@ -428,11 +434,13 @@ def _bindings(part: str, numbers: list[tuple[int, int]]) -> tuple[dict[tuple[int
             targets = tight[num]  # and its comparisons when it follows at once ("48.2 MAP@5")
             if max(before) == i - 1:
                 targets = targets | compared[num]
+            if _SHARED_SETTING.match(part[num[1]:span[0]]) and num == max(baselines[num]):
+                targets = targets | baselines[num]
             for n in targets:
                 tails[n].add(span)
         elif after:
             num = number_at[min(after)]  # a word before its number: that number, its list and comparisons
-            targets = tight[num] | compared[num]
+            targets = tight[num] | compared[num] | chained[num]
         else:
             continue
         for n in targets:
