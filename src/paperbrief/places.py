@@ -473,6 +473,28 @@ def _parallel_lists(sentence: str, numbers: list[tuple[int, int]], bound: dict[t
             bound[n] |= {w for w in bound[p] if sentence[w[0]:w[1]].lower() in words}
 
 
+def _list_from_before(previous: str, sentence: str, numbers: list[tuple[int, int]],
+                      bound: dict[tuple[int, int], Spans]) -> dict[tuple[int, int], str]:
+    """"On ALFWorld and τ²-Bench, RWML improves … Used as a warm-up, it adds 6.9 and 5.7 points": a list
+    of numbers in a sentence that places nothing itself pairs, in order, with the list of names the
+    sentence before gave its own list of numbers."""
+    if not previous or any(m.group().split()[0].lower() in _PLACING and _latin_names(m.group())
+                           for m in _SETTING.finditer(sentence)):  # it names a place of its own
+        return {}
+    names = [m for m in _NAME_LIST_RE.finditer(previous) if _NUM_LIST_RE.search(previous, m.end())]
+    if not names:
+        return {}
+    nl = names[-1]
+    items = [nl.group(1), *re.findall(_LIST_ITEM, nl.group(2)), nl.group(3)]
+    ordered = sorted(numbers)
+    for ml in _NUM_LIST_RE.finditer(sentence):
+        starts = [ml.start(1), *[ml.start(2) + m.start() for m in re.finditer(r"\d[\d.,]*%?", ml.group(2))], ml.start(3)]
+        listed = [n for st in starts for n in ordered if n[0] == st]
+        if len(listed) == len(starts) == len(items):
+            return dict(zip(listed, items, strict=True))
+    return {}
+
+
 _CHANGE_VERB = re.compile(r"\b(?:lower|reduc|decreas|cut|drop|rais|increas|improv|boost|lift|bring|push)\w*\b", re.I)
 
 
@@ -672,6 +694,7 @@ class PaperPlaces:
             bound, tails = _bindings(sentence, [(a, b) for a, b, *_ in spans])
             changed = _change_owns_result(sentence, [(a, b) for a, b, *_ in spans], bound)
             _parallel_lists(sentence, [(a, b) for a, b, *_ in spans], bound)
+            inherited = _list_from_before(previous, sentence, [(a, b) for a, b, *_ in spans], bound)
             parts, pos = [], 0
             for m in _PART_SPLIT.finditer(sentence):
                 parts.append((pos, m.start()))
@@ -695,6 +718,8 @@ class PaperPlaces:
                     placed = any(m.group().split()[0].lower() in _PLACING for m in _SETTING.finditer(part))
                     carried = " ".join([context, *((_SETTING.sub(" ", sentence[x:y]) if placed else sentence[x:y])
                                                    for x, y in parts[start:k])])
+                if (a, b) in inherited:
+                    carried = f"{carried} {inherited[(a, b)]}"
                 here = bound[(a, b)]
                 elsewhere = {w for n, ws in bound.items() if n != (a, b) for w in ws} - here
                 unit = "pp" if cls is None and _PP_AFTER.match(sentence[b:b + 24]) else _fine_unit(cls, written)
@@ -1013,8 +1038,8 @@ def misattributed_numbers(report: Report, doc: Document, places: PaperPlaces | N
     return out
 
 
-_REPORT_LIST = re.compile(r"([A-Za-z][\w.@*+-]*(?:\s(?:[A-Z0-9][\w.@*+-]*))?)((?:\s*(?:、|和|与|及|,|and)\s*"
-                          r"[A-Za-z][\w.@*+-]*(?:\s(?:[A-Z0-9][\w.@*+-]*))?)+)")
+_REPORT_LIST = re.compile(r"([A-Za-z\u0370-\u03ff][\w.@*+²³-]*(?:\s(?:[A-Z0-9][\w.@*+-]*))?)((?:\s*(?:、|和|与|及|,|and)\s*"
+                          r"[A-Za-z\u0370-\u03ff][\w.@*+²³-]*(?:\s(?:[A-Z0-9][\w.@*+-]*))?)+)")
 
 
 def _respective(clause: str, count: int) -> list[str]:
