@@ -1113,6 +1113,8 @@ def _keyed_elsewhere(occ: Occurrence, counts: set[Decimal], value: Decimal) -> b
 _FROM_TO = re.compile(r"(?:从|由|\bfrom)\s*$", re.I)
 _TO_AFTER = re.compile(r"^\s*\S{0,3}\s*(?:降至|降到|降低到|降低至|减少到|减少至|提升至|提升到|提高到|提高至|增加到|增加至|升至|升到|"
                        r"增至|到|至|\bto\b)", re.I)
+# "2x 或 4x B200 GPU", "8× A100": a count of devices, not a speed-up
+_HARDWARE_AFTER = re.compile(r"\s*(?:(?:或|or|/|,|和|and)\s*\d+\s*[x×]\s*)?(?:NVIDIA\s+)?(?:[A-Z]+\d+\w*|GPUs?|TPUs?)\b")
 _EACH = re.compile(r"均|都|各自|\b(?:both|each)\b", re.I)
 _UP = re.compile(r"提升|提高|增加|上升|增长|\b(?:improv|increas|rais|rise|rose|gain|boost)", re.I)
 _DOWN = re.compile(r"下降|降低|减少|缩减|\b(?:reduc|decreas|drop|lower|declin|fell|fall|cut)", re.I)
@@ -1200,7 +1202,7 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
         if objects:  # "It matches ColBERTv2 … with 49.8": what it is compared with does not own the number
             names = [n for n in names if not _only_in(clause, n, objects)]
             every = [n for n in every if not _only_in(clause, n, objects)]
-        unit = _fine_unit(cls, written)
+        unit = None if cls == "times" and _HARDWARE_AFTER.match(clause[spans[i][1]:]) else _fine_unit(cls, written)
         titles = [n for n in every if places.in_title(n)]
 
         starting = bool(_FROM_TO.search(clause[:spans[i][0]]) and _TO_AFTER.match(clause[spans[i][1]:]))
