@@ -671,7 +671,9 @@ class PaperPlaces:
             words, abbr = m.group(1).split(), m.group(2)
             initials = "".join(w[0] for w in words).upper()
             for k in range(len(words)):
-                if "".join(w[0] for w in words[k:]).upper() == abbr.upper().replace("-", ""):
+                parts = [p for w in words[k:] for p in w.split("-") if p]  # "Length-Unbiased …" gives L and U
+                if abbr.upper().replace("-", "") in ("".join(w[0] for w in words[k:]).upper(),
+                                                     "".join(p[0] for p in parts).upper()):
                     out[abbr.lower()] = " ".join(words[k:])
                     break
             else:
@@ -850,13 +852,15 @@ def _clauses(text: str) -> list[str]:
     without a number ("在 ALFWorld 上，…", "On ALFWorld, …") is context for the next one."""
     out: list[str] = []
     pending = ""
-    bracketed = False
+    bracketed = after_semicolon = False
     pieces = re.split(r"([，；;（）()]|,\s|\s+(?=(?:while|whereas)\s))", text)
     for k in range(0, len(pieces), 2):
         c = pieces[k]
         if not c.strip():
             continue
         if not any(not _in_name(c, a, b, cls) for a, b, _, _, cls in number_spans(_strip_names(c), skip_trivial=False)):
+            if not pending and out and k and pieces[k - 1] in "；;":
+                after_semicolon = True  # "…降至 3%；使用 TRLOO 训练更稳定": a new statement, not this one's context
             pending += c + "，"
             continue
         bracketed = bool(k and pieces[k - 1] in "（(" and _latin_names(c))
@@ -865,7 +869,7 @@ def _clauses(text: str) -> list[str]:
             continue
         out.append(pending + c)
         pending = ""
-    if pending and out and not bracketed:
+    if pending and out and not bracketed and not after_semicolon:
         out[-1] += "，" + pending
     return out
 
@@ -949,7 +953,7 @@ def _metric_conflict(places: PaperPlaces, occ: Occurrence, metrics: list[Name]) 
     return tied and any(m.regex.search(scope) for m in others)
 
 
-def _overridden(places: PaperPlaces, occ: Occurrence, required: list[Name]) -> bool:
+def _overridden(places: PaperPlaces, occ: Occurrence, required: list[Name], named: Sequence[Name]) -> bool:
     """A setting of the clause is the sentence's ("On LLaMA-3.1-8B and Qwen3 models, … by 4.9x on
     average on Qwen3-8B") while the number has its own setting of the same kind naming something the
     clause does not: the nearer one holds."""
@@ -971,7 +975,7 @@ def _overridden(places: PaperPlaces, occ: Occurrence, required: list[Name]) -> b
             if m in own or not places.matches(n, m.group()):
                 continue
             rivals = [o for o in own if prep(o) == prep(m)]
-            if any(w.lower() not in {r.text.lower() for r in required} for o in rivals for w in _latin_names(o.group())):
+            if any(w.lower() not in {r.text.lower() for r in named} for o in rivals for w in _latin_names(o.group())):
                 return True
     return False
 
@@ -988,7 +992,8 @@ def _supported(places: PaperPlaces, occ: Occurrence, clause_names: list[Name], s
     if _metric_conflict(places, occ, metrics):
         return False
     if required:
-        return all(places.found_in(n, occ) for n in required) and not _overridden(places, occ, required)
+        return all(places.found_in(n, occ) for n in required) and not _overridden(places, occ, required,
+                                                                                   [*required, *title_names])
     fallback = [n for n in sentence_names if n.kind != "metric"]
     if fallback:  # the item's label: anywhere in the place will do
         return any(places.matches(n, occ.place) or places.matches(n, occ.carried) for n in fallback)
