@@ -150,7 +150,8 @@ GRAMMAR = Document(
     sections=[Section(heading="Setup", text=("We use a 6-digit SEP code starting with 392 or 718. "
                                              "It runs on a single A100 GPU and distills ImageNet-1K in 1.5 hours and ImageNet-21K in 5.83 hours. "
                                              "It improves average accuracy over standard training by nearly 5%. "
-                                             "The baseline runs 3.2x slower."))],
+                                             "The baseline runs 3.2x slower. TRLOO trains more stably than GRPO. "
+                                             "Hacking checks reduce the cheating rate from about 20% to about 3%."))],
     tables=[Table(caption="Table 1: Finetuning details.",
                   markdown="| Experiment | Epochs | # Runs |\n|---|---|---|\n| Risk | 3 | 5 |\n| Myopia | 3 | 3 |\n| Apples | 10 | 3 |")],
 )
@@ -186,6 +187,15 @@ GRAMMAR = Document(
     ("在 MathVista 上比 DAPO 提升 1.6%。", ["1.6%"]),
     ("作为策略 RL 的预热，在 ALFWorld 和 τ²-Bench 上分别额外带来 7.7 和 5.7 个百分点。", []),  # the list before
     ("作为策略 RL 的预热，在 τ²-Bench 上额外带来 7.7 个百分点。", ["7.7 个百分点"]),  # 7.7 is ALFWorld's
+    ("引入 Hacking Check 后，作弊率从约 20% 降至 3% 左右；使用 TRLOO 训练更稳定。", []),  # a new statement
+    ("引入 Hacking Check 后，作弊率从约 20% 降至 3% 左右，使用 GSPO 时。", ["20%", "3%"]),  # its context
 ])
 def test_grammar_and_table_rows_decide_whose_number_it_is(text, flagged):
     assert misattributed_numbers(report(text), GRAMMAR) == flagged
+
+
+
+def test_an_abbreviation_of_hyphenated_words_is_known():
+    text = "We propose Length-Unbiased Sequence Policy Optimization (LUSPO) and Group Relative Policy Optimization (GRPO)."
+    assert PaperPlaces._aliases(text) == {"luspo": "Length-Unbiased Sequence Policy Optimization",
+                                          "grpo": "Group Relative Policy Optimization"}
