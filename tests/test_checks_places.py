@@ -187,8 +187,8 @@ GRAMMAR = Document(
     ("在 MathVista 上比 DAPO 提升 1.6%。", ["1.6%"]),
     ("作为策略 RL 的预热，在 ALFWorld 和 τ²-Bench 上分别额外带来 7.7 和 5.7 个百分点。", []),  # the list before
     ("作为策略 RL 的预热，在 τ²-Bench 上额外带来 7.7 个百分点。", ["7.7 个百分点"]),  # 7.7 is ALFWorld's
-    ("引入 Hacking Check 后，作弊率从约 20% 降至 3% 左右；使用 TRLOO 训练更稳定。", []),  # a new statement
-    ("引入 Hacking Check 后，作弊率从约 20% 降至 3% 左右，使用 GSPO 时。", ["20%", "3%"]),  # its context
+    ("引入 Hacking Check 后，作弊率降至 3% 左右；使用 GSPO 训练更稳定。", []),  # a new statement
+    ("引入 Hacking Check 后，作弊率降至 3% 左右，使用 GSPO 时。", ["3%"]),  # its context
 ])
 def test_grammar_and_table_rows_decide_whose_number_it_is(text, flagged):
     assert misattributed_numbers(report(text), GRAMMAR) == flagged
