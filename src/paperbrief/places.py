@@ -478,8 +478,9 @@ def _list_from_before(previous: str, sentence: str, numbers: list[tuple[int, int
     """"On ALFWorld and τ²-Bench, RWML improves … Used as a warm-up, it adds 6.9 and 5.7 points": a list
     of numbers in a sentence that places nothing itself pairs, in order, with the list of names the
     sentence before gave its own list of numbers."""
-    if not previous or any(m.group().split()[0].lower() in _PLACING and _latin_names(m.group())
-                           for m in _SETTING.finditer(sentence)):  # it names a place of its own
+    if not previous or not _NUM_LIST_RE.search(sentence) or any(
+            m.group().split()[0].lower() in _PLACING and _latin_names(m.group())
+            for m in _SETTING.finditer(sentence)):  # no list of numbers, or it names a place of its own
         return {}
     names = [m for m in _NAME_LIST_RE.finditer(previous) if _NUM_LIST_RE.search(previous, m.end())]
     if not names:
@@ -498,17 +499,19 @@ def _list_from_before(previous: str, sentence: str, numbers: list[tuple[int, int
 _CHANGE_VERB = re.compile(r"\b(?:lower|reduc|decreas|cut|drop|rais|increas|improv|boost|lift|bring|push)\w*\b", re.I)
 
 
+_FROM_BEFORE = re.compile(r"\bfrom\s+$", re.I)
+_TO_LINK = re.compile(r"^\s*%?\s*(?:[^\s,;]{1,12}\s+)?to\s*$", re.I)
+
+
 def _change_owns_result(sentence: str, numbers: list[tuple[int, int]], bound: dict[tuple[int, int], Spans]) -> dict[
         tuple[int, int], Spans]:
     """"The sparse model lowers the word error rate from 11.4% to 9.8%": the subject of a change is the
     result's (9.8%), not the starting value's. Binds the subject's words to the result and returns, for
     each starting value, those words (a report that says the change itself may name them)."""
     out: dict[tuple[int, int], Spans] = {}
-    words = _words(sentence)
     ordered = sorted(numbers)
     for x, y in itertools.pairwise(ordered):
-        if not (re.search(r"\bfrom\s+$", sentence[max(0, x[0] - 8):x[0]], re.I)
-                and re.match(r"^\s*%?\s*(?:[^\s,;]{1,12}\s+)?to\s*$", sentence[x[1]:y[0]], re.I)):
+        if not (_FROM_BEFORE.search(sentence, max(0, x[0] - 8), x[0]) and _TO_LINK.match(sentence[x[1]:y[0]])):
             continue
         start = max([0, *(m.end() for m in re.finditer(r"[,;:]\s", sentence[:x[0]])),
                      *(n[1] for n in ordered if n[1] <= x[0] and n != x)])
@@ -518,7 +521,7 @@ def _change_owns_result(sentence: str, numbers: list[tuple[int, int]], bound: di
         verb = verbs[-1]
         taken = set().union(*bound.values())
         settings = [m.span() for m in _SETTING.finditer(sentence)]
-        subject = {w for w in words if start <= w[0] and w[1] <= verb.start() and w not in taken
+        subject = {w for w in _words(sentence) if start <= w[0] and w[1] <= verb.start() and w not in taken
                    and not any(a <= w[0] < b for a, b in settings)}
         bound[y] |= subject
         out[x] = subject
@@ -559,14 +562,14 @@ def _subject_owns_first(part: str, words: list[tuple[int, int]], ordered: list[t
     """"Adjusted scores reach an AUC of 0.849 compared with 0.730 for the unadjusted scores": when a later
     number of a comparison is given for something else ("for B"), the sentence's subject (the words
     before the first number that no number has, setting phrases aside) is the first number's only."""
-    taken = set().union(*bound.values()) if bound else set()
-    settings = [m.span() for m in _SETTING.finditer(part)]
     for first in ordered:
         group = sorted(compared[first])
         if group[0] != first or len(group) < 2:
             continue
         if not any(re.match(r"\s*%?\s*(?:for|of)\s", part[y[1]:y[1] + 12], re.I) for y in group[1:]):
             continue
+        taken = set().union(*bound.values())
+        settings = [m.span() for m in _SETTING.finditer(part)]
         start = max([0, *(m.end() for m in re.finditer(r"[;:]\s|[.!?]\s", part[:first[0]]))])
         for n in ordered:  # not the stretch (up to a comma) of a number before it
             comma = part.find(",", n[1], first[0])
@@ -610,12 +613,12 @@ _RATE_RE = re.compile(r"\brates?\b|accura|\bacc\b|success|recall|precision|\bf1\
                       r"win\b|\bem\b|exact.match", re.I)
 
 
-def _percent_column(caption: str, header: str, rows: list[list[str]], c: int) -> bool:
+def _percent_column(caption: str, header: str, cells: list[list[tuple[str, Decimal, str | None]]]) -> bool:
     """Whether a column holds rates on a 0-100 scale: its header (or the caption) names a rate and
-    its numbers lie between 0 and 100, some above 1 (a column of fractions, 0.25, is not percent)."""
+    its numbers (of its cells, given) lie between 0 and 100, some above 1 (a column of fractions, 0.25, is not)."""
     if not _RATE_RE.search(header) and not _RATE_RE.search(caption):
         return False
-    values = [v for row in rows if c < len(row) for _, v, cls in numbers_in(row[c], skip_trivial=False) if cls is None]
+    values = [v for found in cells for _, v, cls in found if cls is None]
     return bool(values) and all(0 <= v <= 100 for v in values) and any(v > 1 for v in values)
 
 
@@ -687,7 +690,7 @@ class PaperPlaces:
             spans = [sp for sp in number_spans(sentence, skip_trivial=False)
                      if not _in_name(sentence, sp[0], sp[1], sp[4])
                      and not (sp[4] is None and PART_REF_RE.search(sentence[max(0, sp[0] - 24):sp[0]]))
-                     and not re.match(r"-[a-z]", sentence[sp[1]:sp[1] + 2])]  # "6-digit", "3-shot": a word's part
+                     and not (sentence[sp[1]:sp[1] + 1] == "-" and sentence[sp[1] + 1:sp[1] + 2].islower())]  # "6-digit"
             if not spans:
                 previous = sentence
                 continue
@@ -708,10 +711,13 @@ class PaperPlaces:
             def shift(words: Iterable[tuple[int, int]], offset: int = offset) -> list[tuple[int, int]]:
                 return [(a + offset, b + offset) for a, b in sorted(words)]
 
+            carried_in: dict[int, str] = {}
             for a, b, written, value, cls in spans:
                 k = next(i for i, (x, y) in enumerate(parts) if x <= a <= y)
                 part = sentence[parts[k][0]:parts[k][1]]
-                if _CONTRAST.match(part):  # ", while …", ", but …": a new subject, nothing carried over
+                if k in carried_in:
+                    carried = carried_in[k]
+                elif _CONTRAST.match(part):  # ", while …", ", but …": a new subject, nothing carried over
                     carried = ""
                 else:
                     start = max([0, *(i for i in range(k) if _CONTRAST.match(sentence[parts[i][0]:parts[i][1]]))])
@@ -720,8 +726,10 @@ class PaperPlaces:
                     placed = any(m.group().split()[0].lower() in _PLACING for m in _SETTING.finditer(part))
                     carried = " ".join([context, *((_SETTING.sub(" ", sentence[x:y]) if placed else sentence[x:y])
                                                    for x, y in parts[start:k])])
+                carried_in[k] = carried
                 if (a, b) in inherited:
                     carried = f"{carried} {inherited[(a, b)]}"
+                what = _counts_what(sentence[b:b + 60])
                 here = bound[(a, b)]
                 elsewhere = {w for n, ws in bound.items() if n != (a, b) for w in ws} - here
                 unit = "pp" if cls is None and _PP_AFTER.match(sentence[b:b + 24]) else _fine_unit(cls, written)
@@ -730,8 +738,8 @@ class PaperPlaces:
                     unit, place, part, shift(elsewhere), shift(here),
                     scope=(parts[k][0] + offset, parts[k][1] + offset), carried=carried, context=f"{previous}\n{heading}",
                     tail_elsewhere=shift(tail_elsewhere), change_subject=shift(changed.get((a, b), set())),
-                    counts_what=_counts_what(sentence[b:b + 60]),
-                    near=" ".join([*re.split(r"[\s,;:()]+", sentence[max(0, a - 60):a])[-4:], _counts_what(sentence[b:b + 60])])))
+                    counts_what=what,
+                    near=f"{' '.join(sentence[max(0, a - 60):a].split()[-4:])} {what}"))
             previous = sentence
 
     def _index_table(self, caption: str, markdown: str) -> None:
@@ -742,10 +750,14 @@ class PaperPlaces:
             return
         header = rows[0]
         labels = [row[0] for row in rows[1:] if row]
-        percent_columns = {c for c in range(len(header)) if _percent_column(caption, header[c], rows[1:], c)}
-        values = [frozenset(v for cell in row for _, v, _ in numbers_in(cell, skip_trivial=False)) for row in rows[1:]]
+        numbers = [[numbers_in(cell, skip_trivial=False) for cell in row] for row in rows]
+        percent_columns = {c for c in range(len(header))
+                           if _percent_column(caption, header[c], [found[c] for found in numbers[1:] if c < len(found)])}
+        values = [frozenset(v for cell in found for _, v, _ in cell) for found in numbers[1:]]
         for r, row in enumerate(rows):
             for c, cell in enumerate(row):
+                if not numbers[r][c]:
+                    continue
                 column = header[c] if c < len(header) else ""
                 if r == 0:
                     place, unit_text, others = f"{caption}\n{cell}", f"{caption} {cell}", ""
@@ -754,7 +766,7 @@ class PaperPlaces:
                     unit_text = f"{caption} {column} {cell}"
                     others = "\n".join([*(lab for k, lab in enumerate(labels, 1) if k != r),
                                          *(h for k, h in enumerate(header) if k not in (0, c))])
-                for written, value, cls in numbers_in(cell, skip_trivial=False):
+                for written, value, cls in numbers[r][c]:
                     unit = _fine_unit(cls, written)
                     specific = f"{row[0] if row else ''}\n{column}"
                     rows_here = (labels[r - 1], *(lab for k, lab in enumerate(labels, 1) if k != r)) if r else ()
