@@ -119,12 +119,12 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
     assert tuning["invented_recall"] == 1.0
     earlier = bench.evaluate([i for i in items if i["set"] != "blind"], docs)
     assert earlier["counts"] == {"correct": 152, "misattributed": 103, "invented": 8}
-    assert earlier["flagged"]["misattributed"] >= 99 and earlier["flagged"]["correct"] <= 4
+    assert earlier["flagged"]["misattributed"] >= 99 and earlier["flagged"]["correct"] == 0
     real_id, real_file = bench.real_page()
     blind = [i for i in items if i["set"] == "blind"]
     fixtures = bench.evaluate([i for i in blind if i["paper"] != real_id], docs)
     assert fixtures["counts"] == {"correct": 60, "misattributed": 35, "invented": 6}
-    assert fixtures["flagged"]["misattributed"] >= 35 and fixtures["flagged"]["correct"] <= 2
+    assert fixtures["flagged"]["misattributed"] == 35 and fixtures["flagged"]["correct"] <= 1
     assert fixtures["invented_recall"] == 1.0
     if real_file is not None:  # the real arXiv page, outside the repository
         real = bench.evaluate([i for i in blind if i["paper"] == real_id], docs)
