@@ -6,7 +6,9 @@ the check, a "held-out" set written afterwards (its first result is in docs/deci
 round of general fixes followed), and a "fresh" set written after that round and never used to
 change the check), and a "blind" set written from the papers before a further round and recorded at
 its first run (a part of it is about the real arXiv page, read from outside the repository as
-tests/testdata.py finds it, and skipped when it is absent), reads each paper from the replica
+tests/testdata.py finds it, and skipped when it is absent), and a "final" set written by someone who
+never read the check, while its last round of changes was made, and run once after it (the honest
+figure for text the check has not seen), reads each paper from the replica
 as `paperbrief read` would, runs the grounding check on a one-sentence report, and prints:
 
 - recall: the share of misattributed numbers flagged (misattributed or ungrounded), and of
@@ -40,7 +42,7 @@ from paperbrief.places import PaperPlaces, misattributed_numbers
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "tests" / "data" / "number-places.json"
-SETS = ("tuning", "held-out", "fresh", "blind")
+SETS = ("tuning", "held-out", "fresh", "blind", "final")
 
 
 def load_items() -> list[dict[str, Any]]:

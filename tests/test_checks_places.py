@@ -81,9 +81,9 @@ def test_misattributed_numbers_are_marked_and_explained_in_markdown():
     assert "在 HumanEval 上加速 **2.18** 倍⚠，F-Score 51%⚠。" in body
     assert body.rstrip().endswith(
         "> ⚠ 以下数字未能在论文原文中找到，请核对：51%\n\n"
-        "> ⚠ 以下数字在论文中出现，但不在报告所说的位置（数据集、指标、模型或单位不符），请核对：2.18 倍")
+        "> ⚠ 以下数字论文中有，但未在报告所指的数据集、指标、模型或单位旁找到，可能张冠李戴，请核对：2.18 倍")
     en = paper_body_markdown(written.model_copy(update={"lang": "en"}), "en")
-    assert "> ⚠ Numbers the paper gives for something else (another dataset, metric, model or unit), please check: 2.18 倍" in en
+    assert "> ⚠ Numbers the paper has, but not next to the dataset, metric, model or unit the report ties them to; they may belong to something else, please check: 2.18 倍" in en
 
 
 def test_places_of_a_table_cell_and_of_a_sentence():
@@ -110,14 +110,15 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
     """Issue 11's target (>= 90% of misattributed numbers flagged, <= 5% of correct ones) on the tuning
     set and on all four sets together; on each part, the figures measured when this test was last
     changed (docs/decisions.md, "after round 3") must not get worse. The blind set (its real-page part
-    included) stays short of the target on misattributions: its floors are what was measured."""
+    included) stays short of the target on misattributions: its floors are what was measured; so does
+    the final set, written by someone who never saw the check."""
     bench = _bench()
     items = bench.load_items()
     docs = bench.read_papers({i["paper"] for i in items})
     tuning = bench.evaluate([i for i in items if i["set"] == "tuning"], docs)
     assert tuning["misattributed_recall"] >= 0.90 and tuning["correct_flagged"] <= 0.05
     assert tuning["invented_recall"] == 1.0
-    earlier = bench.evaluate([i for i in items if i["set"] != "blind"], docs)
+    earlier = bench.evaluate([i for i in items if i["set"] not in ("blind", "final")], docs)
     assert earlier["counts"] == {"correct": 152, "misattributed": 103, "invented": 8}
     assert earlier["flagged"]["misattributed"] >= 99 and earlier["flagged"]["correct"] == 0
     real_id, real_file = bench.real_page()
@@ -130,8 +131,19 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
         real = bench.evaluate([i for i in blind if i["paper"] == real_id], docs)
         assert real["counts"] == {"correct": 50, "misattributed": 23, "invented": 2}
         assert real["flagged"]["misattributed"] >= 16 and real["flagged"]["correct"] == 0
-        every = bench.evaluate(items, docs)
-        assert every["misattributed_recall"] >= 0.90 and every["correct_flagged"] <= 0.05
+        developed = bench.evaluate([i for i in items if i["set"] != "final"], docs)
+        assert developed["misattributed_recall"] >= 0.90 and developed["correct_flagged"] <= 0.05
+    # The final set, written independently of the check and run once after its last change, is where
+    # the target is NOT met (docs/decisions.md): its figures as first measured are floors and ceilings.
+    final = [i for i in items if i["set"] == "final"]
+    final_fixtures = bench.evaluate([i for i in final if i["paper"] != real_id], docs)
+    assert final_fixtures["counts"] == {"correct": 62, "misattributed": 43, "invented": 5}
+    assert final_fixtures["flagged"]["misattributed"] >= 32 and final_fixtures["flagged"]["correct"] <= 10
+    assert final_fixtures["invented_recall"] == 1.0
+    if real_file is not None:
+        final_real = bench.evaluate([i for i in final if i["paper"] == real_id], docs)
+        assert final_real["counts"] == {"correct": 26, "misattributed": 21, "invented": 3}
+        assert final_real["flagged"]["misattributed"] >= 15 and final_real["flagged"]["correct"] <= 7
 
 
 GRAMMAR = Document(

@@ -109,7 +109,7 @@ def test_paper_page(store, tmp_path):
     assert "diffusion-based 3D generator" in page.select_one("details.abstract").get_text()
     assert "李明" in page.select_one(".authors").get_text()
     grounding = page.select_one(".grounding").get_text(" ", strip=True)
-    assert "与原文所指对象不符的数字: 92.59" in grounding and "原文中未找到的数字" not in grounding
+    assert "未在所指对象旁找到的数字: 92.59" in grounding and "原文中未找到的数字" not in grounding
     assert page.select_one(".badge.ok") is None
 
 
