@@ -160,3 +160,11 @@ def test_thousands_grouped_with_spaces_and_counts_in_words_are_found():
     paper = "We keep 12 000 (6000 safe, 6000 unsafe) datapoints and evaluate twelve models on 1 234 567 tokens."
     report = report_with("保留 12,000 个数据点，评测 12 个模型，共 1,234,567 个词元；另有 13 个模型和 12,001 个数据点。")
     assert ungrounded_numbers(report, paper) == ["13", "12,001"]
+
+
+def test_report_numbers_are_read_with_spaced_thousands_and_scale_words():
+    paper = "The corpus holds over 9 million theorems, 1.2 billion tokens, a 5M-entry index and 12,000 proofs."
+    report = report_with("包含超过 900 万条定理、12 亿个词元、500 万条索引和 12 000 条证明；另有 13 000 条和 800 万条。")
+    assert ungrounded_numbers(report, paper) == ["13 000", "800 万"]
+    english = report_with("It holds 9 million theorems and 12 000 proofs, not 12 million.")
+    assert ungrounded_numbers(english, paper) == ["12 million"]

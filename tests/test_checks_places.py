@@ -143,7 +143,7 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
     if real_file is not None:
         final_real = bench.evaluate([i for i in final if i["paper"] == real_id], docs)
         assert final_real["counts"] == {"correct": 26, "misattributed": 21, "invented": 3}
-        assert final_real["flagged"]["misattributed"] >= 15 and final_real["flagged"]["correct"] <= 7
+        assert final_real["flagged"]["misattributed"] >= 14 and final_real["flagged"]["correct"] <= 6
 
 
 GRAMMAR = Document(

@@ -79,6 +79,12 @@ def _unit_class(unit: str | None, pre: str | None) -> str | None:
     return _UNIT_CLASS.get(u) or _UNIT_CLASS.get(u.lower())
 
 
+# Scale words after a number: "900 万" is 9,000,000, as is "9 million"; "1.2 亿" 120,000,000.
+_SCALE_RE = re.compile(r"\s?(万亿|万|亿|千(?![克米瓦卡字])|(?:thousand|million|billion|trillion)\b)", re.I)
+SCALES = {"千": 1000, "万": 10_000, "亿": 100_000_000, "万亿": 10**12,
+          "thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+
+
 def _value(num: str) -> Decimal | None:
     try:
         return Decimal(num.replace(",", "")).normalize()
@@ -128,6 +134,11 @@ def number_spans(text: str, *, skip_trivial: bool = True) -> list[tuple[int, int
         if value is None:
             continue
         cls = _unit_class(unit, pre)
+        scale = None if unit or pre else _SCALE_RE.match(text, m.end())
+        if scale:  # "900 万", "9 million": the value, written with its scale word
+            value = (value * SCALES[scale.group(1).lower()]).normalize()
+            found.append((m.start(), scale.end(), text[m.start():scale.end()], value, None))
+            continue
         if skip_trivial and cls is None:
             if PART_REF_RE.search(before):
                 continue
@@ -149,14 +160,30 @@ _NUMBER_WORDS = {"eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fi
 _SPACED_GROUP_RE = re.compile(r"\d[ \u00a0\u2009\u202f]\d{3}")  # a quick scan for the above
 
 
+_SCALED = {"K": 1000, "M": 10**6, "B": 10**9}
+
+
+def grouped(text: str) -> str:
+    """The text with thousands grouped by spaces written with commas ("12 000" -> "12,000"), same length."""
+    return SPACED_THOUSANDS_RE.sub(lambda m: re.sub(r"\s", ",", m.group()), text)
+
+
 class PaperNumbers:
     """The numbers of a paper's text, indexed for lookup by value and unit class."""
 
     def __init__(self, text: str) -> None:
         self.units: dict[Decimal, set[str | None]] = {}
         text = normalise_latex(text)
-        for _, value, cls in numbers_in(text, skip_trivial=False):
+        for written, value, cls in numbers_in(text, skip_trivial=False):
             self.units.setdefault(value, set()).add(cls)
+            if cls in _SCALED:  # "9M" is also 9,000,000 ("900 万")
+                self.units.setdefault((value * _SCALED[cls]).normalize(), set()).add(None)
+            elif cls is None and _SCALE_RE.search(written):  # "9 million" is also the 9 of "9M"
+                scale = _SCALE_RE.search(written)
+                factor = SCALES[scale.group(1).lower()] if scale else 1
+                letter = {1000: "K", 10**6: "M", 10**9: "B"}.get(factor)
+                if letter:
+                    self.units.setdefault((value / factor).normalize(), set()).add(letter)
         for m in _SPACED_GROUP_RE.finditer(text):  # "12 000": the paper's twelve thousand
             start = m.start()
             while start > 0 and m.start() - start < 2 and text[start - 1].isdigit():
@@ -202,7 +229,9 @@ def ungrounded_numbers(report: Report, paper_text: str) -> list[str]:
     index = paper_numbers(paper_text)
     missing: list[str] = []
     for _, text in report_texts(report):
-        for written, value, cls in numbers_in(text):
+        plain = text.replace("**", "")
+        for a, b, _, value, cls in number_spans(grouped(plain)):  # "12 000" is one number, as written
+            written = plain[a:b]
             if not index.has(value, cls) and written not in missing:
                 missing.append(written)
     return missing

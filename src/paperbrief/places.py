@@ -42,7 +42,7 @@ from functools import cached_property
 
 from paperbrief.checks import (
     PART_REF_RE,
-    SPACED_THOUSANDS_RE,
+    grouped,
     normalise_latex,
     number_spans,
     numbers_in,
@@ -628,11 +628,6 @@ def _counts_what(after: str) -> str:
     return " ".join(out)
 
 
-def _grouped(text: str) -> str:
-    """The text with thousands grouped by spaces written with commas ("12 000" -> "12,000"), same length."""
-    return SPACED_THOUSANDS_RE.sub(lambda m: re.sub(r"\s", ",", m.group()), text)
-
-
 def _split_sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_SPLIT.split(text) if s and s.strip()]
 
@@ -657,7 +652,7 @@ class PaperPlaces:
         blocks += [("", t.caption) for t in doc.tables if not t.markdown.strip()]
         blocks += [("", n) for n in doc.footnotes]
         for heading, text in blocks:
-            self._index_prose(heading, _grouped(normalise_latex(text)))
+            self._index_prose(heading, grouped(normalise_latex(text)))
         for t in doc.tables:
             self._index_table(normalise_latex(t.caption), normalise_latex(t.markdown))
 
@@ -1035,7 +1030,7 @@ def misattributed_numbers(report: Report, doc: Document, places: PaperPlaces | N
     places = places or PaperPlaces(doc)
     out: list[str] = []
     for label, text in _report_items(report):
-        for sentence in _split_sentences(text.replace("**", "")):
+        for sentence in _split_sentences(grouped(text.replace("**", ""))):
             metrics: list[Name] = []
             counts = {Decimal(m.group(1)) for m in [*_COUNT_ZH.finditer(sentence), *_COUNT_EN.finditer(sentence)]}
             glosses = _glosses(sentence)
