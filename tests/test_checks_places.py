@@ -211,3 +211,26 @@ def test_an_abbreviation_of_hyphenated_words_is_known():
     text = "We propose Length-Unbiased Sequence Policy Optimization (LUSPO) and Group Relative Policy Optimization (GRPO)."
     assert PaperPlaces._aliases(text) == {"luspo": "Length-Unbiased Sequence Policy Optimization",
                                           "grpo": "Group Relative Policy Optimization"}
+
+
+COMPARED = Document(
+    arxiv_id="2602.00004",
+    title="Quick: Sparse Updates",
+    abstract=("On Toys4K, Quick reaches a speedup of 2.41 with an F-Score of 89.90, compared with 90.05 for SAM3D. "
+              "Its parameter updates are ×2.67 sparser than world-model SFT. "
+              "It gains 1.6% over GRPO and 0.5% over GSPO on MathVista."),
+)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("On Toys4K, Quick reaches a speedup of 2.41 over SAM3D.", []),  # the paper states no baseline for 2.41
+    ("在 Toys4K 上，Quick 的加速比为 2.41，高于 SAM3D。", []),
+    ("在 Toys4K 上 F-Score 为 90.05，高于 SAM3D。", ["90.05"]),  # 90.05 is SAM3D's own
+    ("Quick 的参数更新比 WM-SFT 稀疏 2.67 倍。", []),  # WM-SFT abbreviates "world-model SFT"
+    ("Quick 的参数更新比 SAM3D 稀疏 2.67 倍。", ["2.67 倍"]),  # the paper's baseline for 2.67 is another
+    ("Quick 的参数更新比 RL-SFT 稀疏 2.67 倍。", []),  # a name the paper never uses cannot be judged
+    ("在 MathVista 上比 GSPO 提升 0.5%。", []),
+    ("在 MathVista 上相比 GSPO 提升 1.6%。", ["1.6%"]),  # 1.6% is over GRPO
+])
+def test_what_a_report_compares_a_number_with_must_be_its_baseline_only_where_the_paper_gives_one(text, flagged):
+    assert misattributed_numbers(report(text), COMPARED) == flagged

@@ -321,6 +321,7 @@ class Occurrence:
     change_subject: list[tuple[int, int]] = field(default_factory=list)  # "X lowers WER from this to y": X
     counts_what: str = ""  # the words right after the number, up to a preposition: "65% fewer tokens" -> "fewer tokens"
     near: str = ""  # the three words before the number and what it counts
+    at: int = -1  # in prose: where the number starts in `place`
 
     def in_scope(self, span: tuple[int, int]) -> bool:
         return self.scope is None or self.scope[0] <= span[0] < self.scope[1]
@@ -729,7 +730,7 @@ class PaperPlaces:
                     scope=(parts[k][0] + offset, parts[k][1] + offset), carried=carried, context=f"{previous}\n{heading}",
                     tail_elsewhere=shift(tail_elsewhere), change_subject=shift(changed.get((a, b), set())),
                     counts_what=what,
-                    near=f"{' '.join(sentence[max(0, a - 60):a].split()[-4:])} {what}"))
+                    near=f"{' '.join(sentence[max(0, a - 60):a].split()[-4:])} {what}", at=a + offset))
             previous = sentence
 
     def _index_table(self, caption: str, markdown: str) -> None:
@@ -1080,7 +1081,11 @@ def _count_verdict(places: PaperPlaces, count: int, nouns: list[Name], clause_na
                for o in cells)
 
 
-_COMPARE_ZH = re.compile(r"与\s*(\S+?)\s*(?:相当|持平|接近)|(?:优于|超过|超越|落后于|不及|媲美)\s*([^\s，。；、]+)")
+_COMPARE_ZH = re.compile(r"与\s*(\S+?)\s*(?:相当|持平|接近)|(?:优于|超过|超越|落后于|不及|媲美|高于|低于|强于|弱于|胜过|领先于?|"
+                         r"相比于?|相较于?|对比|(?<![对相])比)\s*([A-Za-z][^\s，。；、的]*)")
+# "a speedup of 2.41 over SAM3D", "3% higher than GRPO", "versus 49.9 for ColBERTv2": after a number, what it is compared with
+_COMPARE_AFTER = re.compile(r"(?:\d\s*(?:%|×|x|points?|pp)?\s+(?:over|above|below)|\b(?:than|versus|vs\.?|relative\s+to|"
+                            r"compared\s+(?:with|to))|(?:相比|相较)于?)\s+(?:the\s+)?", re.I)
 
 
 def _compared_objects(clause: str) -> Spans:
@@ -1092,7 +1097,52 @@ def _compared_objects(clause: str) -> Spans:
     for m in _COMPARE_ZH.finditer(clause):
         k = 1 if m.group(1) else 2
         out.add(m.span(k))
+    for m in _COMPARE_AFTER.finditer(clause):
+        name = re.match(r"[A-Za-z][\w.@*+-]*(?:\s+[A-Z0-9][\w.@*+-]*){0,2}", clause[m.end():])
+        if name:
+            out.add((m.end(), m.end() + name.end()))
     return out
+
+
+# In the paper, a number's own baseline right after it: "by 1.6% over GRPO", "2.1x faster than SAM3D"
+_BASELINE_AFTER = re.compile(r"[^\s,;]{0,12}(?:\s+[\w%.]+){0,2}?\s+(?:over|than|versus|vs\.?|against|relative\s+to|"
+                             r"compared\s+(?:with|to))\s+(?:the\s+)?([A-Za-z][\w.@*+-]*(?:\s+[A-Z0-9][\w.@*+-]*){0,2})", re.I)
+
+
+_BASELINE_IN = re.compile(r"\b(?:over|than|versus|vs\.?|against|relative\s+to|compared\s+(?:with|to))\s+(?:the\s+)?"
+                          r"([A-Za-z][\w.@*+-]*(?:\s+[\w.@*+-]+)?)", re.I)
+
+
+def _other_baseline(places: PaperPlaces, occ: Occurrence, compared: Sequence[Name]) -> bool:
+    """The report compares the number with something ("比 GSPO 提升 1.6%") and the paper gives the number
+    its own baseline right after it, another one ("1.6% over GRPO"). Where the paper states no baseline
+    for the number, the report's comparison is not judged ("a speedup of 2.41 over SAM3D")."""
+    if not compared or occ.at < 0:
+        return False
+    digits = re.match(r"[\d.,]*", occ.place[occ.at:])
+    m = _BASELINE_AFTER.match(occ.place, occ.at + (digits.end() if digits else 0))
+    baselines = [m.group(1)] if m else []
+    if not baselines and occ.scope:  # "improves accuracy over standard training by 5%": in its part, not another number's
+        baselines = [b.group(1) for b in _BASELINE_IN.finditer(occ.place, *occ.scope)
+                     if not any(x <= b.start(1) < y for x, y in occ.bound_elsewhere)]
+    return bool(baselines) and not any(places.matches(n, b) or _abbreviates(n.text, b) for n in compared for b in baselines)
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """`short` is `long` with some words written as initials: "WM-SFT" for "world-model SFT"."""
+    parts = [p.lower() for p in short.split("-") if p]
+    words = [w.lower() for w in re.split(r"[\s-]+", long.rstrip(".")) if w]
+
+    def fits(i: int, k: int) -> bool:
+        if i == len(parts):
+            return k == len(words)
+        if k < len(words) and parts[i] == words[k] and fits(i + 1, k + 1):
+            return True
+        n = len(parts[i])
+        return (len(parts[i]) > 1 and k + n <= len(words) and "".join(w[0] for w in words[k:k + n]) == parts[i]
+                and fits(i + 1, k + n))
+
+    return len(parts) > 1 and fits(0, 0)
 
 
 def _bound_to_others(clause: str, spans: Sequence[tuple[int, int, str, Decimal, str | None]]) -> dict[int, Spans]:
@@ -1104,7 +1154,8 @@ def _bound_to_others(clause: str, spans: Sequence[tuple[int, int, str, Decimal, 
 
 def _only_in(clause: str, name: Name, spans: Spans) -> bool:
     """The name occurs in the clause, each time inside one of the spans."""
-    found = [m.start() for m in re.finditer(re.escape(name.text), clause, re.I)]
+    found = [m.start() for m in name.regex.finditer(clause)] if name.kind == "name" else [
+        m.start() for m in re.finditer(re.escape(name.text), clause, re.I)]
     return bool(found) and all(any(a <= f < b for a, b in spans) for f in found)
 
 
@@ -1206,7 +1257,9 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
         elif theirs:  # "from 17.07% for ring to 66.00% for spring": spring is the other number's
             names = [n for n in clause_names if not _only_in(clause, n, theirs[i])]
             every = [n for n in all_names if not _only_in(clause, n, theirs[i])]
+        compared: list[Name] = []
         if objects:  # "It matches ColBERTv2 … with 49.8": what it is compared with does not own the number
+            compared = [n for n in every if _only_in(clause, n, objects)]
             names = [n for n in names if not _only_in(clause, n, objects)]
             every = [n for n in every if not _only_in(clause, n, objects)]
         unit = None if cls == "times" and _HARDWARE_AFTER.match(clause[spans[i][1]:]) else _fine_unit(cls, written)
@@ -1216,13 +1269,14 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
 
         def holds(names: list[Name], every: list[Name], given: Sequence[Name], o: Occurrence,
                   unit: str | None = unit, value: Decimal = value, titles: list[Name] = titles,
-                  starting: bool = starting) -> bool:
+                  starting: bool = starting, compared: list[Name] = compared) -> bool:
             if starting and o.change_subject:  # "X 的错误率从 11.4% 降至 9.8%": X is the change's, not 11.4%'s
                 names = [n for n in names if not any(a <= m[0] < b for m in places.matches(n, o.place)
                                                      for a, b in o.change_subject)]
             return (_units_agree(unit, o) and not _contradicted(places, o, every, given)
                     and not _keyed_elsewhere(o, sentence_counts or set(), value)
                     and not _binds_other_metric(o, absent, clause_metrics) and not _other_direction(o, clause)
+                    and not _other_baseline(places, o, compared)
                     and _supported(places, o, names, label_names, titles))
 
         if any(holds(names, every, given, o) for o in occurrences):
