@@ -234,3 +234,26 @@ COMPARED = Document(
 ])
 def test_what_a_report_compares_a_number_with_must_be_its_baseline_only_where_the_paper_gives_one(text, flagged):
     assert misattributed_numbers(report(text), COMPARED) == flagged
+
+
+HEADERS = Document(
+    arxiv_id="2602.00005",
+    title="Talk: Dialogue Games",
+    abstract="We play dialogue games with codewords and report consistent success by task.",
+    tables=[Table(caption="Table 1: Game statistics per codeword.",
+                  markdown=("| Codeword | Win | No codeword | Correct guess |\n|---|---|---|---|\n"
+                            "| Ring | 17.07% | 42.12% | 18.27% |\n| Spring | 66.00% | 12.56% | 17.25% |")),
+            Table(caption="Table 2: Consistent success by task type.",
+                  markdown="| Model | Disamb. | Halluc. |\n|---|---|---|\n| GPT-5 | 46.8 | 52.4 |")],
+)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("codeword “spring” 的胜率最高，达到 66.00%。", []),  # "Codeword" heads the rows: "No codeword" is no better
+    ("For “spring”, the No codeword outcome accounts for 17.25% of the dialogues.", ["17.25%"]),  # written out
+    ("codeword “ring” 的胜率为 18.27%。", ["18.27%"]),
+    ("GPT-5 在 disambiguation 任务上的一致成功率为 46.8%。", []),  # "Disamb." is the word cut short
+    ("GPT-5 在 disambiguation 任务上的一致成功率为 52.4%。", ["52.4%"]),
+])
+def test_table_headers_are_read_as_headers(text, flagged):
+    assert misattributed_numbers(report(text), HEADERS) == flagged

@@ -72,7 +72,7 @@ GLOSSARY: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("noun", ("得分", "分数", "评分"), ("score",)),
     ("metric", ("对齐分数",), ("alignment",)),
     ("metric", ("失准率", "失准"), ("misalignment", "misaligned")),
-    ("metric", ("胜率",), ("win rate",)),
+    ("metric", ("胜率",), ("win rate", "win")),
     ("metric", ("接受率",), ("acceptance", "accept")),
     ("metric", ("开销",), ("overhead",)),
     ("metric", ("速度", "训练速度", "推理速度"), ("speed", "faster", "fast")),
@@ -322,6 +322,7 @@ class Occurrence:
     counts_what: str = ""  # the words right after the number, up to a preposition: "65% fewer tokens" -> "fewer tokens"
     near: str = ""  # the three words before the number and what it counts
     at: int = -1  # in prose: where the number starts in `place`
+    corner: str = ""  # in a table: the header of the row labels ("Codeword", "Model"): what the rows are
 
     def in_scope(self, span: tuple[int, int]) -> bool:
         return self.scope is None or self.scope[0] <= span[0] < self.scope[1]
@@ -765,6 +766,7 @@ class PaperPlaces:
                     self.occurrences.setdefault(value, []).append(
                         Occurrence(unit, place, unit_text, others=others, specific=specific,
                                    percent_scale=r > 0 and c in percent_columns, rows=rows_here, columns=columns_here,
+                                   corner=header[0] if header else "",
                                    row_values=(values[r - 1], *values[:r - 1], *values[r:]) if r else ()))
 
     # -- lookups -------------------------------------------------------------------------------
@@ -782,6 +784,10 @@ class PaperPlaces:
     def matches(self, name: Name, text: str) -> list[tuple[int, int]]:
         """Where the name (or the long form of an abbreviation the paper defines) occurs in `text`."""
         spans = [m.span() for m in name.regex.finditer(text)]
+        if name.kind == "name" and "." in text and len(name.text) > 5 and name.text.isalpha():
+            # a word cut short with a full stop, as table headers do: "Disamb." for disambiguation
+            spans += [m.span() for m in re.finditer(rf"(?<![\w-]){re.escape(name.text[:4])}([a-z]*)\.", text, re.I)
+                      if name.text.lower().startswith(m.group()[:-1].lower())]
         long = self.aliases.get(name.text.lower())
         if long:
             spans += [m.span() for m in re.finditer(re.escape(long), text, re.I)]
@@ -893,7 +899,8 @@ def _units_agree(unit: str | None, occ: Occurrence) -> bool:
     return False
 
 
-def _contradicted(places: PaperPlaces, occ: Occurrence, names: list[Name], given: Sequence[Name] = ()) -> bool:
+def _contradicted(places: PaperPlaces, occ: Occurrence, names: list[Name], given: Sequence[Name] = (),
+                  clause: str = "") -> bool:
     """In a table: the clause describes another cell better than this one (its names, weighing 2,
     and glossary words, 1, found in the other cell's row label or column header), or a name of the
     clause is exactly another row's label while this row's label has names the clause does not give
@@ -902,6 +909,11 @@ def _contradicted(places: PaperPlaces, occ: Occurrence, names: list[Name], given
         return False
     described: list[Name] = []
     for n in [*names, *given]:
+        if occ.corner and places.matches(n, occ.corner) and not any(
+                h.lower() in clause.lower() for h in occ.columns if places.matches(n, h)):
+            # "codeword" says what the rows are ("Codeword"): no column is more its own ("No codeword"),
+            # unless the clause writes that column's header out
+            continue
         if not any(n.patterns == d.patterns or n.text.lower() == d.text.lower() for d in described):
             described.append(n)
     if described and len(occ.rows) + len(occ.columns) > 2:
@@ -1273,7 +1285,7 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
             if starting and o.change_subject:  # "X 的错误率从 11.4% 降至 9.8%": X is the change's, not 11.4%'s
                 names = [n for n in names if not any(a <= m[0] < b for m in places.matches(n, o.place)
                                                      for a, b in o.change_subject)]
-            return (_units_agree(unit, o) and not _contradicted(places, o, every, given)
+            return (_units_agree(unit, o) and not _contradicted(places, o, every, given, clause)
                     and not _keyed_elsewhere(o, sentence_counts or set(), value)
                     and not _binds_other_metric(o, absent, clause_metrics) and not _other_direction(o, clause)
                     and not _other_baseline(places, o, compared)
