@@ -257,3 +257,22 @@ HEADERS = Document(
 ])
 def test_table_headers_are_read_as_headers(text, flagged):
     assert misattributed_numbers(report(text), HEADERS) == flagged
+
+
+OWN = Document(
+    arxiv_id="2602.00006",
+    title="Breaking the Graph: Traversal for Retrieval",
+    abstract=("We propose TravNet, a traversal framework. Bar-Net reaches 60.1 on MuSiQue. "
+              "On MuSiQue it reaches a Recall@5 of 64.9%, and on HoVer it improves the joint success rate by 18.7% "
+              "relative to HippoRAG 2."),
+)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("在 MuSiQue 上，TravNet 的 Recall@5 达到 64.9%。", []),  # "it" in the paper is what it introduced
+    ("在 MuSiQue 上，Bar-Net 的 Recall@5 达到 64.9%。", ["64.9%"]),  # a baseline is not "it"
+    ("On HoVer, TravNet raises the joint success rate by 18.7% over HippoRAG 2.", []),
+    ("On HoVer, TravNet raises the joint success rate by 18.7 points over HippoRAG 2.", ["18.7"]),  # % is not points
+])
+def test_the_papers_it_is_its_own_method_and_points_are_not_percent(text, flagged):
+    assert misattributed_numbers(report(text), OWN) == flagged

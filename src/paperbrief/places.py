@@ -634,6 +634,13 @@ def _split_sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_SPLIT.split(text) if s and s.strip()]
 
 
+_INTRODUCED = re.compile(r"(?:\b(?:we\s+(?:propose|present|introduce|develop|build)|our\s+(?:method|framework|approach|"
+                         r"model|system|algorithm)\s*,)\s+(?:an?\s+|the\s+)?|(?=(?-i:[A-Z][\w@*+-]*[A-Z0-9][\w@*+-]*),\s+an?\s))"
+                         r"((?-i:[A-Z][\w@*+-]*[A-Z0-9][\w@*+-]*))", re.I)
+# the paper's sentence (or the number's part of it) speaks of the paper's own method without naming it
+_PRONOUN_SUBJECT = re.compile(r"^(?:[\w\s]{0,20}:\s*)?(?:\S+\s+){0,4}?(?:it|we|our|its)\b", re.I)
+
+
 class PaperPlaces:
     """Where each value occurs in a paper, and what the place names."""
 
@@ -644,6 +651,8 @@ class PaperPlaces:
         self._uses: dict[tuple[tuple[str, ...], str], bool] = {}  # a name's use in the text, looked up once
         self.aliases = self._aliases(self.text)
         self.title_words = _title_names(doc.title)
+        # what the paper introduces as its own ("We propose CatRAG", "Our method, InfoUtil", "MC-Critic, a …")
+        self.own_names = {m.group(1).lower() for m in _INTRODUCED.finditer(doc.abstract)} | self.title_words
         self.title_words |= {abbr for abbr, long in self.aliases.items() if long.lower() in doc.title.lower()}
         blocks: list[tuple[str, str]] = [("", doc.abstract)]
         path: list[tuple[int, str]] = []  # the headings above a section: its subject may be named there only
@@ -1007,8 +1016,12 @@ def _supported(places: PaperPlaces, occ: Occurrence, clause_names: list[Name], s
     if _metric_conflict(places, occ, metrics):
         return False
     if required:
-        return all(places.found_in(n, occ) for n in required) and not _overridden(places, occ, required,
-                                                                                   [*required, *title_names])
+        missing = [n for n in required if not places.found_in(n, occ)]
+        if missing and occ.scope and all(n.text.lower() in places.own_names for n in missing) and (
+                _PRONOUN_SUBJECT.match(occ.place[occ.place.find("\n") + 1:])
+                or _PRONOUN_SUBJECT.match(occ.place[occ.scope[0]:occ.scope[1]])):
+            missing = []  # "It distills ImageNet-21K in 5.83 hours" is said of the paper's InfoUtil
+        return not missing and not _overridden(places, occ, required, [*required, *title_names])
     fallback = [n for n in sentence_names if n.kind != "metric"]
     if fallback:  # the item's label: anywhere in the place will do
         return any(places.matches(n, occ.place) or places.matches(n, occ.carried) for n in fallback)
@@ -1275,6 +1288,8 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
             names = [n for n in names if not _only_in(clause, n, objects)]
             every = [n for n in every if not _only_in(clause, n, objects)]
         unit = None if cls == "times" and _HARDWARE_AFTER.match(clause[spans[i][1]:]) else _fine_unit(cls, written)
+        if cls is None and _PP_AFTER.match(clause[spans[i][1]:spans[i][1] + 24]):
+            unit = "pp"  # "by 18.7 points", as the paper's own "8.1 points" is read
         titles = [n for n in every if places.in_title(n)]
 
         starting = bool(_FROM_TO.search(clause[:spans[i][0]]) and _TO_AFTER.match(clause[spans[i][1]:]))
