@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from paperbrief.checks import check_report, copies, numbers_in, ungrounded_numbers
@@ -168,3 +170,8 @@ def test_report_numbers_are_read_with_spaced_thousands_and_scale_words():
     assert ungrounded_numbers(report, paper) == ["13 000", "800 万"]
     english = report_with("It holds 9 million theorems and 12 000 proofs, not 12 million.")
     assert ungrounded_numbers(english, paper) == ["12 million"]
+
+
+def test_a_size_written_with_x_is_not_a_number():
+    assert numbers_in("On maze navigation with 6x6 grids at 224x224 pixels, max2 and 0x1F; 2.5x faster, ×3") == [
+        ("2.5x", Decimal("2.5"), "times"), ("×3", Decimal("3"), "times")]

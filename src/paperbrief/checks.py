@@ -119,7 +119,7 @@ def number_spans(text: str, *, skip_trivial: bool = True) -> list[tuple[int, int
         if pre:
             ch = text[m.start() - 1] if m.start() > 0 else " "
             if pre.strip() in ("x", "X") and (ch.isalnum() or ch == "_"):
-                pre = None  # the x of a word, e.g. "max2" or "0x"
+                continue  # the x of a word or a size: "max2", "0x1F", "6x6 grids", "224x224"
             before = text[max(0, m.start() - 24) : m.start()]
         prev = text[m.start() - 1] if m.start() > 0 else " "
         if not pre and (prev.isalpha() or prev in "_.@" or (prev == "-" and re.search(r"[A-Za-z][\w.]*-$", before))):
