@@ -139,12 +139,12 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
     final = [i for i in items if i["set"] == "final"]
     final_fixtures = bench.evaluate([i for i in final if i["paper"] != real_id], docs)
     assert final_fixtures["counts"] == {"correct": 62, "misattributed": 43, "invented": 5}
-    assert final_fixtures["flagged"]["misattributed"] >= 33 and final_fixtures["flagged"]["correct"] <= 4
+    assert final_fixtures["flagged"]["misattributed"] >= 35 and final_fixtures["flagged"]["correct"] <= 3
     assert final_fixtures["invented_recall"] == 1.0
     if real_file is not None:
         final_real = bench.evaluate([i for i in final if i["paper"] == real_id], docs)
         assert final_real["counts"] == {"correct": 26, "misattributed": 21, "invented": 3}
-        assert final_real["flagged"]["misattributed"] >= 14 and final_real["flagged"]["correct"] <= 5
+        assert final_real["flagged"]["misattributed"] >= 14 and final_real["flagged"]["correct"] <= 4
 
 
 GRAMMAR = Document(
@@ -277,3 +277,28 @@ OWN = Document(
 ])
 def test_the_papers_it_is_its_own_method_and_points_are_not_percent(text, flagged):
     assert misattributed_numbers(report(text), OWN) == flagged
+
+
+CONTRASTED = Document(
+    arxiv_id="2602.00007",
+    title="Context Forcing: Long Video Generation",
+    abstract=("Context Forcing achieves an effective context of more than 20 seconds, compared with 1.5 to 9.2 "
+              "seconds for methods such as LongLive. Our retriever V-Retrver improves accuracy by up to 23.0% over "
+              "non-agentic retrievers, 4.9 points above the strongest baseline, U-MARVEL-7B."),
+    tables=[Table(caption="Table 1: Game statistics per codeword. Column “All” denotes the number of generated dialogues.",
+                  markdown="| Codeword | All | Win |\n|---|---|---|\n| Bark | 4100 | 1100 |\n| Ring | 5905 | 1008 |")],
+)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("Context Forcing 的有效上下文长度超过 20 秒。", []),
+    ("Context Forcing 的有效上下文长度为 9.2 秒。", ["9.2 秒"]),  # the contrasted part is LongLive's
+    ("LongLive 的有效上下文最长为 9.2 秒。", []),
+    ("For the codeword “bark”, 4100 dialogues were generated in total.", []),  # the caption says what All counts
+    ("codeword “bark” 共生成了 4100 条对话。", []),
+    ("codeword “ring” 共生成了 4100 条对话。", ["4100 条"]),  # Ring's count is 5905
+    ("V-Retrver 比最强基线 U-MARVEL-7B 高出 23.0%。", ["23.0%"]),  # 23.0% is over non-agentic retrievers
+    ("V-Retrver 比最强基线 U-MARVEL-7B 高出 4.9 个百分点。", []),
+])
+def test_contrasted_parts_caption_counts_and_baselines_after_words(text, flagged):
+    assert misattributed_numbers(report(text), CONTRASTED) == flagged

@@ -641,6 +641,9 @@ _INTRODUCED = re.compile(r"(?:\b(?:we\s+(?:propose|present|introduce|develop|bui
 _PRONOUN_SUBJECT = re.compile(r"^(?:[\w\s]{0,20}:\s*)?(?:\S+\s+){0,4}?(?:it|we|our|its)\b", re.I)
 
 
+_NUMBER_OF = re.compile(r"\bnumber\s+of\s+((?:[\w-]+\s+){0,2}[\w-]+)", re.I)
+
+
 class PaperPlaces:
     """Where each value occurs in a paper, and what the place names."""
 
@@ -857,6 +860,10 @@ class PaperPlaces:
         out = []
         for occ in self.occurrences.get(Decimal(count), []):
             where = occ.specific if occ.rows else " ".join(occ.place[a:b] for a, b in occ.bound_here)
+            if occ.rows:  # the caption says what a column counts: 'Column "All" denotes the number of dialogues'
+                caption = occ.place.split("\n", 1)[0]
+                where += " " + " ".join(m.group(1) for m in _NUMBER_OF.finditer(caption)
+                                  if occ.columns and occ.columns[0].lower() in caption[max(0, m.start() - 40):m.start()].lower())
             if any(n.regex.search(where) for n in nouns):
                 out.append(occ)
         return out
@@ -1011,6 +1018,9 @@ def _supported(places: PaperPlaces, occ: Occurrence, clause_names: list[Name], s
     clause says the place is about something else."""
     if any(places.tied_elsewhere(n, occ) for n in title_names):
         return False
+    if title_names and occ.scope and _CONTRAST.match(occ.place, occ.scope[0]) and not any(
+            occ.in_scope(m) for n in title_names for m in places.matches(n, occ.place)):
+        return False  # "X reaches 20 s, compared with 1.5 to 9.2 s for LongLive": the contrasted part is not X's
     required = [n for n in clause_names if n.kind != "metric"]
     metrics = [n for n in clause_names if n.kind == "metric"]
     if _metric_conflict(places, occ, metrics):
@@ -1107,7 +1117,7 @@ def _count_verdict(places: PaperPlaces, count: int, nouns: list[Name], clause_na
 
 
 _COMPARE_ZH = re.compile(r"与\s*(\S+?)\s*(?:相当|持平|接近)|(?:优于|超过|超越|落后于|不及|媲美|高于|低于|强于|弱于|胜过|领先于?|"
-                         r"相比于?|相较于?|对比|(?<![对相])比)\s*([A-Za-z][^\s，。；、的]*)")
+                         r"相比于?|相较于?|对比|(?<![对相])比(?![例率重]))\s*(?:[\u4e00-\u9fff]{1,6}\s*)?([A-Za-z][^\s，。；、的]*)")
 # "a speedup of 2.41 over SAM3D", "3% higher than GRPO", "versus 49.9 for ColBERTv2": after a number, what it is compared with
 _COMPARE_AFTER = re.compile(r"(?:\d\s*(?:%|×|x|points?|pp)?\s+(?:over|above|below)|\b(?:than|versus|vs\.?|relative\s+to|"
                             r"compared\s+(?:with|to))|(?:相比|相较)于?)\s+(?:the\s+)?", re.I)
