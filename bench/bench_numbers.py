@@ -7,8 +7,8 @@ round of general fixes followed), and a "fresh" set written after that round and
 change the check), and a "blind" set written from the papers before a further round and recorded at
 its first run (a part of it is about the real arXiv page, read from outside the repository as
 tests/testdata.py finds it, and skipped when it is absent), and a "final" set written by someone who
-never read the check, while its last round of changes was made, and run once after it (the honest
-figure for text the check has not seen), reads each paper from the replica
+never read the check, while round 3 was made (its first run after round 3 is the honest figure for text
+the check had not seen; round 4 used it for development, docs/decisions.md), reads each paper from the replica
 as `paperbrief read` would, runs the grounding check on a one-sentence report, and prints:
 
 - recall: the share of misattributed numbers flagged (misattributed or ungrounded), and of
