@@ -8,7 +8,8 @@ change the check), and a "blind" set written from the papers before a further ro
 its first run (a part of it is about the real arXiv page, read from outside the repository as
 tests/testdata.py finds it, and skipped when it is absent), and a "final" set written by someone who
 never read the check, while round 3 was made (its first run after round 3 is the honest figure for text
-the check had not seen; round 4 used it for development, docs/decisions.md), reads each paper from the replica
+the check had not seen; round 4 used it for development, docs/decisions.md), and a "final-2" set written
+the same way during round 4 and run once after it (the unseen figure now), reads each paper from the replica
 as `paperbrief read` would, runs the grounding check on a one-sentence report, and prints:
 
 - recall: the share of misattributed numbers flagged (misattributed or ungrounded), and of
@@ -42,7 +43,7 @@ from paperbrief.places import PaperPlaces, misattributed_numbers
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "tests" / "data" / "number-places.json"
-SETS = ("tuning", "held-out", "fresh", "blind", "final")
+SETS = ("tuning", "held-out", "fresh", "blind", "final", "final-2")
 
 
 def load_items() -> list[dict[str, Any]]:

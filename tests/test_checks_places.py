@@ -118,7 +118,7 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
     tuning = bench.evaluate([i for i in items if i["set"] == "tuning"], docs)
     assert tuning["misattributed_recall"] >= 0.90 and tuning["correct_flagged"] <= 0.05
     assert tuning["invented_recall"] == 1.0
-    earlier = bench.evaluate([i for i in items if i["set"] not in ("blind", "final")], docs)
+    earlier = bench.evaluate([i for i in items if i["set"] not in ("blind", "final", "final-2")], docs)
     assert earlier["counts"] == {"correct": 152, "misattributed": 103, "invented": 8}
     assert earlier["flagged"]["misattributed"] >= 99 and earlier["flagged"]["correct"] == 0
     real_id, real_file = bench.real_page()
@@ -131,7 +131,7 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
         real = bench.evaluate([i for i in blind if i["paper"] == real_id], docs)
         assert real["counts"] == {"correct": 50, "misattributed": 23, "invented": 2}
         assert real["flagged"]["misattributed"] >= 16 and real["flagged"]["correct"] == 0
-        developed = bench.evaluate([i for i in items if i["set"] != "final"], docs)
+        developed = bench.evaluate([i for i in items if i["set"] not in ("final", "final-2")], docs)
         assert developed["misattributed_recall"] >= 0.90 and developed["correct_flagged"] <= 0.05
     # The final set, written independently of the check (first run after round 3: 47/64 flagged, 17/88
     # false), is where the target is NOT met (docs/decisions.md); round 4 used it for development, and
@@ -145,6 +145,17 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
         final_real = bench.evaluate([i for i in final if i["paper"] == real_id], docs)
         assert final_real["counts"] == {"correct": 26, "misattributed": 21, "invented": 3}
         assert final_real["flagged"]["misattributed"] >= 14 and final_real["flagged"]["correct"] <= 4
+    # final-2: written by another session that saw neither the check nor the earlier sets, run once after
+    # round 4 (its first run is the unseen figure; nothing has been changed with it in view).
+    final2 = [i for i in items if i["set"] == "final-2"]
+    final2_fixtures = bench.evaluate([i for i in final2 if i["paper"] != real_id], docs)
+    assert final2_fixtures["counts"] == {"correct": 58, "misattributed": 42, "invented": 5}
+    assert final2_fixtures["flagged"]["misattributed"] >= 32 and final2_fixtures["flagged"]["correct"] <= 1
+    assert final2_fixtures["invented_recall"] == 1.0
+    if real_file is not None:
+        final2_real = bench.evaluate([i for i in final2 if i["paper"] == real_id], docs)
+        assert final2_real["counts"] == {"correct": 19, "misattributed": 15, "invented": 2}
+        assert final2_real["flagged"]["misattributed"] >= 10 and final2_real["flagged"]["correct"] <= 1
 
 
 GRAMMAR = Document(
