@@ -46,8 +46,9 @@ def test_the_first_screen_is_for_a_user():
     assert headings[-1] == "Development"
     first = README[: README.index("## Set up with your own endpoint")]
     install = indented_commands(sections()["Install"])
-    assert "pipx install paperbrief" in install and "pip install paperbrief" in install and "pipx install ." in install
-    assert "uv tool install paperbrief" in sections()["Install"]
+    # Not on PyPI: the README must not tell a user to install a name that finds nothing (or someone else's package).
+    assert "pipx install ." in install and "uv tool install ." in sections()["Install"]
+    assert not any(re.search(r"install paperbrief\b", line) for line in install)
     assert "paperbrief demo" in indented_commands(sections()["See it work: `paperbrief demo`"])
     assert '-e ".[dev]"' not in first and "pytest" not in first  # the contributor's commands come later
 
