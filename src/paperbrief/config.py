@@ -58,7 +58,6 @@ DEFAULT_PRICES: dict[str, Price] = {
 
 
 SortOrder = Literal["listing", "upvotes", "relevance"]
-SORT_ORDERS: tuple[str, ...] = ("listing", "upvotes", "relevance")
 
 
 class Interests(BaseModel):
@@ -89,11 +88,6 @@ class Interests(BaseModel):
     def configured(self) -> bool:
         """True when any interest is set (ranking by relevance is possible)."""
         return bool(self.keywords or self.authors or self.exclude or self.papers)
-
-    @property
-    def positive(self) -> bool:
-        """True when something can make a paper relevant (exclusions alone can't)."""
-        return bool(self.keywords or self.authors or self.papers)
 
 
 def split_list(value: str) -> list[str]:

@@ -102,11 +102,6 @@ def _texts(day: Day) -> dict[str, str]:
     return texts
 
 
-def stored_overview(store: Store, day: Day) -> Synthesis | None:
-    """The LLM overview stored for exactly these reports, if any (no LLM call)."""
-    return load_generated(store, generated_key("overview", day.date, day.lang, _inputs(day)))
-
-
 def day_overview(settings: Settings, store: Store, day: Day, *, use_llm: bool, force: bool = False,
                  since: float | None = None, run_id: int | None = None, spent: list[LLMCall] | None = None,
                  on_wait: Callable[[str | None], None] | None = None) -> Synthesis:

@@ -211,10 +211,6 @@ class Ranker:
         return Relevance(round(score, 3), matched, method)
 
 
-def profile_fingerprint(interests: Interests, library: Library, method: str) -> str:
-    return content_hash(interests.model_dump_json(), library.fingerprint(), method)[:16]
-
-
 def library_lookup(store: Store | None, fetch: Callable[[str], LibraryEntry | None] | None = None
                    ) -> Callable[[str], LibraryEntry | None]:
     """Look an arXiv id up in the store's papers, then with `fetch` (e.g. Hugging Face's paper API)."""
