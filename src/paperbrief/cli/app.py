@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -171,6 +172,23 @@ def require_relevance_interests(settings: Settings) -> None:
         from paperbrief.rank import NO_INTERESTS
 
         fail(NO_INTERESTS)
+
+
+def print_rows(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """A table on a terminal; for pipes and scripts a header line and a row a line, tab-separated
+    and whole (nothing folded or cut), so `cut -f` and `awk -F'\\t'` read it."""
+    if not sys.stdout.isatty():
+        sys.stdout.write("\t".join(columns) + "\n")
+        sys.stdout.writelines("\t".join(row) + "\n" for row in rows)
+        return
+    from rich.table import Table
+
+    table = Table(title=title)
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    out_console.print(table)
 
 
 def print_json(data: Any) -> None:

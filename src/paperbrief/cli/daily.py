@@ -26,6 +26,7 @@ from paperbrief.cli.app import (
     interest_flags,
     out_console,
     print_json,
+    print_rows,
     require_relevance_interests,
     require_usable_llm,
     settings_from,
@@ -244,16 +245,7 @@ def runs(
             f"{s.get('tokens_in', 0)}/{s.get('tokens_out', 0)}",
             ("?" if cost is None else f"${cost:.4f}") if s else "", f"{s.get('elapsed_s', 0):.1f}s" if s else "",
         ))
-    if not sys.stdout.isatty():  # pipes and scripts get whole values, one run per line
-        sys.stdout.write("\t".join(columns) + "\n")
-        sys.stdout.writelines("\t".join(row) + "\n" for row in rows)
-        return
-    table = Table(title="paperbrief runs")
-    for col in columns:
-        table.add_column(col, overflow="fold")
-    for row in rows:
-        table.add_row(*row)
-    out_console.print(table)
+    print_rows("paperbrief runs", columns, rows)
 
 
 @app.command()

@@ -9,7 +9,6 @@ from functools import partial
 from typing import Any
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
 from paperbrief.cli.app import (
@@ -21,6 +20,7 @@ from paperbrief.cli.app import (
     fail,
     out_console,
     print_json,
+    print_rows,
     settings_from,
 )
 from paperbrief.cli.daily import _check_date
@@ -185,13 +185,4 @@ def sent(
          r.status + (" (update)" if r.updated else ""), f"{r.parts_sent}/{r.parts_total}", r.error or "")
         for r in rows
     ]
-    if not sys.stdout.isatty():
-        sys.stdout.write("\t".join(columns) + "\n")
-        sys.stdout.writelines("\t".join(line) + "\n" for line in lines)
-        return
-    table = Table(title="paperbrief deliveries")
-    for col in columns:
-        table.add_column(col, overflow="fold")
-    for line in lines:
-        table.add_row(*line)
-    out_console.print(table)
+    print_rows("paperbrief deliveries", columns, lines)
