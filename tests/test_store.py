@@ -177,3 +177,27 @@ def test_a_failed_attempt_never_replaces_a_good_report_of_the_same_key(tmp_path)
         assert attempt is not None and attempt.written.failure.kind == "writer_crashed"
         [entry] = s.query("SELECT count(*) FROM reports WHERE arxiv_id = '2602.05293'")
         assert entry[0] == 2
+
+
+def test_processes_opening_a_new_store_at_once_apply_each_migration_once(tmp_path):
+    """Overlapping cron jobs on a fresh home: every opener succeeds and no migration runs twice
+    (it did: 'table search_fts already exists', or 'no such column arxiv_id' from a rename run twice)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    for attempt in range(3):
+        path = tmp_path / f"fresh-{attempt}.db"
+        with ctx.Pool(6) as pool:
+            results = pool.map(_open_store, [str(path)] * 6)
+        assert results == ["ok"] * 6
+        with Store(path) as store:
+            names = [r[0] for r in store.query("SELECT name FROM schema_migrations")]
+        assert sorted(names) == sorted(name for name, _ in MIGRATIONS)
+
+
+def _open_store(path: str) -> str:
+    try:
+        Store(path).close()
+    except Exception as e:  # the failure itself is what the test reports
+        return f"{type(e).__name__}: {e}"
+    return "ok"

@@ -447,10 +447,10 @@ class Store:
             raise store_error(e, self.path) from None
         try:
             self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA busy_timeout=30000")  # first: another process may be creating this store
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
-            self.conn.execute("PRAGMA busy_timeout=30000")
             self.migrate()
         except BaseException as e:
             self.conn.close()
@@ -519,6 +519,10 @@ class Store:
                 if name in done:
                     continue
                 with self.transaction() as c:
+                    # Two processes opening a new or older store at once both saw this migration as
+                    # missing; the write lock is ours now, so ask again (the other may have applied it).
+                    if c.execute("SELECT 1 FROM schema_migrations WHERE name = ?", (name,)).fetchone():
+                        continue
                     for statement in _split_sql(sql):
                         c.execute(statement)
                     backfill = _BACKFILLS.get(name)
