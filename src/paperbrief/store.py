@@ -321,6 +321,20 @@ _SUMMARY_FIELDS = (
 )
 
 
+def _set_wal(conn: sqlite3.Connection, wait_s: float = 30.0) -> None:
+    """Switch to WAL. While another process creates or migrates the same new store, SQLite may answer
+    "database is locked" here at once, without waiting on busy_timeout: wait and ask again."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if ("locked" not in str(e) and "busy" not in str(e)) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 @dataclass
 class StoredReport:
     key: str
@@ -448,7 +462,7 @@ class Store:
         try:
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA busy_timeout=30000")  # first: another process may be creating this store
-            self.conn.execute("PRAGMA journal_mode=WAL")
+            _set_wal(self.conn)
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.migrate()
