@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any
 
 from paperbrief.config import Settings
@@ -22,7 +23,7 @@ class DeliveryError(Exception):
     """Nothing can be sent (a bad target, missing SMTP settings, no stored day or digest): exit 2."""
 
 
-class Parcel:
+class Parcel(ABC):
     """A day or a digest to send: its ledger key and scope, and its forms (each made once, when first needed)."""
 
     key: str  # the ledger's key: the day (2026-02-08) or the period (2026-W06, 2026-02)
@@ -48,15 +49,18 @@ class Parcel:
             self._html[update] = self._email_html(self.brief(update))
         return self._html[update]
 
+    @abstractmethod
     def _brief(self, update: bool) -> Brief:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def _email_html(self, brief: Brief) -> str:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def email_text(self) -> str:
         """The e-mail's plain-text part: the Markdown file's text."""
-        raise NotImplementedError
+        ...
 
     def data(self) -> dict[str, Any]:
         """What a plain webhook gets: the JSON object of the day's or the digest's file."""
@@ -64,8 +68,9 @@ class Parcel:
             self._data = self._json()
         return self._data
 
+    @abstractmethod
     def _json(self) -> dict[str, Any]:
-        raise NotImplementedError
+        ...
 
 
 class DayParcel(Parcel):
