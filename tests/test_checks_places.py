@@ -313,3 +313,27 @@ CONTRASTED = Document(
 ])
 def test_contrasted_parts_caption_counts_and_baselines_after_words(text, flagged):
     assert misattributed_numbers(report(text), CONTRASTED) == flagged
+
+
+SIZES = Document(
+    arxiv_id="2602.00008",
+    title="Brisk: Lean Pretraining",
+    abstract=("On CityNav, GridWorld and PathSet, Brisk causes the fewest collisions; on CityNav, route accuracy "
+              "climbs from 71.2% to 88.4%. Brisk is pretrained on 40B text tokens and 12B audio tokens. "
+              "The 2.7B model pretrained with Brisk even beats a 7B baseline pretrained conventionally. "
+              "On LongBench with inputs of up to 32K tokens, Brisk reaches 3.1x the throughput of vanilla decoding at 32K."),
+)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("在 CityNav 上，路线准确率从 71.2% 提升到 88.4%。", []),
+    ("在 GridWorld 上，路线准确率从 71.2% 提升到 88.4%。", ["71.2%", "88.4%"]),  # a change's words are both ends'
+    ("Brisk 在 12B 音频 token 上预训练。", []),
+    ("Brisk 在 40B 音频 token 上预训练。", ["40B"]),  # a size is a quantity: 40B counts text tokens
+    ("用 Brisk 预训练的 2.7B 模型胜过了 7B 基线。", []),
+    ("用 Brisk 预训练的 7B 模型胜过了更大的基线。", ["7B"]),  # 7B is the baseline's size
+    ("Brisk 的吞吐量最高可达 vanilla 解码的 3.1×。", []),  # "at 32K" does not take "vanilla" from 3.1x
+    ("Llama-3.1-70B 的吞吐量为 vanilla 解码的 3.1×。", []),  # a size in a model's name is the name
+])
+def test_sizes_are_quantities_and_a_change_shares_its_words(text, flagged):
+    assert misattributed_numbers(report(text), SIZES) == flagged

@@ -24,7 +24,9 @@ required, since papers write "it" or "ours" for them.
 Units must agree: the report's `%` is not the paper's `points` (个百分点), and a bare number
 in the paper only takes a unit its place states (a column "Speedup" or "(%)", a caption "in
 seconds"). Counts with nouns ("8 张 A100", "3 个数据集", "4 B200 GPUs") must find the same
-count next to that noun in the paper.
+count next to that noun in the paper. A size written with a scale letter ("a 3B baseline", "100B
+tokens", "256k") is a quantity checked like any number, against the paper's same value with the
+same scale; glued to a name ("Qwen3-8B", "Llama 3 70B", "HR-Bench 4K") it is part of the name.
 
 A number is misattributed when every occurrence of its value in the paper fails these
 tests; a number whose value is nowhere in the paper is left to the ungrounded check.
@@ -139,6 +141,8 @@ GLOSSARY: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("term", ("网格",), ("mesh",)),
     ("term", ("潜在", "隐空间"), ("latent",)),
     ("term", ("纹理",), ("texture",)),
+    ("term", ("音频",), ("audio",)),
+    ("term", ("文本",), ("text",)),
     ("term", ("稀疏",), ("sparse", "sparsit")),
     ("term", ("稠密",), ("dense",)),
     ("term", ("未调整",), ("unadjusted",)),
@@ -353,7 +357,9 @@ _NUM_LIST_RE = re.compile(r"(?<!between\s)(\d[\d.,]*%?)((?:,\s*\d[\d.,]*%?)*),?\
 
 
 _BARRIER = re.compile(r"^(?:and|versus|vs\.?|compared|than|while|whereas|but|against|or)$", re.I)
-_TIGHT_LINK = re.compile(r"^\s*(?:%\s*)?(?:,\s*(?:and\s+)?|and|or|to|-|–)\s*$", re.I)
+# "19.6 and 6.9", "from 11.4% to 9.8%", "从 84.8% 提升到 95.8%": one list or one change, sharing its words
+_TIGHT_LINK = re.compile(r"^\s*(?:%\s*)?(?:,\s*(?:and\s+)?|and|or|to|-|–|"
+                         r"(?:提升|提高|增加|增长|上升|降低|下降|减少|缩短|升|降|增|减)?\s*(?:到|至))\s*$", re.I)
 # "compared with 19.8% for ChatGPT and 27.0% for Gemini": later values of a comparison are compared too
 _CHAIN_LINK = re.compile(r"^\s*(?:%\s*)?\s*(?:for|of|on|by)\s+[^,;:]{1,40}?(?:,\s*(?:and\s+)?|\s+and\s+)$", re.I)
 _BASELINE_CHAIN_LINK = re.compile(r"^\s*%?\s*(?:over|than|against)\s+[^,;:]{1,30}?\s+and\s*$", re.I)
@@ -578,16 +584,21 @@ def _subject_owns_first(part: str, words: list[tuple[int, int]], ordered: list[t
             bound[n] |= subject
 
 
+_SIZES = ("K", "M", "B")  # a number written with a scale letter: 64k, 1.4B, 100B
+
+
 def _in_name(text: str, start: int, end: int, cls: str | None) -> bool:
     """A number that is part of a name: a version or size after a capitalised name ("ChatGPT 5.2",
-    "HR-Bench 4K", "Gemini 3 Pro"), or a scale like 7B or 64K anywhere."""
-    if cls in ("K", "M", "B"):
-        return True
-    if cls is not None:
+    "HR-Bench 4K", "Gemini 3 Pro", "Llama 3 70B"). A size anywhere else ("a 3B baseline", "on 100B
+    tokens", "extrapolates to 256k") is a quantity."""
+    if cls is not None and cls not in _SIZES:
         return False
-    m = re.search(r"([A-Za-z][\w*-]*)\s$", text[max(0, start - 40):start])
+    if cls in _SIZES and text[start - 1:start] in ("-", "_", "/") and start > 0:
+        return True  # "Llama-3.1-70B"
+    before = r"([A-Za-z][\w*.-]*)(?:\s+\d[\w.]*)?\s$" if cls in _SIZES else r"([A-Za-z][\w*-]*)\s$"
+    m = re.search(before, text[max(0, start - 40):start])
     return bool(m and m.group(1)[0].isupper() and m.group(1).lower() not in _STOP
-                and re.fullmatch(r"\d(?:\.\d)?", text[start:end]))
+                and (cls in _SIZES or re.fullmatch(r"\d(?:\.\d)?", text[start:end])))
 
 
 # Whether a text names anything: a capital after its first word, or letters and digits mixed.
@@ -694,57 +705,67 @@ class PaperPlaces:
             spans = [sp for sp in number_spans(sentence, skip_trivial=False)
                      if not _in_name(sentence, sp[0], sp[1], sp[4])
                      and not (sp[4] is None and PART_REF_RE.search(sentence[max(0, sp[0] - 24):sp[0]]))
-                     and not (sentence[sp[1]:sp[1] + 1] == "-" and sentence[sp[1] + 1:sp[1] + 2].islower())]  # "6-digit"
-            if not spans:
-                previous = sentence
-                continue
-            place = f"{heading}\n{sentence}"
-            offset = len(heading) + 1
-            bound, tails = _bindings(sentence, [(a, b) for a, b, *_ in spans])
-            changed = _change_owns_result(sentence, [(a, b) for a, b, *_ in spans], bound)
-            _parallel_lists(sentence, [(a, b) for a, b, *_ in spans], bound)
-            inherited = _list_from_before(previous, sentence, [(a, b) for a, b, *_ in spans], bound)
-            parts, pos = [], 0
-            for m in _PART_SPLIT.finditer(sentence):
-                parts.append((pos, m.start()))
-                pos = m.end()
-            parts.append((pos, len(sentence)))
-            # a sentence naming nothing continues the last one, under its section's heading
-            context = "" if _NAMEISH.search(sentence) else f"{previous}\n{heading}"
-
-            def shift(words: Iterable[tuple[int, int]], offset: int = offset) -> list[tuple[int, int]]:
-                return [(a + offset, b + offset) for a, b in sorted(words)]
-
-            carried_in: dict[int, str] = {}
-            for a, b, written, value, cls in spans:
-                k = next(i for i, (x, y) in enumerate(parts) if x <= a <= y)
-                part = sentence[parts[k][0]:parts[k][1]]
-                if k in carried_in:
-                    carried = carried_in[k]
-                elif _CONTRAST.match(part):  # ", while …", ", but …": a new subject, nothing carried over
-                    carried = ""
-                else:
-                    start = max([0, *(i for i in range(k) if _CONTRAST.match(sentence[parts[i][0]:parts[i][1]]))])
-                    # an earlier part's setting ("On MuSiQue …") holds unless this part sets its own place
-                    # ("and on HoVer …", "and in a user study …"); "with more compute" sets no place
-                    placed = any(m.group().split()[0].lower() in _PLACING for m in _SETTING.finditer(part))
-                    carried = " ".join([context, *((_SETTING.sub(" ", sentence[x:y]) if placed else sentence[x:y])
-                                                   for x, y in parts[start:k])])
-                carried_in[k] = carried
-                if (a, b) in inherited:
-                    carried = f"{carried} {inherited[(a, b)]}"
-                what = _counts_what(sentence[b:b + 60])
-                here = bound[(a, b)]
-                elsewhere = {w for n, ws in bound.items() if n != (a, b) for w in ws} - here
-                unit = "pp" if cls is None and _PP_AFTER.match(sentence[b:b + 24]) else _fine_unit(cls, written)
-                tail_elsewhere = {w for n, ws in tails.items() if n != (a, b) for w in ws} - here
-                self.occurrences.setdefault(value, []).append(Occurrence(
-                    unit, place, part, shift(elsewhere), shift(here),
-                    scope=(parts[k][0] + offset, parts[k][1] + offset), carried=carried, context=f"{previous}\n{heading}",
-                    tail_elsewhere=shift(tail_elsewhere), change_subject=shift(changed.get((a, b), set())),
-                    counts_what=what,
-                    near=f"{' '.join(sentence[max(0, a - 60):a].split()[-4:])} {what}", at=a + offset))
+                     and not (sp[4] not in _SIZES and sentence[sp[1]:sp[1] + 1] == "-"
+                              and sentence[sp[1] + 1:sp[1] + 2].islower())]  # "6-digit" (but "1.4B-parameter")
+            # sizes (64K, 1.4B) are placed among all the sentence's numbers, but take no words from the others
+            plain = [sp for sp in spans if sp[4] not in _SIZES]
+            if plain:
+                self._index_sentence(heading, previous, sentence, plain)
+            if len(plain) < len(spans):
+                self._index_sentence(heading, previous, sentence, spans, only_sizes=True)
             previous = sentence
+
+    def _index_sentence(self, heading: str, previous: str, sentence: str,
+                        spans: list[tuple[int, int, str, Decimal, str | None]], only_sizes: bool = False) -> None:
+        """Records the place of each number of a sentence (with `only_sizes`, of its sizes only)."""
+        place = f"{heading}\n{sentence}"
+        offset = len(heading) + 1
+        bound, tails = _bindings(sentence, [(a, b) for a, b, *_ in spans])
+        changed = _change_owns_result(sentence, [(a, b) for a, b, *_ in spans], bound)
+        _parallel_lists(sentence, [(a, b) for a, b, *_ in spans], bound)
+        inherited = _list_from_before(previous, sentence, [(a, b) for a, b, *_ in spans], bound)
+        parts, pos = [], 0
+        for m in _PART_SPLIT.finditer(sentence):
+            parts.append((pos, m.start()))
+            pos = m.end()
+        parts.append((pos, len(sentence)))
+        # a sentence naming nothing continues the last one, under its section's heading
+        context = "" if _NAMEISH.search(sentence) else f"{previous}\n{heading}"
+
+        def shift(words: Iterable[tuple[int, int]], offset: int = offset) -> list[tuple[int, int]]:
+            return [(a + offset, b + offset) for a, b in sorted(words)]
+
+        carried_in: dict[int, str] = {}
+        for a, b, written, value, cls in spans:
+            if only_sizes and cls not in _SIZES:
+                continue
+            k = next(i for i, (x, y) in enumerate(parts) if x <= a <= y)
+            part = sentence[parts[k][0]:parts[k][1]]
+            if k in carried_in:
+                carried = carried_in[k]
+            elif _CONTRAST.match(part):  # ", while …", ", but …": a new subject, nothing carried over
+                carried = ""
+            else:
+                start = max([0, *(i for i in range(k) if _CONTRAST.match(sentence[parts[i][0]:parts[i][1]]))])
+                # an earlier part's setting ("On MuSiQue …") holds unless this part sets its own place
+                # ("and on HoVer …", "and in a user study …"); "with more compute" sets no place
+                placed = any(m.group().split()[0].lower() in _PLACING for m in _SETTING.finditer(part))
+                carried = " ".join([context, *((_SETTING.sub(" ", sentence[x:y]) if placed else sentence[x:y])
+                                               for x, y in parts[start:k])])
+            carried_in[k] = carried
+            if (a, b) in inherited:
+                carried = f"{carried} {inherited[(a, b)]}"
+            what = _counts_what(sentence[b:b + 60])
+            here = bound[(a, b)]
+            elsewhere = {w for n, ws in bound.items() if n != (a, b) for w in ws} - here
+            unit = "pp" if cls is None and _PP_AFTER.match(sentence[b:b + 24]) else _fine_unit(cls, written)
+            tail_elsewhere = {w for n, ws in tails.items() if n != (a, b) for w in ws} - here
+            self.occurrences.setdefault(value, []).append(Occurrence(
+                unit, place, part, shift(elsewhere), shift(here),
+                scope=(parts[k][0] + offset, parts[k][1] + offset), carried=carried, context=f"{previous}\n{heading}",
+                tail_elsewhere=shift(tail_elsewhere), change_subject=shift(changed.get((a, b), set())),
+                counts_what=what,
+                near=f"{' '.join(sentence[max(0, a - 60):a].split()[-4:])} {what}", at=a + offset))
 
     def _index_table(self, caption: str, markdown: str) -> None:
         rows = [[c.strip() for c in line.strip().strip("|").split("|")]
@@ -905,7 +926,11 @@ def _strip_names(text: str) -> str:
 
 
 def _units_agree(unit: str | None, occ: Occurrence) -> bool:
-    if unit is None or occ.unit == unit:
+    if occ.unit == unit:
+        return True
+    if unit in _SIZES or occ.unit in _SIZES:
+        return False  # 3B is no bare 3, nor 3K
+    if unit is None:
         return True
     if occ.unit is None and unit == "percent" and occ.percent_scale:
         return True
@@ -1282,8 +1307,8 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
         if lead is not None and lead.group() in counted:
             continue
         occurrences = places.occurrences.get(value)
-        if not occurrences:
-            continue  # not in the paper at all: the ungrounded check reports it
+        if not occurrences or (cls in _SIZES and not any(o.unit == cls for o in occurrences)):
+            continue  # not in the paper at all (a size: not with its scale): the ungrounded check reports it
         names, every = clause_names, all_names
         if respective:  # "A 与 B 分别提升 x 和 y": x goes with A only
             others = {r.lower() for k, r in enumerate(respective) if k != i}
