@@ -337,3 +337,25 @@ SIZES = Document(
 ])
 def test_sizes_are_quantities_and_a_change_shares_its_words(text, flagged):
     assert misattributed_numbers(report(text), SIZES) == flagged
+
+
+RIVALS = Document(
+    arxiv_id="2602.00009",
+    title="Rally: Reinforced Attention",
+    abstract=("Rally beats GRPO on five image benchmarks including DocVQA, InfoVQA and TextVQA, with gains of 12.5 "
+              "points on MME, and on video benchmarks such as EgoSchema, with a gain of 2.2 points on MVBench. "
+              "With tuned step sizes, on Phi-2 plain Adam leads the runner-up, Lion, by 0.31%; SGD trails far behind. "
+              "Rally reaches 66.1 on DocVQA and 58.3 on ChartQA, above LLaVA-Next (61.0 and 54.9)."),
+)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("Rally 在 MVBench 上比 GRPO 提升 2.2 分。", []),
+    ("Rally 在 DocVQA 上比 GRPO 提升 2.2 分。", ["2.2"]),  # the number's own "on MVBench" outranks the list before
+    ("在 Phi-2 上，Adam 领先 Lion 0.31%。", []),
+    ("在 Phi-2 上，Adam 领先 SGD 0.31%。", ["0.31%"]),  # the object of "leads … by" is the baseline
+    ("Rally 在 DocVQA 上得分 66.1。", []),
+    ("Rally 在 DocVQA 上得分 61.0。", ["61.0"]),  # the bracket after "above LLaVA-Next" is LLaVA-Next's
+])
+def test_a_numbers_own_setting_and_baseline_and_the_bracket_of_what_it_is_compared_with(text, flagged):
+    assert misattributed_numbers(report(text), RIVALS) == flagged

@@ -1011,8 +1011,8 @@ def _metric_conflict(places: PaperPlaces, occ: Occurrence, metrics: list[Name]) 
 
 def _overridden(places: PaperPlaces, occ: Occurrence, required: list[Name], named: Sequence[Name]) -> bool:
     """A setting of the clause is the sentence's ("On LLaMA-3.1-8B and Qwen3 models, … by 4.9x on
-    average on Qwen3-8B") while the number has its own setting of the same kind naming something the
-    clause does not: the nearer one holds."""
+    average on Qwen3-8B"), or of an earlier part of the paper's sentence, while the number has its own
+    setting of the same kind naming something the clause does not: the nearer one holds."""
     if not occ.bound_here or not occ.scope:
         return False
     settings = [m for m in _SETTING.finditer(occ.place, occ.scope[0], occ.scope[1])]
@@ -1024,9 +1024,14 @@ def _overridden(places: PaperPlaces, occ: Occurrence, required: list[Name], name
     def prep(m: re.Match[str]) -> str:
         return m.group().split()[0].lower()
 
+    unnamed = {w.lower() for o in own if prep(o) in _PLACING for w in _latin_names(o.group())} - {
+        r.text.lower() for r in named}
     for n in required:
         if n.kind != "name" or any(a <= sp[0] < b for sp in places.matches(n, occ.place) for a, b in occ.bound_here):
             continue
+        found = places.matches(n, occ.place)
+        if unnamed and found and all(occ.place.find("\n") < sp[0] < occ.scope[0] for sp in found):
+            return True  # "…including MMBench, …, and a gain of 3.4 points on NExTQA": an earlier part's setting yields
         for m in settings:
             if m in own or not places.matches(n, m.group()):
                 continue
@@ -1034,6 +1039,18 @@ def _overridden(places: PaperPlaces, occ: Occurrence, required: list[Name], name
             if any(w.lower() not in {r.text.lower() for r in named} for o in rivals for w in _latin_names(o.group())):
                 return True
     return False
+
+
+# "above Qwen3-VL-Instruct (83.8 and 76.5)": a bracket right after what a number is compared with
+_COMPARED_BRACKET = re.compile(r"\b(?:above|below|over|than|versus|vs\.?|surpassing|outperforming|beating|trailing|"
+                               r"compared\s+(?:with|to))\s+(?:the\s+)?[A-Za-z][\w.@*+-]*(?:\s+[\w.@*+-]+){0,2}\s*\([^()]*$",
+                               re.I)
+
+
+def _in_compared_bracket(occ: Occurrence) -> bool:
+    """The number is in brackets right after what the paper compares with ("above Qwen3-VL (83.8 and 76.5)"):
+    it is that system's, not the subject's."""
+    return occ.at >= 0 and bool(_COMPARED_BRACKET.search(occ.place, max(0, occ.at - 120), occ.at))
 
 
 def _supported(places: PaperPlaces, occ: Occurrence, clause_names: list[Name], sentence_names: list[Name],
@@ -1046,6 +1063,8 @@ def _supported(places: PaperPlaces, occ: Occurrence, clause_names: list[Name], s
     if title_names and occ.scope and _CONTRAST.match(occ.place, occ.scope[0]) and not any(
             occ.in_scope(m) for n in title_names for m in places.matches(n, occ.place)):
         return False  # "X reaches 20 s, compared with 1.5 to 9.2 s for LongLive": the contrasted part is not X's
+    if title_names and _in_compared_bracket(occ):
+        return False  # "X reaches 79.0, above Qwen3-VL (76.5)": the bracket is what X is compared with
     required = [n for n in clause_names if n.kind != "metric"]
     metrics = [n for n in clause_names if n.kind == "metric"]
     if _metric_conflict(places, occ, metrics):
@@ -1169,6 +1188,8 @@ _BASELINE_AFTER = re.compile(r"[^\s,;]{0,12}(?:\s+[\w%.]+){0,2}?\s+(?:over|than|
                              r"compared\s+(?:with|to))\s+(?:the\s+)?([A-Za-z][\w.@*+-]*(?:\s+[A-Z0-9][\w.@*+-]*){0,2})", re.I)
 
 
+_BASELINE_VERB = re.compile(r"\b(?:leads?|led|outperform(?:s|ed)?|beat(?:s)?|surpass(?:es|ed)?|exceed(?:s|ed)?|trail(?:s|ed)?)"
+                            r"\s+(?:the\s+)?([^;:.]{1,60}?)\s+by\s+(?:about\s+|up\s+to\s+|nearly\s+)?$", re.I)
 _BASELINE_IN = re.compile(r"\b(?:over|than|versus|vs\.?|against|relative\s+to|compared\s+(?:with|to))\s+(?:the\s+)?"
                           r"([A-Za-z][\w.@*+-]*(?:\s+[\w.@*+-]+)?)", re.I)
 
@@ -1182,6 +1203,9 @@ def _other_baseline(places: PaperPlaces, occ: Occurrence, compared: Sequence[Nam
     digits = re.match(r"[\d.,]*", occ.place[occ.at:])
     m = _BASELINE_AFTER.match(occ.place, occ.at + (digits.end() if digits else 0))
     baselines = [m.group(1)] if m else []
+    if not baselines:  # "vanilla LoRA leads the second-best method, DoRA, by 0.15%": the verb's object
+        v = _BASELINE_VERB.search(occ.place, max(0, occ.at - 90), occ.at)
+        baselines = [v.group(1)] if v else []
     if not baselines and occ.scope:  # "improves accuracy over standard training by 5%": in its part, not another number's
         baselines = [b.group(1) for b in _BASELINE_IN.finditer(occ.place, *occ.scope)
                      if not any(x <= b.start(1) < y for x, y in occ.bound_elsewhere)]
