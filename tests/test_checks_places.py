@@ -359,3 +359,22 @@ RIVALS = Document(
 ])
 def test_a_numbers_own_setting_and_baseline_and_the_bracket_of_what_it_is_compared_with(text, flagged):
     assert misattributed_numbers(report(text), RIVALS) == flagged
+
+
+VARIANTS = Document(
+    arxiv_id="2602.00010",
+    title="Forge: Writing Kernels",
+    abstract=("On TileBench, Forge surpasses GPT-5 on Tier 2 tasks, and with repeated sampling it reaches a Tier 2 "
+              "pass rate of 0.71. It scores 70.2 on HR-Bench 8K."),
+)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("借助重复采样，Forge 在 Tier 2 上的通过率达到 0.71。", []),
+    ("借助重复采样，Forge 在 Tier 1 上的通过率达到 0.71。", ["0.71"]),  # the place names a sibling variant
+    ("Forge 在 HR-Bench 8K 上得分 70.2。", []),
+    ("Forge 在 HR-Bench 4K 上得分 70.2。", ["70.2"]),
+    ("Forge 2 在 HR-Bench 上得分 70.2。", []),  # the paper's own name with a number is still its own
+])
+def test_a_name_with_another_qualifying_number_is_a_sibling(text, flagged):
+    assert misattributed_numbers(report(text), VARIANTS) == flagged

@@ -249,6 +249,7 @@ class Name:
     text: str
     patterns: tuple[str, ...]
     kind: str = "name"  # name (a Latin-script name) | metric | term | noun (glossary kinds)
+    base: str = ""  # for a variant ("Level 1", "HR-Bench 8K"): the regex of the name it qualifies
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
@@ -277,11 +278,25 @@ def _latin_names(text: str) -> list[str]:
     return names
 
 
+def _variant(text: str, word: str) -> Name | None:
+    """A capitalised name followed by a number that qualifies it ("Level 1", "HR-Bench 8K", "Gemini 3"):
+    a variant, found where the paper writes the name with that number or with none, never with another
+    number (there it names a sibling: "Level 2"). None when `word` is not written so in `text`."""
+    if not word[0].isupper():
+        return None
+    m = re.search(rf"(?<![\w-]){re.escape(word)}\s+(\d{{1,3}}(?:\.\d)?[KkMB]?)(?![\w.%])", text)
+    if m is None:
+        return None
+    base = _word_pattern(word)
+    pattern = rf"{base}(?:\s+{re.escape(m.group(1))}(?!\w|\.\d)|(?!\s+\d))"
+    return Name(f"{word} {m.group(1)}", (pattern,), base=base)
+
+
 def report_names(text: str, kinds: tuple[str, ...] = ("name", "metric", "term")) -> list[Name]:
     """The names a stretch of report text mentions: Latin names and glossary terms of the given kinds."""
     out: list[Name] = []
     if "name" in kinds:
-        out += [Name(w, (_word_pattern(w),)) for w in _latin_names(text)]
+        out += [_variant(text, w) or Name(w, (_word_pattern(w),)) for w in _latin_names(text)]
     covered = text
     for kind, zhs, ens in _GLOSSARY_LONGEST_FIRST:
         hit = next((z for z in zhs if z in covered), None)
@@ -808,11 +823,13 @@ class PaperPlaces:
         """Whether the paper uses the name anywhere (only such names can be checked)."""
         key = (name.patterns, name.text.lower())
         if key not in self._uses:
-            self._uses[key] = bool(name.regex.search(self.text)) or (name.text.lower() in self.aliases)
+            used = re.search(name.base, self.text, re.I) if name.base else name.regex.search(self.text)
+            self._uses[key] = bool(used) or (name.text.lower() in self.aliases)
         return self._uses[key]
 
     def in_title(self, name: Name) -> bool:
-        return name.text.lower() in self.title_words
+        """The name is one of the paper's own (a variant of one too: "UniAudio 2.0")."""
+        return (name.text if not name.base else name.text.rsplit(" ", 1)[0]).lower() in self.title_words
 
     def matches(self, name: Name, text: str) -> list[tuple[int, int]]:
         """Where the name (or the long form of an abbreviation the paper defines) occurs in `text`."""
