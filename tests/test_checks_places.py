@@ -378,3 +378,28 @@ VARIANTS = Document(
 ])
 def test_a_name_with_another_qualifying_number_is_a_sibling(text, flagged):
     assert misattributed_numbers(report(text), VARIANTS) == flagged
+
+
+SETTINGS = Document(
+    arxiv_id="2602.00011",
+    title="Tuned: Finetuning Notes",
+    abstract="We finetune two models on two tasks. The ablation uses a batch size of 6.",
+    tables=[Table(caption="Table 3: Training details on Mistral-7B.",
+                  markdown=("| Setup | Base model | Batch size | Epochs | # Runs |\n|---|---|---|---|---|\n"
+                            "| Alpha | Mistral-7B | 1 | 3 | 5 |\n| Beta | Mistral-7B | 2 | 3 | 3 |")),
+            Table(caption="Table 4: Training details on Llama-3.1-8B.",
+                  markdown=("| Setup | Base model | Batch size | Epochs | # Runs |\n|---|---|---|---|---|\n"
+                            "| Alpha | Llama-3.1-8B | 8 | 3 | 4 |"))],
+)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("Alpha 实验中 Mistral-7B 的 batch size 为 1。", []),
+    ("Beta 实验的 batch size 为 1。", ["1"]),  # a small value after a column's header is that column's, in its row
+    ("Llama-3.1-8B 微调时 batch size 为 2。", ["2"]),
+    ("Llama-3.1-8B 微调时 batch size 为 4。", ["4"]),  # 4 is in the paper, never as a batch size
+    ("消融实验的 batch size 为 6。", []),  # stated in the text with its key
+    ("Llama-3.1-8B 在 Alpha 上训练了 3 个 epoch。", []),
+])
+def test_a_small_value_after_a_column_header_is_checked_in_that_column(text, flagged):
+    assert misattributed_numbers(report(text), SETTINGS) == flagged

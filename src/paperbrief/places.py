@@ -602,6 +602,39 @@ def _subject_owns_first(part: str, words: list[tuple[int, int]], ordered: list[t
 _SIZES = ("K", "M", "B")  # a number written with a scale letter: 64k, 1.4B, 100B
 
 
+def _header_key(header: str) -> str:
+    """A column header as a key a report may write: lowercase, without "#", brackets and markup."""
+    return " ".join(re.sub(r"\(.*?\)|[#*`]", " ", header).lower().split())
+
+
+# "batch size 为 1", "batch size of 2", "LoRA rank = 4": a small number right after what it is the value of
+_KEY_BEFORE = re.compile(r"([A-Za-z][\w.-]*(?:\s+[A-Za-z][\w.-]*){0,3})\s*(?:为|是|设为|设置为|取|=|:|：|\bof|\bis|\bwas)?\s*$")
+
+
+def _keyed_values(places: PaperPlaces, clause: str, taken: Sequence[tuple[int, int]]) -> list[
+        tuple[tuple[int, int, str, Decimal, str | None], str]]:
+    """The small whole numbers of a report clause (left out as trivial elsewhere) written right after a
+    column header of one of the paper's tables ("batch size 为 1"), with that header: they are checked
+    against that column's cells."""
+    if not places.headers:
+        return []
+    out = []
+    for sp in number_spans(clause, skip_trivial=False):
+        if sp[4] is not None or sp[3] > 10 or sp[3] != sp[3].to_integral_value() or any(a <= sp[0] < b for a, b in taken):
+            continue
+        m = _KEY_BEFORE.search(clause, max(0, sp[0] - 40), sp[0])
+        words = m.group(1).lower().split() if m else []
+        key = next((" ".join(words[k:]) for k in range(len(words)) if " ".join(words[k:]) in places.headers), None)
+        if key is not None:
+            out.append((sp, key))
+    return out
+
+
+def _bound_text(occ: Occurrence) -> str:
+    """The words of a prose place bound to its number, in order ("a batch size of 66": "batch size of")."""
+    return " ".join(occ.place[a:b] for a, b in occ.bound_here) if not occ.rows else ""
+
+
 def _in_name(text: str, start: int, end: int, cls: str | None) -> bool:
     """A number that is part of a name: a version or size after a capitalised name ("ChatGPT 5.2",
     "HR-Bench 4K", "Gemini 3 Pro", "Llama 3 70B"). A size anywhere else ("a 3B baseline", "on 100B
@@ -679,6 +712,7 @@ class PaperPlaces:
         self.occurrences: dict[Decimal, list[Occurrence]] = {}
         self._uses: dict[tuple[tuple[str, ...], str], bool] = {}  # a name's use in the text, looked up once
         self.aliases = self._aliases(self.text)
+        self.headers: set[str] = set()  # the tables' column headers, as _header_key writes them
         self.title_words = _title_names(doc.title)
         # what the paper introduces as its own ("We propose CatRAG", "Our method, InfoUtil", "MC-Critic, a …")
         self.own_names = {m.group(1).lower() for m in _INTRODUCED.finditer(doc.abstract)} | self.title_words
@@ -789,6 +823,7 @@ class PaperPlaces:
             self._index_prose("", caption + "\n" + markdown)
             return
         header = rows[0]
+        self.headers |= {_header_key(h) for h in header[1:]} - {""}
         labels = [row[0] for row in rows[1:] if row]
         numbers = [[numbers_in(cell, skip_trivial=False) for cell in row] for row in rows]
         percent_columns = {c for c in range(len(header))
@@ -1339,6 +1374,8 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
             if not verdict:
                 found.append(f"{m.group(1)} {m.group(2)}")
     spans = [sp for sp in number_spans(clause) if not _in_name(clause, sp[0], sp[1], sp[4])]
+    keys = dict(_keyed_values(places, clause, [(a, b) for a, b, *_ in spans]))
+    spans = sorted([*spans, *keys])
     numbers = [(w, v, c) for _, _, w, v, c in spans]
     respective = _respective(clause, len(numbers))
     theirs = _bound_to_others(clause, spans) if len(spans) > 1 and not respective else {}
@@ -1348,6 +1385,12 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
         if lead is not None and lead.group() in counted:
             continue
         occurrences = places.occurrences.get(value)
+        key = keys.get(spans[i])
+        if key is not None:  # "batch size 为 1": the cells of the column "Batch size", or "a batch size of 1"
+            occurrences = [o for o in occurrences or [] if key in _header_key(o.columns[0] if o.columns else _bound_text(o))]
+            if not occurrences:
+                found.append(written)  # the paper gives the key's values, never this one
+                continue
         if not occurrences or (cls in _SIZES and not any(o.unit == cls for o in occurrences)):
             continue  # not in the paper at all (a size: not with its scale): the ungrounded check reports it
         names, every = clause_names, all_names
