@@ -403,3 +403,25 @@ SETTINGS = Document(
 ])
 def test_a_small_value_after_a_column_header_is_checked_in_that_column(text, flagged):
     assert misattributed_numbers(report(text), SETTINGS) == flagged
+
+
+READING = Document(
+    arxiv_id="2602.00012",
+    title="Shards: Rewriting for Retrieval",
+    abstract=("We propose shard-level rewriting: an LLM rewrites every shard before indexing. This raises the recall "
+              "of BM25-based agents by 6.4% on long-form questions. On 87 dialects of CommonVoice the routed model "
+              "lowers the character error rate from 14.2% to 12.1%. We report Pass^k. Fake names such as FakeBot are "
+              "offered too. Models still assign 0.35 probability to Lingo-Bot."),
+    tables=[Table(caption="Table 1: Consistent success over four attempts by task type.",
+                  markdown="| Model | Base | Halluc. |\n|---|---|---|\n| Mistral-Large | 58.0 | 40.2 |")],
+)
+
+
+@pytest.mark.parametrize("text", [
+    "Shard-level rewriting raises the recall of BM25-based agents by 6.4% on long-form questions.",  # "This raises"
+    "On CommonVoice, the routed model lowers the character error rate to 12.1%.",  # the opening setting is all numbers'
+    "Mistral-Large 在基础任务上的 Pass^4 为 58.0%。",  # Pass^4 is one name, which the paper does not use
+    "把选项换成假名字（如 FakeBot）后，模型仍给 Lingo-Bot 分配 0.35 的概率。",  # an example in brackets places nothing
+])
+def test_what_a_sentence_points_back_to_opens_with_or_gives_as_an_example(text):
+    assert misattributed_numbers(report(text), READING) == []

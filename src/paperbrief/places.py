@@ -197,8 +197,8 @@ _EN_GLOSSARY_RE = re.compile(
     re.I)
 
 # A Latin-script name: a word with a capital after its first letter, a digit, or an inner hyphen,
-# @ or asterisk (HotpotQA, vIoU, A100, Toys4K, F-Score, Recall@5, V*), or an all-capitals word.
-_WORD_RE = re.compile(r"[A-Za-z\u0370-\u03ff][\w\u0370-\u03ff²³]*(?:[-@*/.+][\w\u0370-\u03ff²³]+)*\*?")
+# @, asterisk or caret (HotpotQA, vIoU, A100, Toys4K, F-Score, Recall@5, V*, Pass^3), or an all-capitals word.
+_WORD_RE = re.compile(r"[A-Za-z\u0370-\u03ff][\w\u0370-\u03ff²³]*(?:[-@*/.+^][\w\u0370-\u03ff²³]+)*\*?")
 _STOP = frozenset(
     ["a", "an", "the", "on", "in", "at", "of", "for", "to", "by", "with", "and", "or", "as", "is", "are", "was", "were", "be", "from", "than", "that", "this", "these", "those", "it", "its", "we", "our", "ours", "their", "they", "you", "your", "he", "she", "his", "her", "them", "my", "me", "which", "while", "when", "where", "after", "before", "up", "down", "over", "under", "into", "per", "via", "about", "between", "across", "within", "without", "versus", "vs", "also", "even", "only", "more", "most", "less", "least", "all", "each", "every", "both", "any", "some", "such", "not", "no", "yes", "can", "may", "will", "would", "should", "could", "has", "have", "had", "do", "does", "did", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "table", "figure", "fig", "section", "sec", "appendix", "eq", "equation"]
 )
@@ -514,6 +514,23 @@ def _list_from_before(previous: str, sentence: str, numbers: list[tuple[int, int
     return {}
 
 
+# The setting a sentence opens with, up to a comma or its subject: "On 102 languages of FLEURS (the sparse model …)"
+_LEAD_SETTING = re.compile(r"(?:On|In|Across|Over)\s+[^,;:()]{1,60}?(?=,|\s+(?:the|our|we|it|this|a|an)\s)")
+
+
+def _share_lead_setting(sentence: str, numbers: list[tuple[int, int]], bound: dict[tuple[int, int], Spans]) -> None:
+    """"On 102 languages of FLEURS the sparse model lowers WER from 11.4% to 9.8%": the words a number of the
+    sentence's opening setting has there (FLEURS) are the setting of the sentence's other numbers too."""
+    lead = _LEAD_SETTING.match(sentence)
+    if lead is None:
+        return
+    inside = [n for n in numbers if n[0] < lead.end()]
+    shared = {w for n in inside for w in bound[n] if w[0] < lead.end()}
+    for n in numbers:
+        if n not in inside:
+            bound[n] |= shared
+
+
 _CHANGE_VERB = re.compile(r"\b(?:lower|reduc|decreas|cut|drop|rais|increas|improv|boost|lift|bring|push)\w*\b", re.I)
 
 
@@ -649,6 +666,8 @@ def _in_name(text: str, start: int, end: int, cls: str | None) -> bool:
                 and (cls in _SIZES or re.fullmatch(r"\d(?:\.\d)?", text[start:end])))
 
 
+# A sentence whose subject points back to the sentence before it: "This raises …", "These gains hold …"
+_POINTS_BACK = re.compile(r"(?:This|These|Such)\b(?!\s+(?:paper|work|study|section|table|figure)\b)")
 # Whether a text names anything: a capital after its first word, or letters and digits mixed.
 _NAMEISH = re.compile(r"(?<=\S)\s+(?<![.!?]\s)[A-Z]|[A-Za-z]\d|\d[A-Za-z]|[a-z][A-Z]")
 
@@ -773,13 +792,15 @@ class PaperPlaces:
         changed = _change_owns_result(sentence, [(a, b) for a, b, *_ in spans], bound)
         _parallel_lists(sentence, [(a, b) for a, b, *_ in spans], bound)
         inherited = _list_from_before(previous, sentence, [(a, b) for a, b, *_ in spans], bound)
+        _share_lead_setting(sentence, [(a, b) for a, b, *_ in spans], bound)
         parts, pos = [], 0
         for m in _PART_SPLIT.finditer(sentence):
             parts.append((pos, m.start()))
             pos = m.end()
         parts.append((pos, len(sentence)))
         # a sentence naming nothing continues the last one, under its section's heading
-        context = "" if _NAMEISH.search(sentence) else f"{previous}\n{heading}"
+        # and so does one whose subject points back to it ("This raises …", "These gains …")
+        context = "" if _NAMEISH.search(sentence) and not _POINTS_BACK.match(sentence) else f"{previous}\n{heading}"
 
         def shift(words: Iterable[tuple[int, int]], offset: int = offset) -> list[tuple[int, int]]:
             return [(a + offset, b + offset) for a, b in sorted(words)]
@@ -1162,7 +1183,7 @@ def misattributed_numbers(report: Report, doc: Document, places: PaperPlaces | N
     places = places or PaperPlaces(doc)
     out: list[str] = []
     for label, text in _report_items(report):
-        for sentence in _split_sentences(grouped(text.replace("**", ""))):
+        for sentence in _split_sentences(grouped(_EXAMPLES.sub("", text.replace("**", "")))):
             metrics: list[Name] = []
             counts = {Decimal(m.group(1)) for m in [*_COUNT_ZH.finditer(sentence), *_COUNT_EN.finditer(sentence)]}
             glosses = _glosses(sentence)
@@ -1175,6 +1196,10 @@ def misattributed_numbers(report: Report, doc: Document, places: PaperPlaces | N
                         out.append(written)
                 metrics = own or metrics
     return out
+
+
+# "换成假名字（如 RingBot）", "(e.g. SAM3D)": an example in brackets names no place (unless it gives a number)
+_EXAMPLES = re.compile(r"\s*[（(]\s*(?:如|例如|比如|e\.g\.|for example|such as)[^）()\d]*[）)]", re.I)
 
 
 _REPORT_LIST = re.compile(r"([A-Za-z\u0370-\u03ff][\w.@*+²³-]*(?:\s(?:[A-Z0-9][\w.@*+-]*))?)((?:\s*(?:、|和|与|及|,|and)\s*"
