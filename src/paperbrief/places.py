@@ -141,6 +141,8 @@ GLOSSARY: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("term", ("网格",), ("mesh",)),
     ("term", ("潜在", "隐空间"), ("latent",)),
     ("term", ("纹理",), ("texture",)),
+    ("term", ("开放式", "开放性"), ("open-ended",)),
+    ("term", ("简答", "短答", "短文本"), ("short-form", "short-answer")),
     ("term", ("音频",), ("audio",)),
     ("term", ("文本",), ("text",)),
     ("term", ("稀疏",), ("sparse", "sparsit")),
@@ -568,6 +570,17 @@ _COMPARE_VERB = re.compile(r"\b(?:match(?:es|ed)?|outperform(?:s|ed)?|surpass(?:
                            r"exceed(?:s|ed)?|rival(?:s|led)?|lags?\s+behind|is\s+on\s+par\s+with)\s+", re.I)
 
 
+_NAME_ITEM = r"(?-i:[A-Z][\w.@*+-]*(?:\s+[A-Z0-9][\w.@*+-]*)*)"
+_COMPARED_NAMES = re.compile(rf"{_COMPARE_VERB.pattern}(?:the\s+)?{_NAME_ITEM}(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+){_NAME_ITEM})*",
+                             re.I)
+
+
+def _uncompared(part: str) -> str:
+    """An earlier part of a paper's sentence, as a later part inherits it: without what its verb compares
+    with ("surpasses Claude-4.5 and GPT-5 …, and … it reaches 0.638": 0.638 is not GPT-5's)."""
+    return _COMPARED_NAMES.sub(" ", part)
+
+
 def _verb_pairs(part: str, words: list[tuple[int, int]], ordered: list[tuple[int, int]],
                 compared: dict[tuple[int, int], set[tuple[int, int]]], bound: dict[tuple[int, int], Spans]) -> None:
     """"It matches ColBERTv2 on BEIR (49.8 versus 49.9)": the first number of a comparison that follows a
@@ -820,7 +833,7 @@ class PaperPlaces:
                 # an earlier part's setting ("On MuSiQue …") holds unless this part sets its own place
                 # ("and on HoVer …", "and in a user study …"); "with more compute" sets no place
                 placed = any(m.group().split()[0].lower() in _PLACING for m in _SETTING.finditer(part))
-                carried = " ".join([context, *((_SETTING.sub(" ", sentence[x:y]) if placed else sentence[x:y])
+                carried = " ".join([context, *(_uncompared(_SETTING.sub(" ", sentence[x:y]) if placed else sentence[x:y])
                                                for x, y in parts[start:k])])
             carried_in[k] = carried
             if (a, b) in inherited:
@@ -1289,6 +1302,16 @@ def _other_baseline(places: PaperPlaces, occ: Occurrence, compared: Sequence[Nam
     return bool(baselines) and not any(places.matches(n, b) or _abbreviates(n.text, b) for n in compared for b in baselines)
 
 
+def _other_size(occ: Occurrence, sizes: set[tuple[Decimal, str | None]]) -> bool:
+    """"用 LET 训练的 3B 模型快 1.6 倍" where the paper's 1.6x is said of a 1.4B model: the place gives a size of
+    the same scale (B) as the clause's and never the clause's."""
+    if not sizes:
+        return False
+    text = occ.place[occ.scope[0]:occ.scope[1]] if occ.scope else occ.place
+    there = {(v, c) for a, b, _, v, c in number_spans(text, skip_trivial=False) if c in _SIZES and not _in_name(text, a, b, c)}
+    return any(c in {x for _, x in there} and (v, c) not in there for v, c in sizes)
+
+
 def _abbreviates(short: str, long: str) -> bool:
     """`short` is `long` with some words written as initials: "WM-SFT" for "world-model SFT"."""
     parts = [p.lower() for p in short.split("-") if p]
@@ -1426,6 +1449,8 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
         elif theirs:  # "from 17.07% for ring to 66.00% for spring": spring is the other number's
             names = [n for n in clause_names if not _only_in(clause, n, theirs[i])]
             every = [n for n in all_names if not _only_in(clause, n, theirs[i])]
+        if cls in _SIZES:  # a size measures nothing: the clause's metrics are its other numbers'
+            names, every = [n for n in names if n.kind != "metric"], [n for n in every if n.kind != "metric"]
         compared: list[Name] = []
         if objects:  # "It matches ColBERTv2 … with 49.8": what it is compared with does not own the number
             compared = [n for n in every if _only_in(clause, n, objects)]
@@ -1438,16 +1463,20 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
 
         starting = bool(_FROM_TO.search(clause[:spans[i][0]]) and _TO_AFTER.match(clause[spans[i][1]:]))
 
+        own_sizes: set[tuple[Decimal, str | None]] = {(v, c) for k, (_, v, c) in enumerate(numbers) if c in _SIZES and k != i}
+
         def holds(names: list[Name], every: list[Name], given: Sequence[Name], o: Occurrence,
                   unit: str | None = unit, value: Decimal = value, titles: list[Name] = titles,
-                  starting: bool = starting, compared: list[Name] = compared) -> bool:
+                  starting: bool = starting, compared: list[Name] = compared, sized: bool = cls in _SIZES,
+                  own_sizes: set[tuple[Decimal, str | None]] = own_sizes) -> bool:
             if starting and o.change_subject:  # "X 的错误率从 11.4% 降至 9.8%": X is the change's, not 11.4%'s
                 names = [n for n in names if not any(a <= m[0] < b for m in places.matches(n, o.place)
                                                      for a, b in o.change_subject)]
             return (_units_agree(unit, o) and not _contradicted(places, o, every, given, clause)
                     and not _keyed_elsewhere(o, sentence_counts or set(), value)
-                    and not _binds_other_metric(o, absent, clause_metrics) and not _other_direction(o, clause)
-                    and not _other_baseline(places, o, compared)
+                    and (sized or not _binds_other_metric(o, absent, clause_metrics))
+                    and not _other_direction(o, clause)
+                    and not _other_baseline(places, o, compared) and not _other_size(o, own_sizes)
                     and _supported(places, o, names, label_names, titles))
 
         if any(holds(names, every, given, o) for o in occurrences):
