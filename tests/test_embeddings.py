@@ -80,15 +80,22 @@ def test_texts_claimed_by_a_dead_holder_are_embedded_at_once(tmp_path, replica):
     assert llm.embedded_texts == TEXTS[:2]
 
 
-def test_a_run_counts_its_embeddings_in_its_totals(tmp_path, replica_env, monkeypatch):
-    replica = replica_env
+PRICES = {"replica-model": (1.0, 2.0), "replica-embed": (0.5, 0.0)}
+
+
+def _run_settings(tmp_path, replica, monkeypatch, **more) -> Settings:
+    """Settings of a run against the replica: LLM, embeddings, a library of interests and prices."""
     library = tmp_path / "library.bib"
     library.write_text(LIBRARY_BIB, encoding="utf-8")
     monkeypatch.setenv("OPENAI_BASE_URL", replica.url + "/v1")
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-0123456789abcdefghij")
-    prices = {"replica-model": (1.0, 2.0), "replica-embed": (0.5, 0.0)}
-    settings = load_settings({"out": tmp_path / "out", "model": "replica-model", "embedding_model": "replica-embed",
-                              "interests": Interests(papers=[str(library)]), "prices": prices})
+    return load_settings({"out": tmp_path / "out", "model": "replica-model", "embedding_model": "replica-embed",
+                          "interests": Interests(papers=[str(library)]), "prices": PRICES, **more})
+
+
+def test_a_run_counts_its_embeddings_in_its_totals(tmp_path, replica_env, monkeypatch):
+    prices = PRICES
+    settings = _run_settings(tmp_path, replica_env, monkeypatch)
     from paperbrief.pipeline import run_day
 
     result = run_day(settings, "2026-02-08", ids=["2602.05293", "2602.05327"], overview=False)
@@ -110,3 +117,35 @@ def test_a_run_counts_its_embeddings_in_its_totals(tmp_path, replica_env, monkey
     assert result.stats["cost_usd"] == total_cost([reports_cost, cost])
     assert stored_stats["embeddings"] == result.stats["embeddings"]  # `paperbrief runs` shows the same
     assert stored_stats["tokens_in"] == result.stats["tokens_in"]
+
+
+def test_a_days_json_totals_are_what_its_run_paid_embeddings_included(tmp_path, replica_env, monkeypatch):
+    """With --top and --sort relevance the run embeds before it writes (and again after): the day's JSON
+    counts every embeddings call of the day's runs, so its totals are the run's; all are under the run's id."""
+    import json
+
+    from paperbrief.pipeline import rerender, run_day
+
+    prices = PRICES
+    settings = _run_settings(tmp_path, replica_env, monkeypatch, sort="relevance")
+    result = run_day(settings, "2026-02-08", top=2)
+    with Store(settings.db_path) as store:
+        rows = store.query("SELECT tokens_in, run_id FROM llm_calls WHERE prompt_version = 'embeddings'")
+    assert len(rows) >= 2 and {r["run_id"] for r in rows} == {result.run_id}  # before the writing too
+    embedded_in = sum(r["tokens_in"] for r in rows)
+    embedded_cost = total_cost(cost_usd(prices, "replica-embed", r["tokens_in"], 0) for r in rows)
+    assert result.stats["embeddings"]["tokens_in"] == embedded_in and embedded_in > 0
+    day = json.loads(result.json_path.read_text("utf-8"))
+    assert day["llm_usage"]["embeddings"] == {"in": embedded_in, "out": 0, "cached": 0, "cost_usd": embedded_cost}
+    s = result.stats
+    assert day["tokens"] == {"in": s["tokens_in"], "out": s["tokens_out"], "cached": s["tokens_cached"]}
+    assert day["cost_usd"] == s["cost_usd"] and day["cost_usd"] is not None and day["cost_usd"] > embedded_cost
+    assert len(day["papers"]) == 2 and day["relevance_method"] == "embedding:replica-embed"
+    # the day's files rebuilt from the store, and a rerun that pays nothing, show the same totals
+    again = run_day(settings, "2026-02-08", top=2)
+    assert again.stats["tokens_in"] == 0 and again.stats["cost_usd"] == 0.0
+    rerun = json.loads(again.json_path.read_text("utf-8"))
+    rendered = json.loads(rerender(settings, "2026-02-08", out=tmp_path / "r")[1].read_text("utf-8"))
+    for other in (rerun, rendered):
+        assert (other["tokens"], other["cost_usd"], other["llm_usage"]) == (day["tokens"], day["cost_usd"],
+                                                                           day["llm_usage"])

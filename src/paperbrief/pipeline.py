@@ -223,12 +223,19 @@ def run_day(
             papers = papers[:limit]
         to_write = papers
         ranking = None
+        # the run starts before ranking, so the embeddings it asks for are recorded under its id
+        run_id = store.start_run(date, lang, model, pv, owner=process_id())
         if top is not None or sort == "relevance":
-            ranking = _rank(settings, store, papers, lang, fetcher, reporter)
+            try:
+                with Heartbeat(store, owner_of(run_id), run_id):  # embedding a large day takes a while
+                    ranking = _rank(settings, store, papers, lang, fetcher, reporter, run_id=run_id)
+            except BaseException as e:  # its calls stay recorded under its id
+                store.finish_run(run_id, "failed" if isinstance(e, RunError) else "interrupted",
+                                 {"error": str(e)} if isinstance(e, RunError) else {})
+                raise
             ordered = order(papers, sort, ranking.scores if ranking else None)
             to_write = ordered[:top] if top is not None else ordered
 
-        run_id = store.start_run(date, lang, model, pv, owner=process_id())
         started = time.monotonic()
         reporter.started(model, endpoint_host(settings))
         reporter.listed(date, len(listing.papers), len(to_write))
@@ -245,7 +252,7 @@ def run_day(
         result = RunResult(date=date, run_id=run_id, outcomes=outcomes, stats=stats, warnings=listing.warnings)
         # relevance again, now that the reports are written (their text counts; embeddings are stored)
         shown = papers if top is not None else listing.papers  # --ids/--limit alone keep the day's other reports
-        early = ranking.calls if ranking else []  # embeddings asked for before the run started (run_id None)
+        early = ranking.calls if ranking else []  # embeddings asked for before the papers were written
         ranking = _rank(settings, store, shown, lang, fetcher, reporter, run_id=run_id, quiet=True)
         embedded = [*early, *(ranking.calls if ranking else [])]
         if embedded:  # the run's totals include what the embeddings cost it

@@ -866,6 +866,15 @@ class Store:
     def needs_reread(self, arxiv_id: str) -> bool:
         return bool(self.query("SELECT 1 FROM rereads WHERE arxiv_id = ?", (arxiv_id,)))
 
+    def day_calls(self, date: str, lang: str, prompt_version: str) -> list[LLMCall]:
+        """The LLM calls with this prompt version (e.g. "embeddings") that the runs of a day in a language made."""
+        return [LLMCall(model=r["model"], prompt_version=r["prompt_version"], tokens_in=r["tokens_in"],
+                        tokens_out=r["tokens_out"], cached_tokens=r["cached_tokens"], latency_s=r["latency_s"],
+                        outcome=r["outcome"], error=r["error"])
+                for r in self.query("SELECT * FROM llm_calls WHERE prompt_version = ? AND run_id IN "
+                                    "(SELECT id FROM runs WHERE date = ? AND lang = ?) ORDER BY id",
+                                    (prompt_version, date, lang))]
+
     def record_calls(self, run_id: int | None, arxiv_id: str | None, calls: Sequence[LLMCall],
                      cost_of: Any = None) -> None:
         """Record LLM calls; `cost_of(call)` gives each call's cost in USD (or None)."""

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from paperbrief.costs import Prices, cost_usd, total_cost, usage_cost
+from paperbrief.embeddings import PROMPT_VERSION as EMBEDDINGS_PROMPT
 from paperbrief.files import write_atomic
 from paperbrief.messages import describe_failure, describe_kept, describe_source, msg
-from paperbrief.models import DayEntry, ListedPaper
+from paperbrief.models import DayEntry, ListedPaper, LLMCall
 from paperbrief.render.markdown import md_safe, paper_markdown
 from paperbrief.store import Store
 
@@ -44,6 +45,7 @@ class Day:
     relevance_method: str = ""
     last_run: dict[str, Any] = field(default_factory=dict)  # the stats of that run (its sort and top)
     overview: Synthesis | None = None  # the "今日速览 / Today" part; None gives the bare seed shape
+    embeddings: list[LLMCall] = field(default_factory=list)  # the embeddings requests of the day's runs (ranking)
 
     @property
     def source_url(self) -> str:
@@ -56,7 +58,8 @@ def load_day(store: Store, date: str, lang: str) -> Day | None:
     if entries is None:
         return None
     listed = store.query("SELECT paper_count FROM days WHERE date = ?", (date,))[0][0]
-    day = Day(date=date, lang=lang, entries=entries, listed=listed)
+    day = Day(date=date, lang=lang, entries=entries, listed=listed,
+              embeddings=store.day_calls(date, lang, EMBEDDINGS_PROMPT))
     runs = [r for r in store.runs(limit=200) if r.date == date and r.lang == lang and r.finished_at]
     finished = runs[0].finished_at if runs else None
     if finished is not None:
@@ -200,11 +203,17 @@ def day_json(day: Day, prices: Prices) -> dict[str, Any]:
         extra["relevance_method"] = day.relevance_method
     if day.overview is not None:
         extra["overview"] = day.overview.to_json()
-    # the day's LLM spending: the reports shown, and the overview (its tokens are in no report)
+    # the day's LLM spending: the reports shown, the overview (its tokens are in no report) and the
+    # embeddings the day's runs asked for to rank its papers
     ov = day.overview
-    ov_in, ov_out, ov_cached = (ov.tokens_in, ov.tokens_out, ov.cached_tokens) if ov is not None else (0, 0, 0)
-    ov_cost = usage_cost(prices, ov) if ov is not None else 0.0
-    reports_cost = total_cost(costs)
+    usage = {
+        "reports": {"in": tokens_in, "out": tokens_out, "cached": tokens_cached, "cost_usd": total_cost(costs)},
+        "overview": {"in": ov.tokens_in if ov else 0, "out": ov.tokens_out if ov else 0,
+                     "cached": ov.cached_tokens if ov else 0, "cost_usd": usage_cost(prices, ov) if ov else 0.0},
+        "embeddings": {"in": sum(c.tokens_in for c in day.embeddings), "out": sum(c.tokens_out for c in day.embeddings),
+                       "cached": sum(c.cached_tokens for c in day.embeddings),
+                       "cost_usd": total_cost(usage_cost(prices, c) for c in day.embeddings)},
+    }
     return {
         "date": day.date,
         "source_url": day.source_url,
@@ -219,12 +228,9 @@ def day_json(day: Day, prices: Prices) -> dict[str, Any]:
             "kept_after_failure": len(kept),
             "sources": sources,
         },
-        "tokens": {"in": tokens_in + ov_in, "out": tokens_out + ov_out, "cached": tokens_cached + ov_cached},
-        "cost_usd": total_cost([reports_cost, ov_cost]),
-        "llm_usage": {
-            "reports": {"in": tokens_in, "out": tokens_out, "cached": tokens_cached, "cost_usd": reports_cost},
-            "overview": {"in": ov_in, "out": ov_out, "cached": ov_cached, "cost_usd": ov_cost},
-        },
+        "tokens": {k: sum(part[k] for part in usage.values()) for k in ("in", "out", "cached")},
+        "cost_usd": total_cost(part["cost_usd"] for part in usage.values()),
+        "llm_usage": usage,
         "timings": day.run,
         "failures": failures,
         "kept_after_failure": kept,
