@@ -235,3 +235,44 @@ def test_digest_command(tmp_path):
         assert bad.returncode == 2 and message in bad.stderr and bad.stderr.count("\n") == 1, (args, bad.stderr)
     env["PAPERBRIEF_HOME"] = str(tmp_path / "empty")
     assert "no database" in cli("--week", "2026-W01").stderr
+
+
+def test_digest_command_says_what_it_paid_and_records_its_calls_under_the_period(tmp_path, replica):
+    """`paperbrief digest` prints the tokens and cost of the LLM calls it made (the run summary's figures);
+    the calls are stored with subject digest:<period>:<lang> (no run makes them), so they can be counted."""
+    from paperbrief.costs import cost_usd, total_cost
+
+    home = tmp_path / "home"
+    make_store(home / "paperbrief.db").close()
+    config = tmp_path / "config.toml"
+    config.write_text('[prices]\n"replica-model" = [2.0, 8.0, 0.5]\n', "utf-8")
+    env = dict(os.environ, PAPERBRIEF_HOME=str(home), PAPERBRIEF_CONFIG=str(config), PAPERBRIEF_MODEL="replica-model",
+               OPENAI_BASE_URL=replica.url + "/v1", OPENAI_API_KEY="sk-test-0123456789abcdefghij")
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "paperbrief", "digest", *args], env=env, capture_output=True,
+                              text=True, timeout=120, stdin=subprocess.DEVNULL)
+
+    first = cli("--week", "2026-W01", "--out", str(tmp_path / "out"))
+    assert first.returncode == 0, first.stderr
+    assert len(replica.services["llm"].requests) == 1
+    with Store(home / "paperbrief.db") as store:
+        rows = store.query("SELECT run_id, subject, model, tokens_in, tokens_out, cached_tokens, cost_usd "
+                           "FROM llm_calls")
+    assert [(r["run_id"], r["subject"], r["model"]) for r in rows] == [(None, "digest:2026-W01:zh", "replica-model")]
+    r = rows[0]
+    cost = cost_usd({"replica-model": (2.0, 8.0, 0.5)}, "replica-model", r["tokens_in"], r["tokens_out"],
+                    r["cached_tokens"])
+    assert r["tokens_in"] > 0 and cost and r["cost_usd"] == cost == total_cost([cost])
+    assert f"tokens in / out: {r['tokens_in']:,} / {r['tokens_out']:,}; estimated cost: ${cost:.4f}\n" in first.stderr
+    # the same week again reuses the stored themes: nothing asked, nothing paid, and it says so
+    again = cli("--week", "2026-W01", "--out", str(tmp_path / "out"))
+    assert again.returncode == 0, again.stderr
+    assert len(replica.services["llm"].requests) == 1
+    assert "tokens in / out: 0 / 0; estimated cost: $0.0000\n" in again.stderr
+    # a model without a price: the cost is unknown, never $0
+    config.write_text("", "utf-8")
+    forced = cli("--week", "2026-W01", "--out", str(tmp_path / "out"), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert len(replica.services["llm"].requests) == 2
+    assert "; estimated cost: unknown (no price for this model)\n" in forced.stderr

@@ -39,7 +39,7 @@ def test_migrations_are_pinned(tmp_path):
     names = [name for name, _ in MIGRATIONS]
     assert names[:3] == ["001_initial", "002_search", "003_outcome"]
     assert {"004_deliveries", "005_interests", "006_claims", "007_llm_usage", "008_period_deliveries",
-            "009_claims_any"} <= set(names)
+            "009_claims_any", "010_call_subject"} <= set(names)
     assert len(set(names)) == len(names)
     db = tmp_path / "pb.db"
     with Store(db) as s:

@@ -12,7 +12,8 @@ upvote count and its report in the digest's language) and gives:
 - an LLM synthesis ("本周要点" / "Key themes"): 3–6 themes, each citing its papers, numbers
   checked against the cited reports (`synthesis.check_claims`); stored under its inputs, so
   the same period with the same reports is never paid for twice, also by two `digest`s at once
-  (claimed in the store before the LLM is asked; `force` asks again);
+  (claimed in the store before the LLM is asked; `force` asks again). No run makes a digest: its LLM
+  calls are stored with subject `digest:<period>:<lang>` (migration 010_call_subject);
 - the days of the period that were never run, by name.
 
 Weeks are ISO weeks (Monday to Sunday; 2026-W01 starts on 2025-12-29), months calendar months.
@@ -32,7 +33,7 @@ from typing import Any
 
 from paperbrief.claims import holding
 from paperbrief.config import Settings
-from paperbrief.models import Report, WrittenReport
+from paperbrief.models import LLMCall, Report, WrittenReport
 from paperbrief.search import top_domain
 from paperbrief.store import Store, content_hash
 from paperbrief.synthesis import (
@@ -44,6 +45,7 @@ from paperbrief.synthesis import (
     generated_key,
     generated_since,
     paper_block,
+    record_spent,
     save_generated,
     usage_of,
 )
@@ -316,13 +318,14 @@ def _recurring(papers: list[_Paper], names_of: Any) -> list[Recurring]:
 
 def build_digest(settings: Settings, store: Store, period: Period, lang: str, *, use_llm: bool = True,
                  force: bool = False, today: date | None = None,
-                 on_wait: Callable[[str | None], None] | None = None) -> Digest:
+                 on_wait: Callable[[str | None], None] | None = None, spent: list[LLMCall] | None = None) -> Digest:
     """The digest of `period` in `lang`: stored when made from the same inputs (unless `force`), else built.
 
     `use_llm=False` builds everything but the LLM synthesis (a statistical one instead). The LLM
     synthesis is claimed before it is asked for (paperbrief.claims): while another process writes
-    the same one, this one waits (telling `on_wait(holder)` once) and reuses it. Raises DigestError
-    when no day of the period is stored.
+    the same one, this one waits (telling `on_wait(holder)` once) and reuses it. The LLM calls made now
+    (answered or not) are stored with subject `digest:<period>:<lang>` and appended to `spent`. Raises
+    DigestError when no day of the period is stored.
     """
     from paperbrief.dates import today_utc
 
@@ -389,7 +392,7 @@ def build_digest(settings: Settings, store: Store, period: Period, lang: str, *,
         extra = [listed[p.arxiv_id] for p in top_relevant if listed[p.arxiv_id] not in chosen]
         chosen = chosen[: SYNTHESIS_PAPERS - len(extra)] + extra
     digest.synthesis = _synthesis(settings, store, period, lang, [p for p in chosen if p.report], listed,
-                                  use_llm=use_llm, since=started if force else None, on_wait=on_wait)
+                                  use_llm=use_llm, since=started if force else None, on_wait=on_wait, spent=spent)
     save_digest(store, digest)
     return digest
 
@@ -438,7 +441,7 @@ LABELS = {"zh": ("领域", "贡献", "结果"), "en": ("Field", "Contribution", 
 
 def _synthesis(settings: Settings, store: Store, period: Period, lang: str, chosen: list[_Paper],
                listed: dict[str, _Paper], *, use_llm: bool, since: float | None,
-               on_wait: Callable[[str | None], None] | None) -> Synthesis:
+               on_wait: Callable[[str | None], None] | None, spent: list[LLMCall] | None) -> Synthesis:
     """The LLM themes (stored, or asked for under a claim); `since`: with --force, reuse only one stored since."""
     if not chosen or not use_llm:
         return Synthesis(kind="statistical")
@@ -447,14 +450,14 @@ def _synthesis(settings: Settings, store: Store, period: Period, lang: str, chos
     key = generated_key("digest", period.key, lang, inputs)
     with holding(store, key, subject=period.key, kind="digest", done=generated_since(key, since or 0.0),
                  on_wait=on_wait) as stored:
-        return stored if stored is not None else _llm_synthesis(settings, store, period, lang, chosen, listed, key)
+        return stored if stored is not None else _llm_synthesis(settings, store, period, lang, chosen, listed, key,
+                                                                spent)
 
 
 def _llm_synthesis(settings: Settings, store: Store, period: Period, lang: str, chosen: list[_Paper],
-                   listed: dict[str, _Paper], key: str) -> Synthesis:
+                   listed: dict[str, _Paper], key: str, spent: list[LLMCall] | None) -> Synthesis:
     """Ask the LLM for the period's themes (this process holds the claim), check them and store them."""
     from paperbrief.checks import report_texts
-    from paperbrief.costs import cost_usd
 
     field_l, contribution_l, results_l = LABELS[lang]
     block = paper_block(
@@ -465,16 +468,15 @@ def _llm_synthesis(settings: Settings, store: Store, period: Period, lang: str, 
     span = SPAN[lang][period.kind].format(key=period.key, start=period.start, end=period.end)
     messages = [{"role": "system", "content": SYSTEM[lang].format(span=span)}, {"role": "user", "content": block}]
 
-    def cost(c: Any) -> float | None:
-        return cost_usd(settings.prices, c.model, c.tokens_in, c.tokens_out, c.cached_tokens)
-
+    subject = f"digest:{period.key}:{lang}"  # no run makes a digest: its calls are counted by this
     try:
         claims, calls = ask(settings, messages, name="digest_themes", schema=SCHEMA, version=DIGEST_VERSION,
                             key="themes", lang=lang)
     except SynthesisFailed as e:
-        store.record_calls(None, None, e.calls if isinstance(e, SynthesisFailedWithCalls) else [], cost_of=cost)
+        record_spent(settings, store, e.calls if isinstance(e, SynthesisFailedWithCalls) else [], subject=subject,
+                     spent=spent)
         return Synthesis(kind="statistical", error=str(e))
-    store.record_calls(None, None, calls, cost_of=cost)
+    record_spent(settings, store, calls, subject=subject, spent=spent)
     texts = {}
     for aid, p in listed.items():
         report = "\n".join(t for _, t in report_texts(p.report)) if p.report else ""

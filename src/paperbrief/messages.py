@@ -112,6 +112,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "claims.waiting_report": "{id}：另一个 paperbrief 进程（{holder}）正在撰写这篇论文，等待它的报告",
         "claims.waiting_overview": "{date}：另一个 paperbrief 进程（{holder}）正在撰写当天的今日速览，等待它写完",
         "claims.waiting_digest": "{period}：另一个 paperbrief 进程（{holder}）正在撰写这期的要点，等待它写完",
+        # what a command paid the LLM endpoint (tokens are written with thousands separators by the caller)
+        "spent.line": "令牌 输入 / 输出：{tokens_in} / {tokens_out}；估算费用：{cost}",
+        "spent.cost_unknown": "未知（该模型没有配置价格）",
         # interests, the day's overview and digests
         "rank.no_interests": "--sort relevance 需要先设置兴趣：在配置文件中加入 [interests] 表（keywords、authors、exclude、papers），"
                              "或设置 PAPERBRIEF_INTEREST_KEYWORDS / --keyword；也可以按 listing 或 upvotes 排序",
@@ -329,6 +332,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                                    "waiting for it",
         "claims.waiting_digest": "{period}: another paperbrief process ({holder}) is writing this digest's themes; "
                                  "waiting for them",
+        "spent.line": "tokens in / out: {tokens_in} / {tokens_out}; estimated cost: {cost}",
+        "spent.cost_unknown": "unknown (no price for this model)",
         "rank.no_interests": "--sort relevance needs interests: add an [interests] table (keywords, authors, exclude, "
                              "papers) to the config file, or set PAPERBRIEF_INTEREST_KEYWORDS / --keyword; or sort by "
                              "listing or upvotes",

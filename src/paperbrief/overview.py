@@ -33,6 +33,7 @@ from paperbrief.synthesis import (
     generated_since,
     load_generated,
     paper_block,
+    record_spent,
     save_generated,
     usage_of,
 )
@@ -140,22 +141,16 @@ def _llm_overview(settings: Settings, store: Store, day: Day, key: str, run_id: 
     )
     messages = [{"role": "system", "content": SYSTEM[lang]},
                 {"role": "user", "content": f"{L['date']}: {day.date}\n\n{block}"}]
-    from paperbrief.costs import usage_cost
-
-    def record(calls: list[LLMCall]) -> None:
-        store.record_calls(run_id, None, calls, cost_of=lambda c: usage_cost(settings.prices, c))
-        if spent is not None:
-            spent.extend(calls)
-
     try:
         claims, calls = ask(settings, messages, name="day_overview", schema=SCHEMA, version=OVERVIEW_VERSION,
                             key="sentences", lang=lang)
     except SynthesisFailed as e:
-        record(e.calls if isinstance(e, SynthesisFailedWithCalls) else [])
+        record_spent(settings, store, e.calls if isinstance(e, SynthesisFailedWithCalls) else [], run_id=run_id,
+                     spent=spent)
         fallback = statistical_overview(day)
         fallback.error = str(e)
         return fallback
-    record(calls)
+    record_spent(settings, store, calls, run_id=run_id, spent=spent)
     checked, ungrounded, flags = check_claims(claims, _texts(day))
     synthesis = Synthesis(kind="llm", claims=checked, ungrounded_numbers=ungrounded, flags=flags,
                           model=settings.model, prompt_version=OVERVIEW_VERSION, **usage_of(calls))

@@ -284,6 +284,15 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE claims ADD COLUMN kind TEXT NOT NULL DEFAULT 'report';  -- report | overview | digest | embedding
         """,
     ),
+    (
+        # What an LLM call made outside a run was for, so it can be counted: `digest:<period>:<lang>` for a
+        # digest's themes (`paperbrief digest`; e.g. digest:2026-W06:zh). Calls of a run have its run_id.
+        "010_call_subject",
+        """
+        ALTER TABLE llm_calls ADD COLUMN subject TEXT;
+        CREATE INDEX llm_calls_by_subject ON llm_calls(subject) WHERE subject IS NOT NULL;
+        """,
+    ),
 ]
 
 
@@ -876,17 +885,19 @@ class Store:
                                     (prompt_version, date, lang))]
 
     def record_calls(self, run_id: int | None, arxiv_id: str | None, calls: Sequence[LLMCall],
-                     cost_of: Any = None) -> None:
-        """Record LLM calls; `cost_of(call)` gives each call's cost in USD (or None)."""
+                     cost_of: Any = None, *, subject: str | None = None) -> None:
+        """Record LLM calls; `cost_of(call)` gives each call's cost in USD (or None). `subject` says what
+        calls made outside a run were for (migration 010_call_subject)."""
         if not calls:
             return
         now = time.time()
         with self.transaction() as c:
             c.executemany(
-                "INSERT INTO llm_calls(run_id, arxiv_id, model, prompt_version, tokens_in, tokens_out, cached_tokens, "
-                "latency_s, outcome, error, cost_usd, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO llm_calls(run_id, arxiv_id, subject, model, prompt_version, tokens_in, tokens_out, "
+                "cached_tokens, latency_s, outcome, error, cost_usd, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (run_id, arxiv_id, k.model, k.prompt_version, k.tokens_in, k.tokens_out, k.cached_tokens,
+                    (run_id, arxiv_id, subject, k.model, k.prompt_version, k.tokens_in, k.tokens_out, k.cached_tokens,
                      k.latency_s, k.outcome, k.error, cost_of(k) if cost_of else None, now)
                     for k in calls
                 ],

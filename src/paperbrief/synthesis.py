@@ -247,6 +247,17 @@ def generated_times(store: Store, kind: str, lang: str) -> dict[str, float]:
         "SELECT subject, max(created_at) AS t FROM generated WHERE kind = ? AND lang = ? GROUP BY subject", (kind, lang))}
 
 
+def record_spent(settings: Settings, store: Store, calls: Sequence[LLMCall], *, run_id: int | None = None,
+                 subject: str | None = None, spent: list[LLMCall] | None = None) -> None:
+    """Store a synthesis's LLM calls (answered or not) with their cost, under `run_id` or, made outside a
+    run, `subject`; and add them to `spent`."""
+    from paperbrief.costs import usage_cost
+
+    store.record_calls(run_id, None, calls, cost_of=lambda c: usage_cost(settings.prices, c), subject=subject)
+    if spent is not None:
+        spent.extend(calls)
+
+
 def save_generated(store: Store, key: str, kind: str, subject: str, lang: str, synthesis: Synthesis) -> None:
     with store.transaction() as c:
         c.execute(

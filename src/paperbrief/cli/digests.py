@@ -20,9 +20,12 @@ def digest(
 ) -> None:
     """Write the digest of a week or a month from the store: top papers, fields against the previous
     period, recurring methods and benchmarks, the LLM's key themes (stored; --force asks again), days not run.
+    Says what it paid the LLM (tokens in / out, estimated cost; nothing when the stored themes are reused).
     """
+    from paperbrief.cli.progress import spent_line
     from paperbrief.digest import BadPeriod, DigestError, build_digest, parse_period
     from paperbrief.messages import msg
+    from paperbrief.models import LLMCall
     from paperbrief.render.digest import write_digest_files
     from paperbrief.store import Store
 
@@ -36,13 +39,16 @@ def digest(
     if not settings.db_path.exists():
         fail(f"no database at {settings.db_path}: run `paperbrief run` first (or set PAPERBRIEF_HOME to where it is)")
     ensure_writable(settings.out, "the output folder (--out)")
+    spent: list[LLMCall] = []
     with Store(settings.db_path) as store:
         try:
             d = build_digest(settings, store, period, settings.lang, use_llm=settings.llm_configured, force=force,
                              on_wait=lambda holder: err_console.print(
-                                 msg("claims.waiting_digest", "en", period=period.key, holder=holder), highlight=False))
+                                 msg("claims.waiting_digest", "en", period=period.key, holder=holder), highlight=False),
+                             spent=spent)
         except DigestError as e:
             fail(str(e))
+    err_console.print(spent_line(spent, settings.prices), highlight=False)  # what this command paid (0 when reused)
     if d.synthesis.error:
         err_console.print(f"the LLM could not write the themes ({d.synthesis.error}); the digest has the figures only")
     if d.not_run:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from typing import TextIO
 
 from rich.console import Console
@@ -21,8 +22,9 @@ from rich.table import Table
 from rich.text import Text
 
 from paperbrief.config import Settings
-from paperbrief.costs import cost_usd, total_cost
-from paperbrief.models import ENDPOINT_FAILURES, ListedPaper
+from paperbrief.costs import Prices, cost_usd, total_cost, usage_cost
+from paperbrief.messages import msg
+from paperbrief.models import ENDPOINT_FAILURES, ListedPaper, LLMCall
 from paperbrief.pipeline import PaperOutcome, Reporter, RunResult
 
 
@@ -170,8 +172,15 @@ def _short(n: int) -> str:
     return f"{n / 1_000_000:.1f}M"
 
 
-def format_cost(cost: float | None) -> str:
-    return "unknown (no price for this model)" if cost is None else f"${cost:.4f}"
+def format_cost(cost: float | None, lang: str = "en") -> str:
+    return msg("spent.cost_unknown", lang) if cost is None else f"${cost:.4f}"
+
+
+def spent_line(calls: Sequence[LLMCall], prices: Prices, lang: str = "en") -> str:
+    """What `calls` cost, as the run summary counts it: "tokens in / out: 1,234 / 56; estimated cost: $0.0012"."""
+    cost = total_cost(usage_cost(prices, c) for c in calls)
+    return msg("spent.line", lang, tokens_in=f"{sum(c.tokens_in for c in calls):,}",
+               tokens_out=f"{sum(c.tokens_out for c in calls):,}", cost=format_cost(cost, lang))
 
 
 def summary_table(result: RunResult) -> Table:
