@@ -132,7 +132,7 @@ def add_interests(store: Store, *, xss: bool = False) -> None:
     overview = Synthesis(kind="llm", model="test-model", ungrounded_numbers=["9.9"], claims=[
         Claim(text="推理加速是今天的主题：草稿树投机解码提速 2.1 倍，另一说法是 9.9 倍。" + evil, papers=["2602.00001"]),
         Claim(text="3D 生成也变快了。", papers=["2602.05293"])])
-    save_generated(store, generated_key("overview", "2026-02-06", "zh", ["test"]), "overview", "2026-02-06", "zh",
+    save_generated(store, generated_key("overview", "2026-02-06", "zh", "test-model", ["test"]), "overview", "2026-02-06", "zh",
                    overview)
     digest = build_digest(Settings(), store, parse_period(week="2026-W06"), "zh", use_llm=False,
                           today=date(2026, 2, 10))

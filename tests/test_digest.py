@@ -276,3 +276,29 @@ def test_digest_command_says_what_it_paid_and_records_its_calls_under_the_period
     assert forced.returncode == 0, forced.stderr
     assert len(replica.services["llm"].requests) == 2
     assert "; estimated cost: unknown (no price for this model)\n" in forced.stderr
+
+
+def test_the_digests_themes_are_stored_per_model(tmp_path, replica):
+    """The same model reuses the period's themes (one call over two digests); another model asks again
+    (the reports are the same); --force asks again with the model given."""
+    llm = replica.services["llm"]
+    store = make_store(tmp_path / "pb.db")
+    period = parse_period(week="2026-W01")
+    first = Settings(openai_base_url=replica.url + "/v1", model="replica-model")
+    d = build_digest(first, store, period, "zh", today=TODAY)
+    assert build_digest(first, store, period, "zh", today=TODAY).synthesis.claims == d.synthesis.claims
+    assert len(llm.requests) == 1
+    second = Settings(openai_base_url=replica.url + "/v1", model="replica-model-2")
+    d2 = build_digest(second, store, period, "zh", today=TODAY)
+    assert len(llm.requests) == 2 and llm.requests[1]["body"]["model"] == "replica-model-2"
+    assert d2.synthesis.kind == "llm" and d2.synthesis.model == "replica-model-2"
+    assert build_digest(second, store, period, "zh", today=TODAY).synthesis.model == "replica-model-2"
+    assert len(llm.requests) == 2
+    assert load_digest(store, "2026-W01", "zh").synthesis.model == "replica-model-2"
+    # back to the first model: its stored themes are reused, not paid again
+    assert build_digest(first, store, period, "zh", today=TODAY).synthesis.claims == d.synthesis.claims
+    assert len(llm.requests) == 2
+    build_digest(second, store, period, "zh", today=TODAY, force=True)
+    assert len(llm.requests) == 3
+    assert store.query("SELECT count(*) FROM claims")[0][0] == 0
+    store.close()

@@ -191,3 +191,54 @@ def test_top_lists_the_other_papers_in_the_overview(replica_env, tmp_path, monke
         assert line.startswith(f"- [{TITLES[aid]}](https://huggingface.co/papers/{aid}) · 点赞 {UPVOTES[aid]} · 相关度 ")
         assert " — " in line and line.split(" — ", 1)[1]
     assert "今日共 5 篇论文，2 篇有报告，另有 3 篇只列出摘要。" in part
+
+
+def test_the_overview_is_stored_per_model(replica, replica_env, tmp_path, monkeypatch):
+    """Like a paper's report, the overview's key names the model: the same model reuses it (one call over
+    two runs), another model writes its own (even over reports that read the same), `render` shows the one
+    the day's model wrote, and --force writes it again."""
+    from paperbrief.store import Store
+
+    _llm(monkeypatch, replica)
+    llm = replica.services["llm"]
+
+    def overview_calls() -> int:
+        return sum("<papers>" in json.dumps(r["body"], ensure_ascii=False) for r in llm.requests)
+
+    settings = load_settings({"out": tmp_path / "out"})
+    run_day(settings, DATE, ids=IDS[:2])
+    run_day(settings, DATE, ids=IDS[:2])
+    assert overview_calls() == 1
+    other = load_settings({"out": tmp_path / "out", "model": "replica-model-2"})
+    result = run_day(other, DATE, ids=IDS[:2])
+    assert overview_calls() == 2
+    day = json.loads(result.json_path.read_text("utf-8"))
+    assert day["overview"]["kind"] == "llm" and day["overview"]["model"] == "replica-model-2"
+    run_day(other, DATE, ids=IDS[:2])
+    assert overview_calls() == 2
+    md = result.md_path.read_text("utf-8")
+    assert rerender(other, DATE, out=tmp_path / "r")[0].read_text("utf-8") == md  # no LLM: the stored one
+    run_day(other, DATE, ids=IDS[:2], force=True)
+    assert overview_calls() == 3
+    with Store(settings.db_path) as store:
+        rows = store.query("SELECT model, prompt_version FROM generated WHERE kind = 'overview' ORDER BY created_at")
+        claims = store.query("SELECT count(*) FROM claims")[0][0]
+    assert [tuple(r) for r in rows] == [("replica-model", "overview-1"), ("replica-model-2", "overview-1")]
+    assert claims == 0  # every claim released
+
+
+def test_a_synthesis_stored_before_keys_named_the_model_is_reused_by_its_own_model_only(tmp_path):
+    from paperbrief.store import Store, content_hash
+    from paperbrief.synthesis import Claim, Synthesis, generated_key, save_generated, stored_synthesis
+
+    inputs = ["overview-1", "2602.05293:0123456789abcdef"]
+    with Store(tmp_path / "pb.db") as store:
+        older = Synthesis(kind="llm", claims=[Claim("A theme.", ["2602.05293"])], model="m1", prompt_version="overview-1")
+        save_generated(store, content_hash("overview", DATE, "zh", *inputs), "overview", DATE, "zh", older)
+        assert stored_synthesis(store, "overview", DATE, "zh", ["m1"], inputs) == older
+        assert stored_synthesis(store, "overview", DATE, "zh", ["m2"], inputs) is None
+        assert stored_synthesis(store, "overview", DATE, "zh", ["m1"], [*inputs, "2602.05327:x"]) is None
+        newer = Synthesis(kind="llm", claims=[Claim("Another.", ["2602.05293"])], model="m2", prompt_version="overview-1")
+        save_generated(store, generated_key("overview", DATE, "zh", "m2", inputs), "overview", DATE, "zh", newer)
+        assert stored_synthesis(store, "overview", DATE, "zh", ["m2", "m1"], inputs) == newer
+        assert stored_synthesis(store, "overview", DATE, "zh", ["m3", "m1"], inputs) == older

@@ -10,8 +10,9 @@ upvote count and its report in the digest's language) and gives:
 - recurring methods (innovation names, Hugging Face's keywords) and benchmarks/datasets
   (benchmark-like names in the results) found in at least two papers;
 - an LLM synthesis ("本周要点" / "Key themes"): 3–6 themes, each citing its papers, numbers
-  checked against the cited reports (`synthesis.check_claims`); stored under its inputs, so
-  the same period with the same reports is never paid for twice, also by two `digest`s at once
+  checked against the cited reports (`synthesis.check_claims`); stored under its inputs and the
+  model, so the same period with the same reports is never paid for twice by one model (another
+  model writes its own), also by two `digest`s at once
   (claimed in the store before the LLM is asked; `force` asks again). No run makes a digest: its LLM
   calls are stored with subject `digest:<period>:<lang>` (migration 010_call_subject);
 - the days of the period that were never run, by name.
@@ -47,6 +48,7 @@ from paperbrief.synthesis import (
     paper_block,
     record_spent,
     save_generated,
+    stored_synthesis,
     usage_of,
 )
 
@@ -346,7 +348,9 @@ def build_digest(settings: Settings, store: Store, period: Period, lang: str, *,
                                                           for aid in ids), settings.interests.model_dump_json())[:20]
     if not force:
         stored = load_digest(store, period.key, lang)
-        if stored is not None and stored.inputs == inputs and (stored.synthesis.kind == "llm" or not use_llm):
+        # with an LLM, only themes the configured model wrote (another model writes its own)
+        if stored is not None and stored.inputs == inputs and (
+                not use_llm or (stored.synthesis.kind == "llm" and stored.synthesis.model == settings.model)):
             return stored
     days = [d.isoformat() for d in period.days()]
     not_run = [d for d in days if d not in run and date.fromisoformat(d) <= today]
@@ -447,7 +451,11 @@ def _synthesis(settings: Settings, store: Store, period: Period, lang: str, chos
         return Synthesis(kind="statistical")
     inputs = [DIGEST_VERSION, *(f"{p.arxiv_id}:{content_hash(p.report.model_dump_json())[:12]}"
                                 for p in chosen if p.report)]
-    key = generated_key("digest", period.key, lang, inputs)
+    if since is None:  # not --force: themes this model wrote from these inputs before
+        stored = stored_synthesis(store, "digest", period.key, lang, [settings.model], inputs)
+        if stored is not None:
+            return stored
+    key = generated_key("digest", period.key, lang, settings.model, inputs)
     with holding(store, key, subject=period.key, kind="digest", done=generated_since(key, since or 0.0),
                  on_wait=on_wait) as stored:
         return stored if stored is not None else _llm_synthesis(settings, store, period, lang, chosen, listed, key,

@@ -3,8 +3,8 @@
 With an LLM endpoint, the run asks for 3–6 sentences over the day's reports, every sentence
 citing the arXiv ids it rests on (checked: only papers of that day) and every number checked
 against the cited reports and abstracts (`synthesis.check_claims`). The paragraph is stored
-under the day's inputs (each paper's report), so a rerun or `render` reuses it and never
-pays twice, and it is claimed in the store before the LLM is asked, so two runs of the day at
+under the day's inputs (each paper's report) and the model, so a rerun or `render` reuses it and
+never pays twice, another model writes its own, and it is claimed in the store before the LLM is asked, so two runs of the day at
 once pay for it once; `--force` asks again. Without an LLM (or when it fails) the overview is plain
 statistics: how many papers, the fields and their counts, the most upvoted, and with
 interests the most relevant.
@@ -31,10 +31,10 @@ from paperbrief.synthesis import (
     check_claims,
     generated_key,
     generated_since,
-    load_generated,
     paper_block,
     record_spent,
     save_generated,
+    stored_synthesis,
     usage_of,
 )
 
@@ -114,9 +114,12 @@ def day_overview(settings: Settings, store: Store, day: Day, *, use_llm: bool, f
     (answered or not) are recorded under `run_id` and appended to `spent`.
     """
     written = [e for e in day.entries if e.written.report is not None]
-    key = generated_key("overview", day.date, day.lang, _inputs(day))
+    inputs = _inputs(day)
+    key = generated_key("overview", day.date, day.lang, settings.model, inputs)
     if not force:
-        stored = load_generated(store, key)
+        # without an LLM (render, send) also the one the model of the day's reports wrote
+        models = [settings.model] if use_llm else [settings.model, *(e.written.model for e in written)]
+        stored = stored_synthesis(store, "overview", day.date, day.lang, models, inputs)
         if stored is not None:
             return stored
     if not use_llm or not written:

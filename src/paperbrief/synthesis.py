@@ -12,7 +12,8 @@ JSON: a list of claims, each `{"text": ..., "papers": [arXiv ids]}` (themes also
   marked `⚠` wherever the text is shown.
 
 A `Synthesis` is stored in the `generated` table under a key made of its kind, subject,
-language and inputs (the cited material), so the same inputs are never paid for twice; the
+language, model and inputs (the prompt version and the cited material), so the same inputs are
+never paid for twice by one model, and another model writes its own; the
 key is claimed in the store before the LLM is asked (paperbrief.claims, `generated_since`), so
 two processes making the same synthesis at once pay for it once.
 """
@@ -215,13 +216,28 @@ def paper_block(entries: Iterable[tuple[str, str, list[str]]]) -> str:
 # --- the store ---------------------------------------------------------------------------------
 
 
-def generated_key(kind: str, subject: str, lang: str, inputs: Iterable[str]) -> str:
-    return content_hash(kind, subject, lang, *inputs)
+def generated_key(kind: str, subject: str, lang: str, model: str, inputs: Sequence[str]) -> str:
+    """The stored key of a synthesis: what it is, of what, in which language, by which model, from what
+    (the inputs start with the prompt version), like a paper's report key (`store.report_key`)."""
+    return content_hash(kind, subject, lang, *inputs, f"model:{model}")
 
 
 def load_generated(store: Store, key: str) -> Synthesis | None:
     rows = store.query("SELECT body FROM generated WHERE key = ?", (key,))
     return Synthesis.from_json(json.loads(rows[0]["body"])) if rows else None
+
+
+def stored_synthesis(store: Store, kind: str, subject: str, lang: str, models: Iterable[str],
+                     inputs: Sequence[str]) -> Synthesis | None:
+    """The synthesis stored for these inputs by the first of `models` that wrote one; also one stored
+    before keys named the model, when its own `model` field is one of them."""
+    wanted = list(dict.fromkeys(models))
+    for model in wanted:
+        found = load_generated(store, generated_key(kind, subject, lang, model, inputs))
+        if found is not None:
+            return found
+    older = load_generated(store, content_hash(kind, subject, lang, *inputs))  # keys of round 4 and before
+    return older if older is not None and older.model in wanted else None
 
 
 def generated_since(key: str, since: float) -> Callable[[sqlite3.Connection], Synthesis | None]:
