@@ -454,3 +454,22 @@ def test_reports_of_an_older_prompt_are_kept_until_asked(replica_env, llm, tmp_p
     assert len(report_requests(llm)) == 4 and all(o.reused and not o.older_prompt for o in again.outcomes)
     md = again.md_path.read_text("utf-8")
     assert md.count("## 📄") == 2
+
+
+def test_a_run_stopped_before_its_papers_does_not_become_the_days_last_run(tmp_path):
+    """A run is recorded before it ranks the day (so its embeddings are its own); one stopped there (Ctrl-C,
+    a library file gone meanwhile) wrote nothing: the day's files keep the order and timings of the last
+    run that did."""
+    from paperbrief.models import DayListing, ListedPaper
+    from paperbrief.render.day import load_day
+    from paperbrief.store import Store
+
+    with Store(tmp_path / "pb.db") as store:
+        store.save_listing(DayListing(date=DATE, papers=[ListedPaper(arxiv_id="2602.05293", title="T")]))
+        done = store.start_run(DATE, "zh", "m", "p1")
+        stats = {"papers": 1, "written": 1, "sort": "upvotes", "top": 1}
+        store.finish_run(done, "ok", stats)
+        stopped = store.start_run(DATE, "zh", "m", "p1")
+        store.finish_run(stopped, "interrupted", {})
+        day = load_day(store, DATE, "zh")
+    assert day is not None and day.last_run == stats and day.run["run_id"] == done

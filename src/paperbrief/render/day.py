@@ -60,7 +60,9 @@ def load_day(store: Store, date: str, lang: str) -> Day | None:
     listed = store.query("SELECT paper_count FROM days WHERE date = ?", (date,))[0][0]
     day = Day(date=date, lang=lang, entries=entries, listed=listed,
               embeddings=store.day_calls(date, lang, EMBEDDINGS_PROMPT))
-    runs = [r for r in store.runs(limit=200) if r.date == date and r.lang == lang and r.finished_at]
+    # the newest finished run that got to the papers (one stopped while ranking the day has no "papers")
+    runs = [r for r in store.runs(limit=200) if r.date == date and r.lang == lang and r.finished_at
+            and "papers" in r.stats]
     finished = runs[0].finished_at if runs else None
     if finished is not None:
         r = runs[0]
