@@ -735,6 +735,22 @@ _PRONOUN_SUBJECT = re.compile(r"^(?:[\w\s]{0,20}:\s*)?(?:\S+\s+){0,4}?(?:it|we|o
 _NUMBER_OF = re.compile(r"\bnumber\s+of\s+((?:[\w-]+\s+){0,2}[\w-]+)", re.I)
 
 
+def _counts_noun(occ: Occurrence, nouns: Sequence[Name]) -> bool:
+    """The place counts one of the nouns: a prose number the noun is bound to ("10 epochs"), a table cell
+    whose row label or column header names it ("# Runs"), or whose column the caption says counts it."""
+    where = occ.specific if occ.rows else " ".join(occ.place[a:b] for a, b in occ.bound_here)
+    if occ.rows:  # the caption says what a column counts: 'Column "All" denotes the number of dialogues'
+        caption = occ.place.split("\n", 1)[0]
+        where += " " + " ".join(m.group(1) for m in _NUMBER_OF.finditer(caption)
+                                if occ.columns and occ.columns[0].lower() in caption[max(0, m.start() - 40):m.start()].lower())
+    return any(n.regex.search(where) for n in nouns)
+
+
+def _is_label(name: Name, label: str) -> bool:
+    """The name is the whole of a table label ("Persona", "Risk (GPT-4o)")."""
+    return re.fullmatch(rf"\s*(?:{name.regex.pattern})\s*(?:\(.*\))?\s*", label, re.I) is not None
+
+
 class PaperPlaces:
     """Where each value occurs in a paper, and what the place names."""
 
@@ -742,6 +758,7 @@ class PaperPlaces:
         self.doc = doc
         self.text = normalise_latex(doc.full_text())
         self.occurrences: dict[Decimal, list[Occurrence]] = {}
+        self.cells: list[Occurrence] = []  # the tables' cells with numbers, below their header rows
         self._uses: dict[tuple[tuple[str, ...], str], bool] = {}  # a name's use in the text, looked up once
         self.aliases = self._aliases(self.text)
         self.headers: set[str] = set()  # the tables' column headers, as _header_key writes them
@@ -880,11 +897,13 @@ class PaperPlaces:
                     specific = f"{row[0] if row else ''}\n{column}"
                     rows_here = (labels[r - 1], *(lab for k, lab in enumerate(labels, 1) if k != r)) if r else ()
                     columns_here = (column, *(h for k, h in enumerate(header) if k not in (0, c))) if r and c else ()
-                    self.occurrences.setdefault(value, []).append(
-                        Occurrence(unit, place, unit_text, others=others, specific=specific,
-                                   percent_scale=r > 0 and c in percent_columns, rows=rows_here, columns=columns_here,
-                                   corner=header[0] if header else "",
-                                   row_values=(values[r - 1], *values[:r - 1], *values[r:]) if r else ()))
+                    occ = Occurrence(unit, place, unit_text, others=others, specific=specific,
+                                     percent_scale=r > 0 and c in percent_columns, rows=rows_here, columns=columns_here,
+                                     corner=header[0] if header else "",
+                                     row_values=(values[r - 1], *values[:r - 1], *values[r:]) if r else ())
+                    self.occurrences.setdefault(value, []).append(occ)
+                    if r:
+                        self.cells.append(occ)
 
     # -- lookups -------------------------------------------------------------------------------
 
@@ -964,16 +983,13 @@ class PaperPlaces:
     def counted_at(self, count: int, nouns: list[Name]) -> list[Occurrence]:
         """The places of the value `count` that count one of the nouns: a prose number the noun is bound
         to ("10 epochs"), a table cell whose row label or column header names it ("# Runs")."""
-        out = []
-        for occ in self.occurrences.get(Decimal(count), []):
-            where = occ.specific if occ.rows else " ".join(occ.place[a:b] for a, b in occ.bound_here)
-            if occ.rows:  # the caption says what a column counts: 'Column "All" denotes the number of dialogues'
-                caption = occ.place.split("\n", 1)[0]
-                where += " " + " ".join(m.group(1) for m in _NUMBER_OF.finditer(caption)
-                                  if occ.columns and occ.columns[0].lower() in caption[max(0, m.start() - 40):m.start()].lower())
-            if any(n.regex.search(where) for n in nouns):
-                out.append(occ)
-        return out
+        return [occ for occ in self.occurrences.get(Decimal(count), []) if _counts_noun(occ, nouns)]
+
+    def rows_named(self, nouns: list[Name], names: Sequence[Name]) -> set[str]:
+        """The row labels, of tables with a column counting one of the nouns ("# Runs"), that are exactly
+        one of the names ("Persona", "Myopia")."""
+        return {occ.rows[0] for occ in self.cells if any(_is_label(n, occ.rows[0]) for n in names)
+                and _counts_noun(occ, nouns)}
 
 
 # -- the report side ----------------------------------------------------------------------------
@@ -1243,10 +1259,16 @@ def _count_verdict(places: PaperPlaces, count: int, nouns: list[Name], clause_na
     cells = places.counted_at(count, usable)
     if not stated and not cells:
         return False if places.counts_any(usable) else None
-    if not clause_names or not cells:
+    named = places.rows_named(usable, clause_names)
+    if not clause_names or (not cells and not named):
         return True  # nothing else to place, or stated in words ("three datasets")
-    return any(not _contradicted(places, o, clause_names, given) and _supported(places, o, clause_names, [])
-               if o.rows else not any(places.tied_any(n, o) and not places.found_in(n, o) for n in clause_names)
+
+    def fits_row(o: Occurrence) -> bool:
+        return not _contradicted(places, o, clause_names, given) and _supported(places, o, clause_names, [])
+
+    if named:  # "Myopia 实验训练了 10 个 epoch": a table counts the noun per row and the clause names a row
+        return any(o.rows and o.rows[0] in named and fits_row(o) for o in cells)
+    return any(fits_row(o) if o.rows else not any(places.tied_any(n, o) and not places.found_in(n, o) for n in clause_names)
                for o in cells)
 
 
