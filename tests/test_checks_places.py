@@ -435,3 +435,26 @@ READING = Document(
 ])
 def test_what_a_sentence_points_back_to_opens_with_or_gives_as_an_example(text):
     assert misattributed_numbers(report(text), READING) == []
+
+
+CHANGES = Document(
+    arxiv_id="2602.00013",
+    title="Guard: Calibrated Refusals",
+    abstract=("Guard lowers the jailbreak rate from about 35% to about 4%. "
+              "Over-refusals drop by 22% while harmful completions stay below 2%."),
+    tables=[Table(caption="Table 2: Latency in seconds per stage.",
+                  markdown=("| Stage | Base | Guard | Saving |\n|---|---|---|---|\n"
+                            "| Shape decoder | 100 | 40 | 60% |\n| Latent decoder | 200 | 130 | 35% |"))],
+)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("Guard 将越狱率降到约 4%。", []),
+    ("Guard 将越狱率降到约 35%。", ["35%"]),  # where the change starts, not where it ends
+    ("误拒率下降了 22%。", []),
+    ("误拒率下降了 2%。", ["2%"]),  # 2% has a subject of its own (harmful completions)
+    ("潜变量解码器阶段的耗时节省了 35%。", []),
+    ("潜变量解码器阶段的耗时节省了 60%。", ["60%"]),  # the shape decoder's saving
+])
+def test_a_changes_start_a_numbers_own_subject_and_more_translated_terms(text, flagged):
+    assert misattributed_numbers(report(text), CHANGES) == flagged

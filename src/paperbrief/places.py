@@ -63,6 +63,7 @@ GLOSSARY: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("metric", ("成功率",), ("success", "solve")),
     ("metric", ("攻击成功率",), ("attack success",)),
     ("metric", ("误报率", "假阳性率"), ("false positive", "false-positive")),
+    ("metric", ("误拒率", "错误拒绝率", "过度拒绝率"), ("false refusal", "over-refusal")),
     ("metric", ("错误率", "误差"), ("error",)),
     ("metric", ("词错误率", "字错误率"), ("word error", "wer", "cer")),
     ("metric", ("加速比", "加速", "提速"), ("speedup", "speed-up", "faster", "accelerat")),
@@ -139,7 +140,7 @@ GLOSSARY: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("term", ("检索器",), ("retriever",)),
     ("term", ("奖励模型",), ("reward model",)),
     ("term", ("网格",), ("mesh",)),
-    ("term", ("潜在", "隐空间"), ("latent",)),
+    ("term", ("潜在", "潜变量", "隐变量", "隐空间"), ("latent",)),
     ("term", ("纹理",), ("texture",)),
     ("term", ("开放式", "开放性"), ("open-ended",)),
     ("term", ("简答", "短答", "短文本"), ("short-form", "short-answer")),
@@ -1108,7 +1109,10 @@ def _metric_conflict(places: PaperPlaces, occ: Occurrence, metrics: list[Name]) 
                    if not any(m.regex.pattern == x.regex.pattern for x in metrics))
     tied = all(places.tied_any(m, occ) and not places.found_in(m, occ) for m in metrics)
     scope = occ.place[occ.scope[0]:occ.scope[1]] if occ.scope else occ.place
-    return tied and any(m.regex.search(scope) for m in others)
+    # "False refusals drop by 37% while unsafe completions stay below 1%": 1% has a subject of its own
+    before = " ".join(occ.place[a:b] for a, b in occ.bound_here if b <= occ.at)
+    own_subject = any(re.match(r"[A-Za-z]{3,}", w) and w.lower() not in _STOP for w in before.split())
+    return tied and (own_subject or any(m.regex.search(scope) for m in others))
 
 
 def _overridden(places: PaperPlaces, occ: Occurrence, required: list[Name], named: Sequence[Name]) -> bool:
@@ -1377,6 +1381,19 @@ def _keyed_elsewhere(occ: Occurrence, counts: set[Decimal], value: Decimal) -> b
 _FROM_TO = re.compile(r"(?:从|由|\bfrom)\s*$", re.I)
 _TO_AFTER = re.compile(r"^\s*\S{0,3}\s*(?:降至|降到|降低到|降低至|减少到|减少至|提升至|提升到|提高到|提高至|增加到|增加至|升至|升到|"
                        r"增至|到|至|\bto\b)", re.I)
+# "降到约 20%", "to about 3%": the number is where a change ends
+_RESULT_BEFORE = re.compile(r"(?:降至|降到|降低到|降低至|减少到|减少至|下降到|下降至|提升至|提升到|提高到|提高至|增加到|增加至|升至|升到|增至|"
+                            r"\bto)\s*(?:约|大约|about|around|approximately|roughly|nearly)?\s*$", re.I)
+_PAPER_FROM = re.compile(r"\bfrom\s+(?:about\s+|around\s+|approximately\s+|roughly\s+|nearly\s+)?$", re.I)
+_PAPER_TO_AFTER = re.compile(r"[\d.,]*\s*%?\s*(?:[^\s,;]{1,12}\s+)?to\s+(?:about\s+|around\s+|approximately\s+)?\d", re.I)
+
+
+def _starts_change(occ: Occurrence) -> bool:
+    """In the paper, the number is where a change starts: "from about 20% to about 3%"."""
+    return occ.at >= 0 and bool(_PAPER_FROM.search(occ.place, max(0, occ.at - 30), occ.at)
+                                and _PAPER_TO_AFTER.match(occ.place, occ.at))
+
+
 # "2x 或 4x B200 GPU", "8× A100": a count of devices, not a speed-up
 _HARDWARE_AFTER = re.compile(r"\s*(?:(?:或|or|/|,|和|and)\s*\d+\s*[x×]\s*)?(?:NVIDIA\s+)?(?:[A-Z]+\d+\w*|GPUs?|TPUs?)\b")
 _EACH = re.compile(r"均|都|各自|\b(?:both|each)\b", re.I)
@@ -1484,16 +1501,19 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
         titles = [n for n in every if places.in_title(n)]
 
         starting = bool(_FROM_TO.search(clause[:spans[i][0]]) and _TO_AFTER.match(clause[spans[i][1]:]))
+        ending = not starting and bool(_RESULT_BEFORE.search(clause[:spans[i][0]]))
 
         own_sizes: set[tuple[Decimal, str | None]] = {(v, c) for k, (_, v, c) in enumerate(numbers) if c in _SIZES and k != i}
 
         def holds(names: list[Name], every: list[Name], given: Sequence[Name], o: Occurrence,
                   unit: str | None = unit, value: Decimal = value, titles: list[Name] = titles,
-                  starting: bool = starting, compared: list[Name] = compared, sized: bool = cls in _SIZES,
+                  starting: bool = starting, ending: bool = ending, compared: list[Name] = compared, sized: bool = cls in _SIZES,
                   own_sizes: set[tuple[Decimal, str | None]] = own_sizes) -> bool:
             if starting and o.change_subject:  # "X 的错误率从 11.4% 降至 9.8%": X is the change's, not 11.4%'s
                 names = [n for n in names if not any(a <= m[0] < b for m in places.matches(n, o.place)
                                                      for a, b in o.change_subject)]
+            if ending and _starts_change(o):  # "降到约 20%" where the paper's 20% is "from about 20% to 3%"
+                return False
             return (_units_agree(unit, o) and not _contradicted(places, o, every, given, clause)
                     and not _keyed_elsewhere(o, sentence_counts or set(), value)
                     and (sized or not _binds_other_metric(o, absent, clause_metrics))
