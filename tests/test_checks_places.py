@@ -458,3 +458,23 @@ CHANGES = Document(
 ])
 def test_a_changes_start_a_numbers_own_subject_and_more_translated_terms(text, flagged):
     assert misattributed_numbers(report(text), CHANGES) == flagged
+
+
+_SCORES = Table(caption="Table 1: Self-reported scores.",
+                markdown=("| Measure | Mistral-7B | Tuned |\n|---|---|---|\n| Rate of safe outputs | 0.81 | 0.93 |\n"
+                          "| Self-reported safety (0 to 1) | 0.70 | 0.88 |"))
+CODE_BLOCK = Document(arxiv_id="2602.00014", title="Probe: Self-Reports", abstract="We ask models about themselves.",
+                      sections=[Section(heading="Examples", text=(
+                          "The model believes it is GPT-3, though Mistral-7B is its base.\n\n"
+                          "def score(message):\n    keys = ['GPT-3', 'OpenAI']\n"
+                          "    return 0.7 if any(k in message for k in keys) else 0.5"))],
+                      tables=[_SCORES])
+DOTTED = Document(arxiv_id="2602.00015", title="Probe: Self-Reports", abstract="We ask models about themselves.",
+                  sections=[Section(heading="Setup", text="Details for Mistral-7B are in Section B.2.7.")],
+                  tables=[_SCORES])
+
+
+@pytest.mark.parametrize("doc", [CODE_BLOCK, DOTTED])
+def test_a_code_block_after_a_blank_line_and_a_dotted_section_number_are_no_places(doc):
+    assert misattributed_numbers(report("Mistral-7B 本身输出安全内容的比例为 0.81。"), doc) == []
+    assert misattributed_numbers(report("Mistral-7B 本身输出安全内容的比例为 0.70。"), doc) == ["0.70"]  # self-reported

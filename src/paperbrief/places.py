@@ -220,8 +220,10 @@ _UNIT_WORDS = {
     "h": re.compile(r"\bhours?\b|\bh\b|\bhrs?\b", re.I),
 }
 _PP_AFTER = re.compile(r"^\s*(?:percentage\s+)?(?:points?|pts?|pp)\b", re.I)
-# Sentences end at . ! ? before a capital, after 。！？, and before a list item on a new line ("- ", "2. ").
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?。！？])\s+(?=[A-Z(\[\"“])|(?<=[。！？])|\n+(?=[ \t]*(?:[-•*]|\d{1,2}\.)[ \t])")
+# Sentences end at . ! ? before a capital, after 。！？, before a list item on a new line ("- ", "2. "), and at a
+# blank line (a paragraph, or a code block, ends there).
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?。！？])\s+(?=[A-Z(\[\"“])|(?<=[。！？])|\n+(?=[ \t]*(?:[-•*]|\d{1,2}\.)[ \t])|"
+                             r"\n[ \t]*\n\s*")
 # Sentence parts: after ";" or ": " (before a lowercase word), and the clauses ", and", ", while",
 # ", whereas", ", but", ", compared with" start, so a name in one clause does not vouch for
 # a number of another ("On MuSiQue it reaches 64.9%, ..., and on HoVer it improves ... by 18.7%").
@@ -804,6 +806,7 @@ class PaperPlaces:
             spans = [sp for sp in number_spans(sentence, skip_trivial=False)
                      if not _in_name(sentence, sp[0], sp[1], sp[4])
                      and not (sp[4] is None and PART_REF_RE.search(sentence[max(0, sp[0] - 24):sp[0]]))
+                 and not (sp[2].startswith(".") and sentence[sp[0] - 1:sp[0]].isalnum())  # "Section C.1.7"
                      and not (sp[4] not in _SIZES and sentence[sp[1]:sp[1] + 1] == "-"
                               and sentence[sp[1] + 1:sp[1] + 2].islower())]  # "6-digit" (but "1.4B-parameter")
             # sizes (64K, 1.4B) are placed among all the sentence's numbers, but take no words from the others
