@@ -322,7 +322,7 @@ SIZES = Document(
               "climbs from 71.2% to 88.4%. Brisk is pretrained on 40B text tokens and 12B audio tokens. "
               "The 2.7B model pretrained with Brisk even beats a 7B baseline pretrained conventionally. "
               "On LongBench with inputs of up to 32K tokens, Brisk reaches 3.1x the throughput of vanilla decoding at 32K. "
-              "Brisk pretrains a 2.7B model 1.8x faster than standard pretraining."),
+              "Brisk pretrains a 2.7B model 1.8x faster than standard pretraining. Its token is a byte pair."),
 )
 
 
@@ -331,6 +331,7 @@ SIZES = Document(
     ("在 GridWorld 上，路线准确率从 71.2% 提升到 88.4%。", ["71.2%", "88.4%"]),  # a change's words are both ends'
     ("Brisk 在 12B 音频 token 上预训练。", []),
     ("Brisk 在 40B 音频 token 上预训练。", ["40B"]),  # a size is a quantity: 40B counts text tokens
+    ("Brisk 在 40B 文本 Token 和 12B 音频 Token 上预训练。", []),  # "Token" is the glossary's word: tokens too
     ("用 Brisk 预训练的 2.7B 模型胜过了 7B 基线。", []),
     ("用 Brisk 预训练的 7B 模型胜过了更大的基线。", ["7B"]),  # 7B is the baseline's size
     ("Brisk 的吞吐量最高可达 vanilla 解码的 3.1×。", []),  # "at 32K" does not take "vanilla" from 3.1x

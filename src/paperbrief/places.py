@@ -195,6 +195,8 @@ GLOSSARY: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
 _EN_COMMON = frozenset(["strong", "weak"])
 _GLOSSARY_LONGEST_FIRST = sorted(GLOSSARY, key=lambda g: -max(len(z) for z in g[1]))
 _EN_TERMS = {en: (kind, ens) for kind, _, ens in GLOSSARY for en in ens if len(en) >= 4 and en not in _EN_COMMON}
+# A glossary noun written in English inside a Chinese sentence ("Token", "epochs"): kind and English forms
+_EN_WORDS = {en: (kind, ens) for kind, _, ens in GLOSSARY if kind == "noun" for en in ens if en.isalpha()}
 _EN_GLOSSARY_RE = re.compile(
     r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in sorted(_EN_TERMS, key=len, reverse=True)) + r")\w*(?![@*\w])",
     re.I)
@@ -301,7 +303,13 @@ def report_names(text: str, kinds: tuple[str, ...] = ("name", "metric", "term"))
     """The names a stretch of report text mentions: Latin names and glossary terms of the given kinds."""
     out: list[Name] = []
     if "name" in kinds:
-        out += [_variant(text, w) or Name(w, (_word_pattern(w),)) for w in _latin_names(text)]
+        cjk = bool(_CJK.search(text))
+        for w in _latin_names(text):
+            term = _EN_WORDS.get(w.lower().removesuffix("s")) if cjk else None
+            if term is None:
+                out.append(_variant(text, w) or Name(w, (_word_pattern(w),)))
+            elif term[0] in kinds:  # "100B 音频 Token": an English noun in a Chinese sentence is the glossary's word
+                out.append(Name(w.lower(), tuple(_word_pattern(e) for e in term[1]), term[0]))
     covered = text
     for kind, zhs, ens in _GLOSSARY_LONGEST_FIRST:
         hit = next((z for z in zhs if z in covered), None)
