@@ -9,7 +9,8 @@ its first run (a part of it is about the real arXiv page, read from outside the 
 tests/testdata.py finds it, and skipped when it is absent), and a "final" set written by someone who
 never read the check, while round 3 was made (its first run after round 3 is the honest figure for text
 the check had not seen; round 4 used it for development, docs/decisions.md), and a "final-2" set written
-the same way during round 4 and run once after it (the unseen figure now), reads each paper from the replica
+the same way during round 4 and run once after it (its first run was the unseen figure; round 5 used it,
+and "final", for development), reads each paper from the replica
 as `paperbrief read` would, runs the grounding check on a one-sentence report, and prints:
 
 - recall: the share of misattributed numbers flagged (misattributed or ungrounded), and of

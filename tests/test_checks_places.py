@@ -109,9 +109,10 @@ def _bench():
 def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_unseen_sentences():
     """Issue 11's target (>= 90% of misattributed numbers flagged, <= 5% of correct ones) on the tuning
     set and on all four sets together; on each part, the figures measured when this test was last
-    changed (docs/decisions.md, "round 4") must not get worse. The blind set (its real-page part
+    changed (docs/decisions.md, "round 5") must not get worse. The blind set (its real-page part
     included) stays short of the target on misattributions: its floors are what was measured; so does
-    the final set, written by someone who never saw the check (a development set since round 4)."""
+    the final set, written by someone who never saw the check (a development set since round 4), and
+    final-2, written the same way (a development set since round 5)."""
     bench = _bench()
     items = bench.load_items()
     docs = bench.read_papers({i["paper"] for i in items})
@@ -120,7 +121,7 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
     assert tuning["invented_recall"] == 1.0
     earlier = bench.evaluate([i for i in items if i["set"] not in ("blind", "final", "final-2")], docs)
     assert earlier["counts"] == {"correct": 152, "misattributed": 103, "invented": 8}
-    assert earlier["flagged"]["misattributed"] >= 99 and earlier["flagged"]["correct"] == 0
+    assert earlier["flagged"]["misattributed"] >= 100 and earlier["flagged"]["correct"] == 0
     real_id, real_file = bench.real_page()
     blind = [i for i in items if i["set"] == "blind"]
     fixtures = bench.evaluate([i for i in blind if i["paper"] != real_id], docs)
@@ -130,32 +131,33 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
     if real_file is not None:  # the real arXiv page, outside the repository
         real = bench.evaluate([i for i in blind if i["paper"] == real_id], docs)
         assert real["counts"] == {"correct": 50, "misattributed": 23, "invented": 2}
-        assert real["flagged"]["misattributed"] >= 16 and real["flagged"]["correct"] == 0
+        assert real["flagged"]["misattributed"] >= 17 and real["flagged"]["correct"] == 0
         developed = bench.evaluate([i for i in items if i["set"] not in ("final", "final-2")], docs)
         assert developed["misattributed_recall"] >= 0.90 and developed["correct_flagged"] <= 0.05
     # The final set, written independently of the check (first run after round 3: 47/64 flagged, 17/88
-    # false), is where the target is NOT met (docs/decisions.md); round 4 used it for development, and
-    # its figures after round 4 are floors and ceilings.
+    # false), is where the target was NOT met (docs/decisions.md); rounds 4 and 5 used it for development,
+    # and its figures after round 5 are floors and ceilings.
     final = [i for i in items if i["set"] == "final"]
     final_fixtures = bench.evaluate([i for i in final if i["paper"] != real_id], docs)
     assert final_fixtures["counts"] == {"correct": 62, "misattributed": 43, "invented": 5}
-    assert final_fixtures["flagged"]["misattributed"] >= 35 and final_fixtures["flagged"]["correct"] <= 3
+    assert final_fixtures["flagged"]["misattributed"] >= 40 and final_fixtures["flagged"]["correct"] <= 1
     assert final_fixtures["invented_recall"] == 1.0
     if real_file is not None:
         final_real = bench.evaluate([i for i in final if i["paper"] == real_id], docs)
         assert final_real["counts"] == {"correct": 26, "misattributed": 21, "invented": 3}
-        assert final_real["flagged"]["misattributed"] >= 14 and final_real["flagged"]["correct"] <= 4
+        assert final_real["flagged"]["misattributed"] >= 17 and final_real["flagged"]["correct"] <= 3
     # final-2: written by another session that saw neither the check nor the earlier sets, run once after
-    # round 4 (its first run is the unseen figure; nothing has been changed with it in view).
+    # round 4 (first run: 42/57 flagged, 2/77 false; 32/42 and 1/58 on the fixture papers, 10/15 and 1/19 on
+    # the real page); round 5 used it for development, and its figures after round 5 are floors and ceilings.
     final2 = [i for i in items if i["set"] == "final-2"]
     final2_fixtures = bench.evaluate([i for i in final2 if i["paper"] != real_id], docs)
     assert final2_fixtures["counts"] == {"correct": 58, "misattributed": 42, "invented": 5}
-    assert final2_fixtures["flagged"]["misattributed"] >= 32 and final2_fixtures["flagged"]["correct"] <= 1
+    assert final2_fixtures["flagged"]["misattributed"] >= 41 and final2_fixtures["flagged"]["correct"] == 0
     assert final2_fixtures["invented_recall"] == 1.0
     if real_file is not None:
         final2_real = bench.evaluate([i for i in final2 if i["paper"] == real_id], docs)
         assert final2_real["counts"] == {"correct": 19, "misattributed": 15, "invented": 2}
-        assert final2_real["flagged"]["misattributed"] >= 10 and final2_real["flagged"]["correct"] <= 1
+        assert final2_real["flagged"]["misattributed"] >= 13 and final2_real["flagged"]["correct"] <= 1
 
 
 GRAMMAR = Document(
