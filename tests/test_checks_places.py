@@ -481,3 +481,16 @@ DOTTED = Document(arxiv_id="2602.00015", title="Probe: Self-Reports", abstract="
 def test_a_code_block_after_a_blank_line_and_a_dotted_section_number_are_no_places(doc):
     assert misattributed_numbers(report("Mistral-7B 本身输出安全内容的比例为 0.81。"), doc) == []
     assert misattributed_numbers(report("Mistral-7B 本身输出安全内容的比例为 0.70。"), doc) == ["0.70"]  # self-reported
+
+
+THOUSANDS = Document(arxiv_id="2602.00016", title="RoadBench: Driving Assistants",
+                     abstract=("We release RoadBench, with a static map of 240,000 points of interest and 2.3 million "
+                               "roads, in which a simulated driver talks with the assistant."))
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("RoadBench 的静态地图包含 2.3 million 条道路。", []),
+    ("RoadBench 的静态地图包含 2.3 million 个兴趣点。", ["2.3 million"]),  # 240,000 binds "points of interest"
+])
+def test_a_number_with_thousands_separators_binds_the_words_after_it(text, flagged):
+    assert misattributed_numbers(report(text), THOUSANDS) == flagged

@@ -144,6 +144,7 @@ GLOSSARY: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("term", ("纹理",), ("texture",)),
     ("term", ("开放式", "开放性"), ("open-ended",)),
     ("term", ("简答", "短答", "短文本"), ("short-form", "short-answer")),
+    ("term", ("兴趣点",), ("point of interest", "points of interest", "poi")),
     ("term", ("音频",), ("audio",)),
     ("term", ("文本",), ("text",)),
     ("term", ("稀疏",), ("sparse", "sparsit")),
@@ -367,9 +368,10 @@ def _fine_unit(cls: str | None, written: str) -> str | None:
 
 
 def _words(text: str) -> list[tuple[int, int]]:
-    """The spans of the words of `text` (split at spaces and , ; : brackets, without a closing period)."""
+    """The spans of the words of `text` (split at spaces and , ; : brackets, without a closing period; a
+    number with thousands separators, 130,000, is one word)."""
     return [(m.start(), m.end() - (m.group().endswith(".") and len(m.group()) > 1))
-            for m in re.finditer(r"[^\s,;:()]+", text)]
+            for m in re.finditer(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,])|[^\s,;:()]+", text)]
 
 
 def _word_index(spans: list[tuple[int, int]], pos: int) -> int:
@@ -814,7 +816,7 @@ class PaperPlaces:
             spans = [sp for sp in number_spans(sentence, skip_trivial=False)
                      if not _in_name(sentence, sp[0], sp[1], sp[4])
                      and not (sp[4] is None and PART_REF_RE.search(sentence[max(0, sp[0] - 24):sp[0]]))
-                 and not (sp[2].startswith(".") and sentence[sp[0] - 1:sp[0]].isalnum())  # "Section C.1.7"
+                     and not (sp[2].startswith(".") and sentence[sp[0] - 1:sp[0]].isalnum())  # "Section C.1.7"
                      and not (sp[4] not in _SIZES and sentence[sp[1]:sp[1] + 1] == "-"
                               and sentence[sp[1] + 1:sp[1] + 2].islower())]  # "6-digit" (but "1.4B-parameter")
             # sizes (64K, 1.4B) are placed among all the sentence's numbers, but take no words from the others
@@ -840,8 +842,8 @@ class PaperPlaces:
             parts.append((pos, m.start()))
             pos = m.end()
         parts.append((pos, len(sentence)))
-        # a sentence naming nothing continues the last one, under its section's heading
-        # and so does one whose subject points back to it ("This raises …", "These gains …")
+        # a sentence naming nothing continues the last one, under its section's heading, and so does one
+        # whose subject points back to it ("This raises …", "These gains …")
         context = "" if _NAMEISH.search(sentence) and not _POINTS_BACK.match(sentence) else f"{previous}\n{heading}"
 
         def shift(words: Iterable[tuple[int, int]], offset: int = offset) -> list[tuple[int, int]]:
