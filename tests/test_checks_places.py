@@ -140,7 +140,7 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
     final = [i for i in items if i["set"] == "final"]
     final_fixtures = bench.evaluate([i for i in final if i["paper"] != real_id], docs)
     assert final_fixtures["counts"] == {"correct": 62, "misattributed": 43, "invented": 5}
-    assert final_fixtures["flagged"]["misattributed"] >= 40 and final_fixtures["flagged"]["correct"] <= 1
+    assert final_fixtures["flagged"]["misattributed"] >= 41 and final_fixtures["flagged"]["correct"] <= 1
     assert final_fixtures["invented_recall"] == 1.0
     if real_file is not None:
         final_real = bench.evaluate([i for i in final if i["paper"] == real_id], docs)
