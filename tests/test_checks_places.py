@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from paperbrief.checks import check_report
-from paperbrief.models import Document, Innovation, LabeledText, Report, Section, Table, WrittenReport
+from paperbrief.models import Document, Figure, Innovation, LabeledText, Report, Section, Table, WrittenReport
 from paperbrief.places import PaperPlaces, misattributed_numbers
 from paperbrief.render.markdown import paper_body_markdown
 
@@ -494,3 +494,24 @@ THOUSANDS = Document(arxiv_id="2602.00016", title="RoadBench: Driving Assistants
 ])
 def test_a_number_with_thousands_separators_binds_the_words_after_it(text, flagged):
     assert misattributed_numbers(report(text), THOUSANDS) == flagged
+
+
+CITED = Document(
+    arxiv_id="2602.00017", title="Lookahead: Planning Agents", abstract="We train agents that plan ahead.",
+    sections=[Section(heading="Training", text="We run PPO for 300 iterations with 48 episodes each."),
+              Section(heading="Evaluation", text=("Figure 2 shows rates averaged over 12 paraphrases. "
+                                                  "Other questions use 6 paraphrases."))],
+    figures=[Figure(caption="Figure 2: Success by question, averaged over 12 paraphrases.")],
+    tables=[Table(caption="Table 1: Average score over 100 episodes.",
+                  markdown="| Model | Score |\n|---|---|\n| Lookahead | 71.5 |")],
+)
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("Table 1 的结果是 100 个 episode 的平均值。", []),
+    ("Table 1 的结果是 48 局游戏的平均值。", ["48"]),  # 48 is PPO's episodes, not Table 1's
+    ("Figure 2 中每个比例都是在 12 种改写上平均得到的。", []),
+    ("Figure 2 中每个比例都是在 6 种改写上平均得到的。", ["6 种"]),  # 6 paraphrases are other questions'
+])
+def test_a_cited_table_or_figure_is_where_the_number_must_be(text, flagged):
+    assert misattributed_numbers(report(text), CITED) == flagged

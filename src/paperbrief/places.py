@@ -1264,8 +1264,22 @@ def _respective(clause: str, count: int) -> list[str]:
     return []
 
 
+_CITED = re.compile(r"\b(Table|Figure|Fig\.?)\s*(\d+)\b|([表图])\s*(\d+)", re.I)
+
+
+def _citation(clause: str) -> re.Pattern[str] | None:
+    """The table or figure a report clause cites by its number ("Table 1 中", "图 3"), as a regex that finds
+    it in a place of the paper (its caption, or a sentence that cites it)."""
+    m = _CITED.search(clause)
+    if m is None:
+        return None
+    kind = (m.group(1) or m.group(3)).lower()
+    word = r"(?:Table|Tab\.)" if kind.startswith("tab") or kind == "表" else r"(?:Figure|Fig\.)"
+    return re.compile(rf"\b{word}\s*{m.group(2) or m.group(4)}(?!\d)", re.I)
+
+
 def _count_verdict(places: PaperPlaces, count: int, nouns: list[Name], clause_names: list[Name],
-                   given: Sequence[Name]) -> bool | None:
+                   given: Sequence[Name], cited: re.Pattern[str] | None = None) -> bool | None:
     """Whether the paper gives this count of the noun where the clause's other names are: in a table, in
     the cell's row or column ("5 runs" in the Risk row); in prose, not bound to another count of the
     sentence ("10 bark, 5 ring and 5 spring models"). None when the paper never counts the noun."""
@@ -1276,6 +1290,8 @@ def _count_verdict(places: PaperPlaces, count: int, nouns: list[Name], clause_na
     cells = places.counted_at(count, usable)
     if not stated and not cells:
         return False if places.counts_any(usable) else None
+    if cited is not None and cells:  # "Figure 8 中 … 10 种问题改写": the count must be the cited figure's or table's
+        return any(cited.search(o.place) for o in cells)
     named = places.rows_named(usable, clause_names)
     if not clause_names or (not cells and not named):
         return True  # nothing else to place, or stated in words ("three datasets")
@@ -1459,8 +1475,9 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
     counts = [(m, report_names(m.group(3) or "", nouns) + report_names(m.group(2), nouns)) for m in _COUNT_ZH.finditer(clause)]
     counted_nouns = {n.text.lower() for _, ns in counts for n in ns}
     placed = [n for n in clause_names if n.text.lower() not in counted_nouns]  # what the counts are of is not a place
+    cited = _citation(clause)
     for m, count_nouns in counts:
-        verdict = _count_verdict(places, int(m.group(1)), count_nouns, placed, given)
+        verdict = _count_verdict(places, int(m.group(1)), count_nouns, placed, given, cited)
         if verdict is not None:
             counted.add(m.group(1))
             if not verdict:
@@ -1522,6 +1539,8 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
                   unit: str | None = unit, value: Decimal = value, titles: list[Name] = titles,
                   starting: bool = starting, ending: bool = ending, compared: list[Name] = compared, sized: bool = cls in _SIZES,
                   own_sizes: set[tuple[Decimal, str | None]] = own_sizes) -> bool:
+            if cited is not None and not cited.search(o.place):
+                return False  # "Table 1 中 …": the number must be in the cited table or figure, or cited with it
             if starting and o.change_subject:  # "X 的错误率从 11.4% 降至 9.8%": X is the change's, not 11.4%'s
                 names = [n for n in names if not any(a <= m[0] < b for m in places.matches(n, o.place)
                                                      for a, b in o.change_subject)]
