@@ -140,12 +140,12 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
     final = [i for i in items if i["set"] == "final"]
     final_fixtures = bench.evaluate([i for i in final if i["paper"] != real_id], docs)
     assert final_fixtures["counts"] == {"correct": 62, "misattributed": 43, "invented": 5}
-    assert final_fixtures["flagged"]["misattributed"] >= 41 and final_fixtures["flagged"]["correct"] <= 1
+    assert final_fixtures["flagged"]["misattributed"] >= 42 and final_fixtures["flagged"]["correct"] <= 1
     assert final_fixtures["invented_recall"] == 1.0
     if real_file is not None:
         final_real = bench.evaluate([i for i in final if i["paper"] == real_id], docs)
         assert final_real["counts"] == {"correct": 26, "misattributed": 21, "invented": 3}
-        assert final_real["flagged"]["misattributed"] >= 17 and final_real["flagged"]["correct"] <= 3
+        assert final_real["flagged"]["misattributed"] >= 18 and final_real["flagged"]["correct"] <= 3
     # final-2: written by another session that saw neither the check nor the earlier sets, run once after
     # round 4 (first run: 42/57 flagged, 2/77 false; 32/42 and 1/58 on the fixture papers, 10/15 and 1/19 on
     # the real page); round 5 used it for development, and its figures after round 5 are floors and ceilings.
