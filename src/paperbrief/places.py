@@ -1460,22 +1460,16 @@ def _glosses(sentence: str) -> set[str]:
     return {w.lower() for m in _GLOSS.finditer(sentence) for w in re.findall(r"[A-Za-z][\w-]*", m.group(1))}
 
 
-def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Sequence[Name] = (),
-                  sentence_counts: set[Decimal] | None = None, glosses: set[str] | None = None) -> list[str]:
+def _misplaced_counts(places: PaperPlaces, clause: str, clause_names: list[Name], given: Sequence[Name],
+                      cited: re.Pattern[str] | None) -> tuple[list[str], set[str]]:
+    """The clause's counts with nouns ("8 张 A100", "4 B200 GPUs") the paper does not give where the clause puts
+    them, and the counts judged at all (as written), which the number check then leaves alone."""
     found: list[str] = []
-    clause_names = [n for n in _checkable(places, report_names(clause))
-                    if n.kind != "name" or n.text.lower() not in (glosses or set())]
-    label_names = _checkable(places, report_names(label))
-    all_names = _checkable(places, report_names(clause), titles=True)
-    given = [*report_names(clause, ("name", "metric", "term", "noun", "word")), *inherited]
-    clause_metrics = report_names(clause, ("metric",))
-    absent = [n for n in clause_metrics if not places.uses(n)]
     counted: set[str] = set()
     nouns = ("noun", "name")
     counts = [(m, report_names(m.group(3) or "", nouns) + report_names(m.group(2), nouns)) for m in _COUNT_ZH.finditer(clause)]
     counted_nouns = {n.text.lower() for _, ns in counts for n in ns}
     placed = [n for n in clause_names if n.text.lower() not in counted_nouns]  # what the counts are of is not a place
-    cited = _citation(clause)
     for m, count_nouns in counts:
         verdict = _count_verdict(places, int(m.group(1)), count_nouns, placed, given, cited)
         if verdict is not None:
@@ -1490,6 +1484,21 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
             counted.add(m.group(1))
             if not verdict:
                 found.append(f"{m.group(1)} {m.group(2)}")
+    return found, counted
+
+
+def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Sequence[Name] = (),
+                  sentence_counts: set[Decimal] | None = None, glosses: set[str] | None = None) -> list[str]:
+    """The numbers of one report clause (as written) whose value the paper has, never where the clause puts it."""
+    clause_names = [n for n in _checkable(places, report_names(clause))
+                    if n.kind != "name" or n.text.lower() not in (glosses or set())]
+    label_names = _checkable(places, report_names(label))
+    all_names = _checkable(places, report_names(clause), titles=True)
+    given = [*report_names(clause, ("name", "metric", "term", "noun", "word")), *inherited]
+    clause_metrics = report_names(clause, ("metric",))
+    absent = [n for n in clause_metrics if not places.uses(n)]
+    cited = _citation(clause)
+    found, counted = _misplaced_counts(places, clause, clause_names, given, cited)
     spans = [sp for sp in number_spans(clause) if not _in_name(clause, sp[0], sp[1], sp[4])]
     keys = dict(_keyed_values(places, clause, [(a, b) for a, b, *_ in spans]))
     spans = sorted([*spans, *keys])
