@@ -27,6 +27,12 @@ seconds"). Counts with nouns ("8 张 A100", "3 个数据集", "4 B200 GPUs") mus
 count next to that noun in the paper. A size written with a scale letter ("a 3B baseline", "100B
 tokens", "256k") is a quantity checked like any number, against the paper's same value with the
 same scale; glued to a name ("Qwen3-8B", "Llama 3 70B", "HR-Bench 4K") it is part of the name.
+A name with a qualifying number ("Level 1") does not fit a place naming a sibling ("Level 2").
+
+Where the report points at a table, the table decides: a small value right after a column
+header ("batch size 为 1") must be in that column; a count the table gives per row, for a row
+the clause names, must be that row's; a number the report gives "Table 1" or "Figure 8" must be
+in that table or figure, or in a sentence citing it.
 
 A number is misattributed when every occurrence of its value in the paper fails these
 tests; a number whose value is nowhere in the paper is left to the ungrounded check.
