@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
-from paperbrief.models import Failure, Innovation, LabeledText, Report, WrittenReport
-from paperbrief.render.markdown import mark_numbers, paper_body_markdown, paper_markdown
+from paperbrief.checks import check_report
+from paperbrief.models import (
+    ArchivedPaper,
+    DayEntry,
+    Document,
+    Failure,
+    Innovation,
+    LabeledText,
+    ListedPaper,
+    Report,
+    Section,
+    Table,
+    WrittenReport,
+)
+from paperbrief.render.day import Day, day_json
+from paperbrief.render.markdown import as_written, mark_numbers, number_notes, paper_body_markdown, paper_markdown
+from paperbrief.render.site.paper import paper_view
+from paperbrief.render.site.templates import LABELS
 
 REPORT = Report(
     domain="计算机视觉 - 单视图 3D 重建 (Single-View 3D Reconstruction)",
@@ -145,3 +161,44 @@ def test_grounding_flags_and_the_listing_fallback_are_said_as_on_the_site():
                                        "arXiv could not be read, so this was written from the Hugging Face abstract; "
                                        "the next run reads the full text again"]
     assert "> ⚠" not in paper_body_markdown(WrittenReport(report=REPORT), "zh")
+
+
+# A paper whose table gives Medusa 12,000 tokens/s on MT-Bench and FastThing 20,000.
+THROUGHPUT = Document(
+    arxiv_id="2602.00001", title="FastThing", abstract="We present FastThing.",
+    sections=[Section(heading="4 Experiments", text="We train on 12,000 images from COCO.")],
+    tables=[Table(caption="Table 1: Throughput (tokens/s) on MT-Bench and HumanEval.",
+                  markdown="| Method | MT-Bench | HumanEval |\n|---|---|---|\n| Medusa | 12,000 | 15,000 |\n"
+                           "| FastThing | 20,000 | 24,000 |")],
+)
+
+
+def test_misattributed_and_ungrounded_numbers_keep_the_reports_spelling():
+    """"12 000" (Medusa's, given to FastThing) is listed and marked as the report writes it, like the ungrounded
+    "13 500", in the Markdown, the e-mail's and chat's sentences, the website and the JSON."""
+    text = "FastThing 在 MT-Bench 上吞吐量为 12 000 tokens/s，在 HumanEval 上为 13 500 tokens/s。"
+    report = REPORT.model_copy(update={"results": [LabeledText(label="吞吐量", text=text)]})
+    written = check_report(WrittenReport(report=report, writer="llm"), THROUGHPUT)
+    assert written.ungrounded_numbers == ["13 500"] and as_written(written.misattributed_numbers, report) == ["12 000"]
+    body = paper_body_markdown(written, "zh")
+    assert "吞吐量为 12 000⚠ tokens/s，在 HumanEval 上为 13 500⚠ tokens/s。" in body
+    assert body.rstrip().endswith(
+        "> ⚠ 以下数字未能在论文原文中找到，请核对：13 500\n\n"
+        "> ⚠ 以下数字论文中有，但未在报告所指的数据集、指标、模型或单位旁找到，可能张冠李戴，请核对：12 000")
+    assert number_notes(written, "en") == [
+        "Numbers not found in the paper's text, please check: 13 500",
+        "Numbers the paper has, but not next to the dataset, metric, model or unit the report ties them to; "
+        "they may belong to something else, please check: 12 000"]
+    listed = ListedPaper(arxiv_id="2602.00001", title="FastThing")
+    view = paper_view(ArchivedPaper("2602.00001", "FastThing", (), "", "", None, None, 0, (), None), written,
+                      LABELS["zh"], "zh")
+    assert view["ungrounded"] == ["13 500"] and view["misattributed"] == ["12 000"]
+    assert day_json(Day(date="2026-02-08", lang="zh", entries=[DayEntry(paper=listed, written=written)]),
+                    {})["papers"][0]["misattributed_numbers"] == ["12 000"]
+
+
+def test_as_written_gives_back_only_numbers_the_report_spells_with_spaces():
+    report = REPORT.model_copy(update={"results": [LabeledText(label="r", text="从 112 000 到 **1,500** 再到 12 000。")]})
+    assert as_written(["12,000", "1,500", "112,000", "3,000", "2.67 倍"], report) == [
+        "12 000", "1,500", "112 000", "3,000", "2.67 倍"]
+    assert as_written(["12,000"], None) == ["12,000"]

@@ -58,6 +58,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "flag.wrong_language": "报告大部分不是中文",
         "flag.wrong_language_en": "报告大部分是中文而非英文",
         "flag.copies_abstract": "“{field}”第 {n} 条几乎照抄摘要",
+        "flag.ungrounded": "以下数字未能在论文原文中找到，请核对：{numbers}",
+        "flag.misattributed": "以下数字论文中有，但未在报告所指的数据集、指标、模型或单位旁找到，可能张冠李戴，请核对：{numbers}",
         "provenance.listing_fallback": "arXiv 暂时无法读取，本条依据 Hugging Face 上的摘要撰写，下次运行会重新读取全文",
         "source.unread": "未能读取",
         # a paper's outcome, said the same way by the day's files, the website, the feed and delivery
@@ -69,8 +71,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "md.source": "阅读来源",
         "md.extract": "> 注：以下为论文原句摘录（未使用大模型），并非总结。",
         "md.extract_en": "> 注：以下为论文英文原句摘录（未使用大模型），并非总结；各节标题与标签为中文。",
-        "md.ungrounded": "> ⚠ 以下数字未能在论文原文中找到，请核对：{numbers}",
-        "md.misattributed": "> ⚠ 以下数字论文中有，但未在报告所指的数据集、指标、模型或单位旁找到，可能张冠李戴，请核对：{numbers}",
         "md.warning": "> ⚠ {note}",
         "md.note": "> 注：{note}",
         "md.empty_day": "> 注：Hugging Face Daily Papers 这一天没有列出论文（周末或空白日），本日报告为空。",
@@ -274,6 +274,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "flag.wrong_language": "the report is mostly not in English",
         "flag.wrong_language_en": "the report is mostly not in English",
         "flag.copies_abstract": "{field} item {n} nearly copies the abstract",
+        "flag.ungrounded": "Numbers not found in the paper's text, please check: {numbers}",
+        "flag.misattributed": "Numbers the paper has, but not next to the dataset, metric, model or unit the report "
+                              "ties them to; they may belong to something else, please check: {numbers}",
         "provenance.listing_fallback": "arXiv could not be read, so this was written from the Hugging Face abstract; "
                                        "the next run reads the full text again",
         "source.unread": "not read",
@@ -287,8 +290,6 @@ MESSAGES: dict[str, dict[str, str]] = {
                       "it is an extract, not a summary.",
         "md.extract_en": "> Note: this entry quotes the paper's own English sentences (no language model was used); "
                          "it is an extract, not a summary.",
-        "md.ungrounded": "> ⚠ Numbers not found in the paper's text, please check: {numbers}",
-        "md.misattributed": "> ⚠ Numbers the paper has, but not next to the dataset, metric, model or unit the report ties them to; they may belong to something else, please check: {numbers}",
         "md.warning": "> ⚠ {note}",
         "md.note": "> Note: {note}",
         "md.empty_day": "> Note: Hugging Face Daily Papers lists no papers for this day (a weekend or an empty day), so this report is empty.",

@@ -35,7 +35,7 @@ from paperbrief.config import Settings
 from paperbrief.deliver.brief import Brief, text
 from paperbrief.messages import FIELDS, describe_failed, describe_kept, describe_notes, field_name, msg
 from paperbrief.render.day import Day, source_label
-from paperbrief.render.markdown import extract_note
+from paperbrief.render.markdown import extract_note, number_notes
 from paperbrief.render.site.safe import rich_text, safe_url
 
 AUTHORS_SHOWN = 8
@@ -80,14 +80,7 @@ def email_html(day: Day, brief: Brief) -> str:
         for key, url in (("link_code", safe_url(e.paper.github_repo)), ("link_project", safe_url(e.paper.project_page))):
             if url:
                 links.append((text(lang, key), url))
-        warnings = []
-        if w.ungrounded_numbers:
-            warnings.append(msg("md.ungrounded", lang, numbers=msg("list_sep", lang).join(
-                w.ungrounded_numbers)).removeprefix("> "))
-        if w.misattributed_numbers:
-            warnings.append(msg("md.misattributed", lang, numbers=msg("list_sep", lang).join(
-                w.misattributed_numbers)).removeprefix("> "))
-        warnings += describe_notes(w, lang)
+        warnings = ["⚠ " + note for note in number_notes(w, lang)] + describe_notes(w, lang)
         papers.append({
             "n": item.n,
             "anchor": re.sub(r"[^A-Za-z0-9.-]", "-", aid),

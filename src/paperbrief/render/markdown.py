@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 
+from paperbrief.checks import grouped, report_texts
 from paperbrief.langs import LANGS, text_language
 from paperbrief.messages import describe_failed, describe_flag, field_name, msg
-from paperbrief.models import WrittenReport
+from paperbrief.models import Report, WrittenReport
 from paperbrief.render.mathtext import tidy_math
 
 HF_PAPERS = "https://huggingface.co/papers"
@@ -69,6 +70,34 @@ def mark_numbers(text: str, numbers: list[str]) -> str:
     return pattern.sub(lambda m: m.group(0) + MARK, text)
 
 
+def as_written(numbers: list[str], report: Report | None) -> list[str]:
+    """Flagged `numbers` as the report writes them. The place check reads a report's "12 000" as "12,000"
+    (`checks.grouped`, which keeps the length) and lists it so, where the grounding check lists what the
+    report wrote: such a number is given back in the report's spelling. Others stay as they are."""
+    if report is None or not any("," in n for n in numbers):
+        return list(numbers)
+    texts = [t.replace("**", "") for _, t in report_texts(report)]
+    out: list[str] = []
+    for n in numbers:
+        if "," in n and not any(n in t for t in texts):
+            pattern = re.compile(rf"(?<![\d.,]){re.escape(n)}(?!\d)")
+            found = ((t, pattern.search(grouped(t))) for t in texts)
+            n = next((t[m.start():m.end()] for t, m in found if m), n)
+        if n not in out:
+            out.append(n)
+    return out
+
+
+def number_notes(written: WrittenReport, lang: str = "zh") -> list[str]:
+    """The sentences that list a report's numbers not found in the paper, then those found only next to
+    something else (each kind as the report writes them); every renderer shows these."""
+    lang = _lang(lang)
+    sep = msg("list_sep", lang)
+    misattributed = as_written(written.misattributed_numbers, written.report)
+    return [msg(key, lang, numbers=sep.join(found)) for key, found in (
+        ("flag.ungrounded", written.ungrounded_numbers), ("flag.misattributed", misattributed)) if found]
+
+
 def extract_note(written: WrittenReport, lang: str = "zh") -> str:
     """The line that opens an extract; a Chinese one says when the quoted sentences are English."""
     lang = _lang(lang)
@@ -86,7 +115,7 @@ def paper_body_markdown(written: WrittenReport, lang: str = "zh") -> str:
         return msg("md.warning", lang, note=md_safe(describe_failed(written, lang))) + "\n"
     h = [field_name(f, lang) for f in FIELDS]
     c, hc = msg("colon", lang), HEAD_COLON[lang]
-    nums = written.ungrounded_numbers + written.misattributed_numbers
+    nums = written.ungrounded_numbers + as_written(written.misattributed_numbers, report)
 
     def txt(s: str) -> str:
         return md_safe(mark_numbers(tidy_math(_one_line(s)), nums))
@@ -105,10 +134,7 @@ def paper_body_markdown(written: WrittenReport, lang: str = "zh") -> str:
         blocks.insert(0, msg("md.note", lang, note=msg("provenance.listing_fallback", lang)))
     if written.writer == "extractive":
         blocks.insert(0, extract_note(written, lang))
-    if written.ungrounded_numbers:
-        blocks.append(msg("md.ungrounded", lang, numbers=msg("list_sep", lang).join(written.ungrounded_numbers)))
-    if written.misattributed_numbers:
-        blocks.append(msg("md.misattributed", lang, numbers=msg("list_sep", lang).join(written.misattributed_numbers)))
+    blocks += [msg("md.warning", lang, note=note) for note in number_notes(written, lang)]
     blocks += [msg("md.warning", lang, note=md_safe(describe_flag(f, lang))) for f in written.flags]
     return "\n\n".join(blocks) + "\n"
 
