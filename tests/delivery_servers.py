@@ -9,6 +9,7 @@ import email.policy
 import hashlib
 import hmac
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -258,3 +259,19 @@ def text_of(kind: str, payload: dict) -> str:
         rows = next(iter(payload["content"]["post"].values()))["content"]
         return "\n".join("".join(e["text"] + (f" ({e['href']})" if "href" in e else "") for e in row) for row in rows)
     return json.dumps(payload, ensure_ascii=False)
+
+
+CHATS = ("feishu", "dingtalk", "wecom", "slack", "discord", "telegram")
+_FULL_WIDTH = str.maketrans({"<": "＜", ">": "＞", "[": "［", "]": "］", "*": "＊", "`": "｀", "&": "＆",
+                             "\\": "＼", "|": "｜", "#": "＃"})
+
+
+def in_chat(kind: str, text: str) -> str:
+    """`text` as each service's message must carry it (its own escaping)."""
+    if kind in ("dingtalk", "wecom"):
+        return text.translate(_FULL_WIDTH)
+    if kind in ("slack", "telegram"):
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if kind == "discord":
+        return re.sub(r"([\\*_~`|<>#\[\]])", r"\\\1", text)
+    return text  # feishu: text elements are never parsed

@@ -10,11 +10,10 @@ message carries markup, so each renderer's escaping is checked on the note too.
 from __future__ import annotations
 
 import json
-import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from delivery_servers import Mailbox, Receiver, text_of
+from delivery_servers import CHATS, Mailbox, Receiver, in_chat, text_of
 from markupsafe import escape
 from typer.testing import CliRunner
 
@@ -26,7 +25,6 @@ from paperbrief.store import Store
 
 DATE = "2026-02-08"
 ERROR = "<b>Bad</b> key & *stars* [x](https://evil.example/) <@here>"
-CHATS = ("feishu", "dingtalk", "wecom", "slack", "discord", "telegram")
 
 # The exact sentences (messages.py: outcome.kept, outcome.kept_short) for the first paper.
 NOTE = {
@@ -134,21 +132,6 @@ def feed_entry(site, field: str = "content") -> str:
     root = ET.fromstring((site / "feed.xml").read_bytes())
     [entry] = [e for e in root.iter(f"{atom}entry") if e.findtext(f"{atom}id", "").endswith(DATE)]
     return entry.findtext(f"{atom}{field}") or ""
-
-
-_FULL_WIDTH = str.maketrans({"<": "＜", ">": "＞", "[": "［", "]": "］", "*": "＊", "`": "｀", "&": "＆",
-                             "\\": "＼", "|": "｜", "#": "＃"})
-
-
-def in_chat(kind: str, text: str) -> str:
-    """`text` as each service's message must carry it (its own escaping)."""
-    if kind in ("dingtalk", "wecom"):
-        return text.translate(_FULL_WIDTH)
-    if kind in ("slack", "telegram"):
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    if kind == "discord":
-        return re.sub(r"([\\*_~`|<>#\[\]])", r"\\\1", text)
-    return text  # feishu: text elements are never parsed
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

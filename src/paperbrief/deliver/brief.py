@@ -1,7 +1,7 @@
-"""What a delivery says in a chat message: a brief of a day (title, field, one-line contribution, link for
-each paper) or of a week's or month's digest (its themes, top papers, fields and recurring names), in its
-language. The channels (channels.py) lay a brief out in each service's idiom; the e-mail of a digest is
-the brief as HTML (mail.py)."""
+"""What a delivery says in a chat message: a brief of a day (title, field, one-line contribution, what to
+check before quoting it, link for each paper) or of a week's or month's digest (its themes, top papers,
+fields and recurring names), in its language. The channels (channels.py) lay a brief out in each service's
+idiom; the e-mail of a digest is the brief as HTML (mail.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from paperbrief.messages import describe_failed, describe_kept, msg
+from paperbrief.messages import describe_failed, describe_kept, describe_notes, msg
 from paperbrief.render.day import HF_PAPERS, Day
+from paperbrief.render.markdown import number_notes
 from paperbrief.render.mathtext import tidy_math
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ class Item:
     links: tuple[tuple[str, str], ...] = ()  # (label, url) after the text: the papers a theme cites
     failure: str | None = None  # why a paper has no report, in the brief's language (shown instead of the text)
     note: str = ""  # a warning shown above the text: the report was kept because the newest attempt failed
+    checks: tuple[str, ...] = ()  # warnings shown below the text: numbers not found in the paper (or not in
+    # their place there) and the grounding flags, as the e-mail lists them
     heading: str = ""  # the section this entry starts (a digest's themes, top papers, ...)
 
 
@@ -92,6 +95,8 @@ def day_brief(day: Day, *, site_url: str | None = None, update: bool = False) ->
             meta=f"{text(lang, 'field')}{colon}{shorten(domain, 200)}" if domain else "",
             body=one_line(report.contribution) if report else "", failure=failure,
             note=shorten(one_line(describe_kept(w, e.failed_attempt, lang)), NOTE_CHARS),
+            checks=tuple(shorten(one_line(c), NOTE_CHARS) for c in [*number_notes(w, lang), *describe_notes(w, lang)])
+            if report else (),
         ))
     count = len(items)
     summary = text(lang, "count_failed", count=count, failed=failed) if failed else text(lang, "count", count=count)

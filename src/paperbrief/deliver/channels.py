@@ -155,6 +155,7 @@ def _lines(item: Item, title: str, body: str, *, esc: Callable[[str], str], bold
             lines.append(esc("⚠ " + item.note))
         if body:
             lines.append(esc(body))
+        lines += [esc("⚠ " + check) for check in item.checks]
     if item.links:
         lines.append(" · ".join(link(esc(label), url) for label, url in item.links))
     return lines
@@ -256,6 +257,7 @@ def _feishu_messages(d: Brief) -> list[dict[str, Any]]:
                     rows.append([text("⚠ " + item.note)])
                 if body:
                     rows.append([text(body)])
+                rows += [[text("⚠ " + check)] for check in item.checks]
             if item.links:
                 rows.append(link_row(item.links))
             return [*rows, [text("")]]
