@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from paperbrief.cli import app
 from paperbrief.config import load_settings
-from paperbrief.render.site import build_site
+from paperbrief.render.site import LABELS, build_site
 from paperbrief.replica.llm import Answer
 from paperbrief.store import Store
 
@@ -38,6 +38,21 @@ SHORT = {
           "显示此前由 replica-model 写成的报告",
     "en": f"the latest attempt failed (replica-model: the LLM endpoint rejected the API key (HTTP 401: {ERROR})); "
           "showing the earlier report by replica-model",
+}
+
+
+# The site shows the other language's report when every attempt in its own failed (outcome.other_lang, _short).
+OTHER = {
+    "zh": f"本文的中文报告最近一次生成未成功（replica-model：大模型服务拒绝了 API 密钥（HTTP 401: {ERROR}）），"
+          "以下为 replica-model 写成的英文报告。",
+    "en": f"The latest attempt at an English report failed (replica-model: the LLM endpoint rejected the API key "
+          f"(HTTP 401: {ERROR})); the report below is the Chinese one by replica-model.",
+}
+OTHER_SHORT = {
+    "zh": f"中文报告最近一次生成未成功（replica-model：大模型服务拒绝了 API 密钥（HTTP 401: {ERROR}）），"
+          "显示 replica-model 写成的英文报告",
+    "en": f"the latest attempt at an English report failed (replica-model: the LLM endpoint rejected the API key "
+          f"(HTTP 401: {ERROR})); showing the Chinese report by replica-model",
 }
 
 
@@ -124,6 +139,43 @@ def test_the_site_and_the_feed_say_a_report_was_kept(good_day, replica_env, tmp_
     for path in (f"papers/{ids[0]}.html", f"days/{DATE}.html"):
         assert 'class="kept"' not in (site / path).read_text("utf-8")
     assert "⚠" not in feed_entry(site)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_site_says_when_it_shows_the_other_language_because_its_own_failed(good_day, replica_env, tmp_path,
+                                                                               lang):
+    other = "en" if lang == "zh" else "zh"
+    ids = good_day(other)  # three reports in the other language only
+    replica_env.services["llm"].script(*[Answer.http_error(401, ERROR)] * 5)
+    run("--limit", "1", "--lang", lang, "--out", str(tmp_path / "reports"))  # the first paper fails in `lang`
+    replica_env.services["llm"].clear()
+    site = tmp_path / "site"
+    with store() as s:
+        build_site(s, site, lang=lang, workers=1)
+
+    shown = str(escape("⚠ " + OTHER[lang]))
+    assert "&lt;b&gt;Bad&lt;/b&gt; key &amp; *stars*" in shown
+    badge = f'<span class="badge lang">{escape(LABELS[lang]["other_lang"])}</span>'
+    page = (site / "papers" / f"{ids[0]}.html").read_text("utf-8")
+    assert page.count(f'<div class="kept" role="note"><p>{shown}</p></div>') == 1 and "<b>Bad" not in page
+    assert page.count(badge) == 1 and page.index(shown) < page.index('<ol class="report">')
+    for pid in ids[1:]:  # shown in the other language too, but nothing failed in this one
+        page = (site / "papers" / f"{pid}.html").read_text("utf-8")
+        assert page.count(badge) == 1 and 'class="kept"' not in page and "HTTP 401" not in page
+    day_page = (site / "days" / f"{DATE}.html").read_text("utf-8")
+    assert day_page.count('class="kept"') == 1 and day_page.count(shown) == 1
+    first, second = (day_page.index(f'id="p-{pid}"') for pid in ids[:2])
+    assert first < day_page.index(shown) < second
+    entry = feed_entry(site)
+    assert entry.count("⚠") == 1 and entry.count(str(escape(OTHER_SHORT[lang]))) == 1 and "<b>Bad" not in entry
+
+    # The attempt in the site's language succeeds: its own report is shown, with no note.
+    run("--limit", "1", "--lang", lang, "--out", str(tmp_path / "reports"))
+    with store() as s:
+        build_site(s, site, lang=lang, workers=1)
+    page = (site / "papers" / f"{ids[0]}.html").read_text("utf-8")
+    assert 'class="kept"' not in page and badge not in page and '<ol class="report">' in page
+    assert 'class="kept"' not in (site / "days" / f"{DATE}.html").read_text("utf-8") and "⚠" not in feed_entry(site)
 
 
 def feed_entry(site, field: str = "content") -> str:

@@ -66,6 +66,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "outcome.failed": "未能生成本文报告：{reason}",
         "outcome.kept": "最近一次生成本文报告未成功（{model}：{reason}），以下保留此前由 {kept_model} 写成的报告。",
         "outcome.kept_short": "最近一次生成未成功（{model}：{reason}），显示此前由 {kept_model} 写成的报告",
+        "outcome.other_lang": "本文的中文报告最近一次生成未成功（{model}：{reason}），以下为 {kept_model} 写成的英文报告。",
+        "outcome.other_lang_short": "中文报告最近一次生成未成功（{model}：{reason}），显示 {kept_model} 写成的英文报告",
         # the day's Markdown
         "md.link": "链接",
         "md.source": "阅读来源",
@@ -284,6 +286,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "outcome.kept": "The latest attempt at this report failed ({model}: {reason}); the report below is the earlier "
                         "one by {kept_model}.",
         "outcome.kept_short": "the latest attempt failed ({model}: {reason}); showing the earlier report by {kept_model}",
+        "outcome.other_lang": "The latest attempt at an English report failed ({model}: {reason}); the report below "
+                              "is the Chinese one by {kept_model}.",
+        "outcome.other_lang_short": "the latest attempt at an English report failed ({model}: {reason}); showing the "
+                                    "Chinese report by {kept_model}",
         "md.link": "Link",
         "md.source": "Read from",
         "md.extract": "> Note: this entry quotes the paper's own sentences (no language model was used); "
@@ -497,12 +503,14 @@ def describe_failed(written: WrittenReport, lang: str) -> str:
 
 
 def describe_kept(written: WrittenReport, attempt: WrittenReport | None, lang: str, *, short: bool = False) -> str:
-    """For a report `written` kept from before because the newest attempt at it (`attempt`) failed: the
-    sentence that says so, the same in every renderer ("" when nothing failed after it). `short` is the
-    form for a line that does not show the report itself (the feed)."""
+    """For a report `written` shown because the newest attempt in `lang` (`attempt`) failed: the sentence that
+    says so, the same in every renderer ("" when nothing failed). `written` is an earlier report kept from
+    before, or, on the website, the other language's report. `short` is the form for a line that does not
+    show the report itself (the feed)."""
     if attempt is None:
         return ""
-    return msg("outcome.kept_short" if short else "outcome.kept", lang, model=attempt.model or "?",
+    key = "outcome.kept" if written.lang == lang else "outcome.other_lang"
+    return msg(key + "_short" if short else key, lang, model=attempt.model or "?",
                reason=describe_failure(attempt.failure, lang), kept_model=written.model or "?")
 
 

@@ -301,8 +301,9 @@ class DayEntry(BaseModel):
 
 @dataclass(frozen=True, slots=True)
 class FailedAttempt:
-    """The newest attempt at a paper's report in the site's language, when it failed after the successful
-    report its pages show in that language (as `DayEntry.failed_attempt`): the pages say the report was kept."""
+    """The newest attempt at a paper's report in the site's language, when it failed and its pages show a
+    successful report instead: an earlier one in that language (as `DayEntry.failed_attempt`: the pages say it
+    was kept), or the other language's when none in the site's succeeded (the pages say that too)."""
 
     key: str
     created_at: float
@@ -316,7 +317,7 @@ class ChosenReport:
     lang: str
     failed: bool
     created_at: float
-    failed_attempt: FailedAttempt | None = None  # the newest attempt failed after it: it was kept
+    failed_attempt: FailedAttempt | None = None  # the newest attempt in the site's language failed: shown instead
 
 
 @dataclass(frozen=True, slots=True)

@@ -716,7 +716,7 @@ class Store:
         (successful first, then in `lang`, then newest), its listing dates and newest upvotes."""
         attempts = self._failed_attempts(lang)
         chosen = {r["arxiv_id"]: ChosenReport(r["key"], r["lang"], bool(r["failed"]), r["created_at"],
-                                              _kept_after(r, attempts.get(r["arxiv_id"]), lang))
+                                              _shown_instead(r, attempts.get(r["arxiv_id"])))
                   for r in self.query(_CHOSEN_REPORTS.format(fields=""), (lang,))}
         rows: dict[str, sqlite3.Row] = {}
         dates: dict[str, list[str]] = {}
@@ -923,11 +923,10 @@ def _backfill_outcome(c: sqlite3.Connection) -> None:
 _BACKFILLS: dict[str, Callable[[sqlite3.Connection], None]] = {"003_outcome": _backfill_outcome}
 
 
-def _kept_after(chosen: sqlite3.Row, attempt: FailedAttempt | None, lang: str) -> FailedAttempt | None:
-    """`attempt` when it failed after the chosen report, a successful one in `lang` (so that report was kept)."""
-    if attempt is None or chosen["failed"] or chosen["lang"] != lang or chosen["key"] == attempt.key:
-        return None
-    return attempt
+def _shown_instead(chosen: sqlite3.Row, attempt: FailedAttempt | None) -> FailedAttempt | None:
+    """`attempt` (the newest in the site's language, failed) when the chosen report is a successful one shown
+    instead: an earlier one in that language (kept), or the other language's when none in it succeeded."""
+    return None if attempt is None or chosen["failed"] else attempt
 
 
 def _split_sql(script: str) -> list[str]:
