@@ -129,3 +129,52 @@ def test_a_missing_library_file_stops_the_run_before_any_work(replica, tmp_path)
     proc = paperbrief(["run", "--date", DATE, "--papers", str(tmp_path / "nope.bib")], env)
     assert proc.returncode == 2 and "library file" in proc.stderr and "does not exist" in proc.stderr
     assert replica.count("/v1/") == 0
+
+
+def _ranked(day: dict, part: str) -> list[tuple[str, float, list]]:
+    return [(p["arxiv_id"], p["relevance"], p["matched"]) for p in day.get(part, [])]
+
+
+def test_render_and_send_rebuild_exactly_the_day_a_run_with_ids_and_top_wrote(replica_env, tmp_path, monkeypatch):
+    """`run --ids … --top N` with a library embeds only those papers. `render` used to rank the whole listing
+    again offline (TF-IDF, as the others have no embedding) and chose papers that have no report: a day file
+    with no papers. The run records the day it wrote; render and send rebuild exactly that from the store."""
+    from test_embeddings import _run_settings
+
+    from paperbrief.deliver.parcel import day_parcel
+    from paperbrief.store import Store
+
+    settings = _run_settings(tmp_path, replica_env, monkeypatch, sort="relevance")
+    ids = ["2602.05293", "2602.05327", "2602.06028"]
+    result = run_day(settings, DATE, ids=ids, top=2)
+    written = [o.paper.arxiv_id for o in result.outcomes]
+    day = json.loads(result.json_path.read_text("utf-8"))
+    papers = [p["arxiv_id"] for p in day["papers"]]
+    assert len(written) == 2 and sorted(papers) == sorted(written)
+    assert [o["arxiv_id"] for o in day["others"]] == [i for i in ids if i not in written]
+    assert day["relevance_method"] == "embedding:replica-embed"
+
+    md_path, json_path = rerender(settings, DATE, out=tmp_path / "again")
+    assert md_path.read_text("utf-8") == result.md_path.read_text("utf-8")
+    rendered = json.loads(json_path.read_text("utf-8"))
+    assert [p["arxiv_id"] for p in rendered["papers"]] == papers
+    assert _ranked(rendered, "papers") == _ranked(day, "papers") and _ranked(rendered, "others") == _ranked(day, "others")
+    assert rendered["relevance_method"] == day["relevance_method"] and rendered["top"] == 2
+    with Store(settings.db_path) as store:  # `paperbrief send` builds the day the same way
+        parcel = day_parcel(settings, store, DATE, "zh")
+    assert [e.paper.arxiv_id for e in parcel.day.entries] == papers
+    assert [p.arxiv_id for p in parcel.day.others] == [o["arxiv_id"] for o in day["others"]]
+
+    # another --top ranks the papers the run arranged, by the relevance it recorded
+    _, json_path = rerender(settings, DATE, out=tmp_path / "one", top=1)
+    one = json.loads(json_path.read_text("utf-8"))
+    assert [p["arxiv_id"] for p in one["papers"]] == papers[:1]
+    assert sorted(o["arxiv_id"] for o in one["others"]) == sorted(set(ids) - {papers[0]})
+
+    # a day written before runs recorded it is ranked offline again, but the papers with reports keep their blocks
+    with Store(settings.db_path) as store, store.transaction() as c:
+        c.execute("DELETE FROM day_order")
+    _, json_path = rerender(settings, DATE, out=tmp_path / "older")
+    older = json.loads(json_path.read_text("utf-8"))
+    assert sorted(p["arxiv_id"] for p in older["papers"]) == sorted(written)
+    assert len(older["others"]) == len(ITEMS) - 2

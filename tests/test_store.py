@@ -39,7 +39,7 @@ def test_migrations_are_pinned(tmp_path):
     names = [name for name, _ in MIGRATIONS]
     assert names[:3] == ["001_initial", "002_search", "003_outcome"]
     assert {"004_deliveries", "005_interests", "006_claims", "007_llm_usage", "008_period_deliveries",
-            "009_claims_any", "010_call_subject"} <= set(names)
+            "009_claims_any", "010_call_subject", "011_day_order"} <= set(names)
     assert len(set(names)) == len(names)
     db = tmp_path / "pb.db"
     with Store(db) as s:
@@ -47,7 +47,7 @@ def test_migrations_are_pinned(tmp_path):
         assert applied == sorted(names)  # every migration applied, whatever order they landed in
         tables = {r[0] for r in s.query("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"papers", "days", "listings", "documents", "reports", "runs", "llm_calls", "schema_migrations",
-            "deliveries"} <= tables
+            "deliveries", "day_order"} <= tables
     # Re-opening applies nothing new and keeps data.
     with Store(db) as s:
         assert s.migrate() == []

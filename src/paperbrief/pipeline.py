@@ -50,7 +50,7 @@ from paperbrief.models import (
     WrittenReport,
 )
 from paperbrief.rank import Ranking, order, rank_day
-from paperbrief.render.day import Day, arrange, load_day, write_day_files
+from paperbrief.render.day import Day, apply_order, arrange, load_day, record_order, recorded_order, write_day_files
 from paperbrief.store import Store, report_key
 
 
@@ -260,7 +260,10 @@ def run_day(
             store.finish_run(run_id, status, stats)
         day = load_day(store, date, lang)
         if day is not None:
-            arrange(day, shown, sort, top, ranking.scores if ranking else None, ranking.method if ranking else "")
+            # with --top the papers with a block are those the run chose and wrote, whatever their scores now
+            arrange(day, shown, sort, top, ranking.scores if ranking else None, ranking.method if ranking else "",
+                    chosen=[p.arxiv_id for p in to_write] if top is not None else None)
+            record_order(store, run_id, day)  # `render`, `send` and the site rebuild exactly this day
             if overview:
                 from paperbrief.overview import day_overview
 
@@ -633,27 +636,48 @@ class _DayRunner:
 
 def stored_day(settings: Settings, store: Store, date: str, lang: str, *, sort: str | None = None,
                top: int | None = None, overview: bool = True, empty_day: bool = False) -> Day | None:
-    """The day as its files show it, from the store alone: arranged as the last run did (or `sort`/`top`),
-    with the stored overview (else the statistical one). None when nothing is stored in `lang`, except,
-    with `empty_day`, a listed day that has no papers at all (its files say so)."""
+    """The day as its files show it, from the store alone, with the stored overview (else the statistical one).
+
+    Unless `sort`/`top` ask for another arrangement, exactly as the last run wrote it: the papers it
+    recorded, in its order, with its relevance (migration 011_day_order), never ranked again. Otherwise,
+    or for a day written before the record existed, ranked offline (stored embeddings, else TF-IDF) among
+    the papers the run arranged (the listing's for an older day); with --top, the papers that have a report
+    come first. None when nothing is stored in `lang`, except, with `empty_day`, a listed day that has no
+    papers at all (its files say so)."""
     from paperbrief.interests import LibraryError
     from paperbrief.rank import NO_INTERESTS
 
     day = load_day(store, date, lang)
     if day is None or (not day.entries and not (empty_day and day.listed == 0)):
         return None
-    sort = sort or day.last_run.get("sort") or settings.sort
+    run_sort, run_top = day.last_run.get("sort"), day.last_run.get("top")
+    sort = sort or run_sort or settings.sort
     if top is None:
-        top = day.last_run.get("top")
-    if sort == "relevance" and not settings.interests.configured:
-        raise RunError(NO_INTERESTS)
+        top = run_top
     listing = store.get_listing(date)
-    papers = listing.papers if listing else [e.paper for e in day.entries]
-    try:
-        ranking = rank_day(settings, store, papers, lang, offline=True)
-    except LibraryError as e:
-        raise RunError(str(e)) from None
-    arrange(day, papers, sort, top, ranking.scores if ranking else None, ranking.method if ranking else "")
+    listed = {p.arxiv_id: p for p in (listing.papers if listing else [])}
+    for e in day.entries:
+        listed.setdefault(e.paper.arxiv_id, e.paper)
+    recorded = recorded_order(store, day)
+    if recorded is not None:
+        for aid in recorded.others:
+            if aid not in listed and (paper := store.get_paper(aid)) is not None:
+                listed[aid] = paper
+    if recorded is not None and (sort, top) == (run_sort, run_top):
+        apply_order(day, recorded, listed, sort, top)
+    elif recorded is not None and (sort != "relevance" or recorded.relevance is not None):
+        ids = {*recorded.shown, *recorded.others}
+        papers = [p for aid, p in listed.items() if aid in ids]
+        arrange(day, papers, sort, top, recorded.relevance, recorded.method)
+    else:
+        if sort == "relevance" and not settings.interests.configured:
+            raise RunError(NO_INTERESTS)
+        papers = list(listed.values())
+        try:
+            ranking = rank_day(settings, store, papers, lang, offline=True)
+        except LibraryError as e:
+            raise RunError(str(e)) from None
+        arrange(day, papers, sort, top, ranking.scores if ranking else None, ranking.method if ranking else "")
     if overview:
         from paperbrief.overview import day_overview
 

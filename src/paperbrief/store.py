@@ -293,6 +293,24 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX llm_calls_by_subject ON llm_calls(subject) WHERE subject IS NOT NULL;
         """,
     ),
+    (
+        # The day's files as a run wrote them (render.day.record_order): its papers in their order, which have a
+        # block and which are only listed (--top), with the relevance the files show. `render` and `send` rebuild
+        # the day from this instead of ranking it again offline (which can choose other papers).
+        "011_day_order",
+        """
+        CREATE TABLE day_order (
+            run_id      INTEGER NOT NULL REFERENCES runs(id),
+            position    INTEGER NOT NULL,           -- 0-based: the order of the day's files
+            arxiv_id    TEXT NOT NULL,
+            shown       INTEGER NOT NULL,           -- 1: a block in the day's files, 0: listed under `others`
+            score       REAL,                       -- relevance as the files show it, NULL without interests
+            matched     TEXT,                       -- JSON list, as in `relevance`
+            method      TEXT,                       -- tfidf | embedding:<model> | '', NULL without interests
+            PRIMARY KEY (run_id, position)
+        );
+        """,
+    ),
 ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,16 +78,84 @@ def load_day(store: Store, date: str, lang: str) -> Day | None:
 
 
 def arrange(day: Day, listing: list[ListedPaper], sort: str = "listing", top: int | None = None,
-            relevance: dict[str, Relevance] | None = None, method: str = "") -> Day:
-    """Put the day's entries in the chosen order; with `top`, keep the best `top` and list the rest."""
+            relevance: dict[str, Relevance] | None = None, method: str = "", chosen: Collection[str] | None = None
+            ) -> Day:
+    """Put the day's entries in the chosen order; with `top`, keep the best `top` and list the rest.
+
+    `chosen` (a run's: the papers it wrote) are the papers with a block under `top`; without it, the
+    best `top` papers that have a report, so a paper with a stored report never gives way to one without."""
     from paperbrief.rank import order
 
     ordered = order(listing, sort, relevance)
-    chosen = ordered[:top] if top else ordered
     by_id = {e.paper.arxiv_id: e for e in day.entries}
-    day.entries = [by_id[p.arxiv_id] for p in chosen if p.arxiv_id in by_id]
-    day.others = list(ordered[top:]) if top else []
+    if top:
+        if chosen is None:
+            chosen = [p.arxiv_id for p in ordered if p.arxiv_id in by_id][:top]
+        picked = set(chosen)
+        day.entries = [by_id[p.arxiv_id] for p in ordered if p.arxiv_id in picked and p.arxiv_id in by_id]
+        day.others = [p for p in ordered if p.arxiv_id not in picked]
+    else:
+        day.entries = [by_id[p.arxiv_id] for p in ordered if p.arxiv_id in by_id]
+        day.others = []
     day.sort, day.top, day.relevance, day.relevance_method = sort, top, relevance, method
+    return day
+
+
+def record_order(store: Store, run_id: int, day: Day) -> None:
+    """Store the arranged day as run `run_id` wrote it (migration 011_day_order), for `recorded_order`."""
+    rows = [(e.paper.arxiv_id, 1) for e in day.entries] + [(p.arxiv_id, 0) for p in day.others]
+    with store.transaction() as c:
+        c.execute("DELETE FROM day_order WHERE run_id = ?", (run_id,))
+        c.executemany(
+            "INSERT INTO day_order(run_id, position, arxiv_id, shown, score, matched, method) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(run_id, i, aid, shown, *_relevance_row(day, aid)) for i, (aid, shown) in enumerate(rows)],
+        )
+
+
+def _relevance_row(day: Day, arxiv_id: str) -> tuple[float | None, str | None, str | None]:
+    if day.relevance is None:
+        return None, None, None
+    r = day.relevance.get(arxiv_id)
+    matched = json.dumps([m.to_json() for m in r.matched] if r else [], ensure_ascii=False)
+    return (r.score if r else 0.0), matched, day.relevance_method
+
+
+@dataclass
+class RecordedOrder:
+    """The day's files as the last run wrote them: papers with a block, papers only listed, their relevance."""
+
+    shown: list[str]
+    others: list[str]
+    relevance: dict[str, Relevance] | None
+    method: str
+
+
+def recorded_order(store: Store, day: Day) -> RecordedOrder | None:
+    """What the run that last wrote the day recorded (`record_order`); None for a day written before
+    011_day_order or by a run that stopped before writing its files."""
+    from paperbrief.rank import Match, Relevance
+
+    run_id = day.run.get("run_id")
+    if run_id is None:
+        return None
+    rows = store.query("SELECT * FROM day_order WHERE run_id = ? ORDER BY position", (run_id,))
+    if not rows:
+        return None
+    scored = any(r["score"] is not None for r in rows)
+    relevance = {r["arxiv_id"]: Relevance(r["score"], [Match.from_json(m) for m in json.loads(r["matched"] or "[]")],
+                                          r["method"] or "")
+                 for r in rows if r["score"] is not None} if scored else None
+    return RecordedOrder([r["arxiv_id"] for r in rows if r["shown"]], [r["arxiv_id"] for r in rows if not r["shown"]],
+                         relevance, next((r["method"] or "" for r in rows if r["method"] is not None), ""))
+
+
+def apply_order(day: Day, recorded: RecordedOrder, papers: dict[str, ListedPaper], sort: str,
+                top: int | None) -> Day:
+    """Arrange the day exactly as recorded: the same papers with a block and listed, in the same order."""
+    by_id = {e.paper.arxiv_id: e for e in day.entries}
+    day.entries = [by_id[aid] for aid in recorded.shown if aid in by_id]
+    day.others = [papers[aid] for aid in recorded.others if aid in papers]
+    day.sort, day.top, day.relevance, day.relevance_method = sort, top, recorded.relevance, recorded.method
     return day
 
 
