@@ -171,6 +171,13 @@ def test_render_and_send_rebuild_exactly_the_day_a_run_with_ids_and_top_wrote(re
     assert [p["arxiv_id"] for p in one["papers"]] == papers[:1]
     assert sorted(o["arxiv_id"] for o in one["others"]) == sorted(set(ids) - {papers[0]})
 
+    # ... also when many runs of other days came after it
+    with Store(settings.db_path) as store:
+        for _ in range(210):
+            store.finish_run(store.start_run("2026-02-09", "zh", "replica-model", "v"), "ok", {"papers": 0})
+    _, json_path = rerender(settings, DATE, out=tmp_path / "later")
+    assert _ranked(json.loads(json_path.read_text("utf-8")), "papers") == _ranked(day, "papers")
+
     # a day written before runs recorded it is ranked offline again, but the papers with reports keep their blocks
     with Store(settings.db_path) as store, store.transaction() as c:
         c.execute("DELETE FROM day_order")

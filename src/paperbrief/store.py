@@ -850,12 +850,15 @@ class Store:
                 (time.time(), status, json.dumps(stats, ensure_ascii=False), run_id),
             )
 
-    def runs(self, limit: int = 20) -> list[RunRecord]:
-        """The newest runs; one still marked running whose process died (or stopped its heartbeat) is
-        shown as interrupted."""
+    def runs(self, limit: int = 20, *, date: str | None = None, lang: str | None = None) -> list[RunRecord]:
+        """The newest runs (of a day and a language when given); one still marked running whose process died
+        (or stopped its heartbeat) is shown as interrupted."""
         from paperbrief.claims import LEASE_S, holder_alive
 
-        rows = self.query("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
+        where = " AND ".join(f"{name} = ?" for name, value in (("date", date), ("lang", lang)) if value is not None)
+        params = [value for value in (date, lang) if value is not None]
+        rows = self.query(f"SELECT * FROM runs {'WHERE ' + where if where else ''} ORDER BY id DESC LIMIT ?",
+                          (*params, limit))
         records = []
         for r in rows:
             status = r["status"]

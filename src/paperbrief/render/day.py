@@ -62,8 +62,7 @@ def load_day(store: Store, date: str, lang: str) -> Day | None:
     day = Day(date=date, lang=lang, entries=entries, listed=listed,
               embeddings=store.day_calls(date, lang, EMBEDDINGS_PROMPT))
     # the newest finished run that got to the papers (one stopped while ranking the day has no "papers")
-    runs = [r for r in store.runs(limit=200) if r.date == date and r.lang == lang and r.finished_at
-            and "papers" in r.stats]
+    runs = [r for r in store.runs(limit=200, date=date, lang=lang) if r.finished_at and "papers" in r.stats]
     finished = runs[0].finished_at if runs else None
     if finished is not None:
         r = runs[0]
