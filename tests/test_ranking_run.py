@@ -185,3 +185,24 @@ def test_render_and_send_rebuild_exactly_the_day_a_run_with_ids_and_top_wrote(re
     older = json.loads(json_path.read_text("utf-8"))
     assert sorted(p["arxiv_id"] for p in older["papers"]) == sorted(written)
     assert len(older["others"]) == len(ITEMS) - 2
+
+
+def test_with_top_the_papers_written_keep_their_blocks_when_their_reports_lower_their_relevance(
+        replica, replica_env, tmp_path, monkeypatch):
+    """Relevance is computed again once the reports are written (their text counts). An excluded phrase
+    in every report ('新方法', the replica's) pushes the written papers below unwritten ones: the day still
+    shows the papers the run chose and wrote, not papers with no report (which used to vanish)."""
+    monkeypatch.setenv("PAPERBRIEF_INTEREST_KEYWORDS", "video generation")
+    monkeypatch.setenv("PAPERBRIEF_INTEREST_EXCLUDE", "新方法")
+    settings = _settings(tmp_path, monkeypatch, replica, sort="relevance")
+    result = run_day(settings, DATE, top=2, overview=False)
+    written = [o.paper.arxiv_id for o in result.outcomes]
+    assert written == VIDEO
+    day = json.loads(result.json_path.read_text("utf-8"))
+    assert sorted(p["arxiv_id"] for p in day["papers"]) == sorted(VIDEO)
+    assert all(p["relevance"] < 0.45 for p in day["papers"])  # lowered by the exclusion, still shown
+    assert [o["arxiv_id"] for o in day["others"]][:3] == VIDEO_ABSTRACT  # listed, never dropped
+    assert len(day["others"]) == len(ITEMS) - 2
+    _, json_path = rerender(settings, DATE, out=tmp_path / "again", overview=False)
+    assert [p["arxiv_id"] for p in json.loads(json_path.read_text("utf-8"))["papers"]] == [
+        p["arxiv_id"] for p in day["papers"]]
