@@ -154,8 +154,14 @@ def test_render_and_send_rebuild_exactly_the_day_a_run_with_ids_and_top_wrote(re
     assert [o["arxiv_id"] for o in day["others"]] == [i for i in ids if i not in written]
     assert day["relevance_method"] == "embedding:replica-embed"
 
+    from paperbrief.rank import load_relevance
+
+    with Store(settings.db_path) as store:
+        before = load_relevance(store, TITLES, "zh")
     md_path, json_path = rerender(settings, DATE, out=tmp_path / "again")
     assert md_path.read_text("utf-8") == result.md_path.read_text("utf-8")
+    with Store(settings.db_path) as store:  # nothing ranked again: the relevance the site shows is the run's
+        assert load_relevance(store, TITLES, "zh") == before
     rendered = json.loads(json_path.read_text("utf-8"))
     assert [p["arxiv_id"] for p in rendered["papers"]] == papers
     assert _ranked(rendered, "papers") == _ranked(day, "papers") and _ranked(rendered, "others") == _ranked(day, "others")

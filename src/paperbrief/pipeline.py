@@ -263,7 +263,7 @@ def run_day(
             # with --top the papers with a block are those the run chose and wrote, whatever their scores now
             arrange(day, shown, sort, top, ranking.scores if ranking else None, ranking.method if ranking else "",
                     chosen=[p.arxiv_id for p in to_write] if top is not None else None)
-            record_order(store, run_id, day)  # `render`, `send` and the site rebuild exactly this day
+            record_order(store, run_id, day)  # `render` and `send` rebuild exactly this day
             if overview:
                 from paperbrief.overview import day_overview
 
