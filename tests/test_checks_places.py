@@ -62,6 +62,18 @@ def test_numbers_in_the_wrong_place_are_flagged(text, flagged):
     assert misattributed_numbers(report(text), PAPER) == flagged
 
 
+@pytest.mark.parametrize("text", [
+    "Table 2 reports the mean over all tasks.",
+    "As Section 3 reports, FastThing reaches 2.18 on MT-Bench.",
+])
+def test_the_number_of_a_table_is_a_reference_not_a_count(text):
+    # "Table 2 reports" counts no reports, though the paper counts its reports (3) and its tables
+    paper = PAPER.model_copy(update={"sections": [
+        *PAPER.sections, Section(heading="5 Study", text="Three annotators wrote 3 reports and 2 tables per task.")]})
+    assert misattributed_numbers(report(text), paper) == []
+    assert misattributed_numbers(report("The annotators wrote 5 reports per task."), paper) == ["5 reports"]
+
+
 def test_a_number_the_paper_lacks_is_left_to_the_ungrounded_check():
     assert misattributed_numbers(report("在 MT-Bench 上加速 3.5 倍。"), PAPER) == []
 

@@ -248,6 +248,12 @@ _COUNT_ZH = re.compile(r"(?<![\d.,])(\d{1,4})\s*(?:或\s*\d+\s*)?(张|块|台|�
 _COUNT_EN = re.compile(r"(?<![\d.,$])\b(\d{1,4})\s+((?:[A-Za-z][\w-]*\s+){0,2}?[A-Za-z][\w-]*s)\b")
 
 
+def _counts_in(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """The counts `pattern` finds in `text`, less references to parts of the paper ("Table 2 reports …",
+    "表 3 个"): the number after "Table" names the table, it counts nothing."""
+    return [m for m in pattern.finditer(text) if not PART_REF_RE.search(text[max(0, m.start() - 24):m.start()])]
+
+
 def _word_pattern(word: str) -> str:
     """A regex for `word` as a whole token (plural allowed for plain lowercase words)."""
     w = re.escape(word)
@@ -1237,7 +1243,7 @@ def misattributed_numbers(report: Report, doc: Document, places: PaperPlaces | N
     for label, text in _report_items(report):
         for sentence in _split_sentences(grouped(_EXAMPLES.sub("", text.replace("**", "")))):
             metrics: list[Name] = []
-            counts = {Decimal(m.group(1)) for m in [*_COUNT_ZH.finditer(sentence), *_COUNT_EN.finditer(sentence)]}
+            counts = {Decimal(m.group(1)) for m in [*_counts_in(_COUNT_ZH, sentence), *_counts_in(_COUNT_EN, sentence)]}
             glosses = _glosses(sentence)
             for clause in _clauses(sentence):
                 # a clause that names no metric measures what the one before it did ("…的对齐分数为 0.40，
@@ -1473,7 +1479,7 @@ def _misplaced_counts(places: PaperPlaces, clause: str, clause_names: list[Name]
     found: list[str] = []
     counted: set[str] = set()
     nouns = ("noun", "name")
-    counts = [(m, report_names(m.group(3) or "", nouns) + report_names(m.group(2), nouns)) for m in _COUNT_ZH.finditer(clause)]
+    counts = [(m, report_names(m.group(3) or "", nouns) + report_names(m.group(2), nouns)) for m in _counts_in(_COUNT_ZH, clause)]
     counted_nouns = {n.text.lower() for _, ns in counts for n in ns}
     placed = [n for n in clause_names if n.text.lower() not in counted_nouns]  # what the counts are of is not a place
     for m, count_nouns in counts:
@@ -1482,7 +1488,7 @@ def _misplaced_counts(places: PaperPlaces, clause: str, clause_names: list[Name]
             counted.add(m.group(1))
             if not verdict:
                 found.append(f"{m.group(1)} {m.group(2)}")
-    for m in _COUNT_EN.finditer(clause):
+    for m in _counts_in(_COUNT_EN, clause):
         noun = m.group(2).split()[-1]
         verdict = _count_verdict(places, int(m.group(1)), report_names(m.group(2), nouns)
                                  or [Name(noun, (_word_pattern(noun.lower().rstrip("s")),), "noun")], [], given)
