@@ -124,14 +124,15 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
     changed (docs/decisions.md, "round 5") must not get worse. The blind set (its real-page part
     included) stays short of the target on misattributions: its floors are what was measured; so does
     the final set, written by someone who never saw the check (a development set since round 4), and
-    final-2, written the same way (a development set since round 5)."""
+    final-2, written the same way (a development set since round 5), and final-3, written the same way during
+    round 5 and the unseen figure after it."""
     bench = _bench()
     items = bench.load_items()
     docs = bench.read_papers({i["paper"] for i in items})
     tuning = bench.evaluate([i for i in items if i["set"] == "tuning"], docs)
     assert tuning["misattributed_recall"] >= 0.90 and tuning["correct_flagged"] <= 0.05
     assert tuning["invented_recall"] == 1.0
-    earlier = bench.evaluate([i for i in items if i["set"] not in ("blind", "final", "final-2")], docs)
+    earlier = bench.evaluate([i for i in items if i["set"] not in ("blind", "final", "final-2", "final-3")], docs)
     assert earlier["counts"] == {"correct": 152, "misattributed": 103, "invented": 8}
     assert earlier["flagged"]["misattributed"] >= 100 and earlier["flagged"]["correct"] == 0
     real_id, real_file = bench.real_page()
@@ -144,7 +145,7 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
         real = bench.evaluate([i for i in blind if i["paper"] == real_id], docs)
         assert real["counts"] == {"correct": 50, "misattributed": 23, "invented": 2}
         assert real["flagged"]["misattributed"] >= 17 and real["flagged"]["correct"] == 0
-        developed = bench.evaluate([i for i in items if i["set"] not in ("final", "final-2")], docs)
+        developed = bench.evaluate([i for i in items if i["set"] not in ("final", "final-2", "final-3")], docs)
         assert developed["misattributed_recall"] >= 0.90 and developed["correct_flagged"] <= 0.05
     # The final set, written independently of the check (first run after round 3: 47/64 flagged, 17/88
     # false), is where the target was NOT met (docs/decisions.md); rounds 4 and 5 used it for development,
@@ -170,6 +171,19 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
         final2_real = bench.evaluate([i for i in final2 if i["paper"] == real_id], docs)
         assert final2_real["counts"] == {"correct": 19, "misattributed": 15, "invented": 2}
         assert final2_real["flagged"]["misattributed"] >= 13 and final2_real["flagged"]["correct"] <= 1
+    # final-3: written during round 5 by another session that saw neither the check nor the earlier sets, its
+    # labels re-judged by a third that agreed with all of them; its first run after round 5 is the unseen figure
+    # (52/71 flagged, 7/78 false: 42/48 and 3/52 on the fixture papers, 10/23 and 4/26 on the real page).
+    # The target is NOT met there (docs/decisions.md); these are floors and ceilings.
+    final3 = [i for i in items if i["set"] == "final-3"]
+    final3_fixtures = bench.evaluate([i for i in final3 if i["paper"] != real_id], docs)
+    assert final3_fixtures["counts"] == {"correct": 52, "misattributed": 48, "invented": 8}
+    assert final3_fixtures["flagged"]["misattributed"] >= 42 and final3_fixtures["flagged"]["correct"] <= 3
+    assert final3_fixtures["invented_recall"] == 1.0
+    if real_file is not None:
+        final3_real = bench.evaluate([i for i in final3 if i["paper"] == real_id], docs)
+        assert final3_real["counts"] == {"correct": 26, "misattributed": 23, "invented": 4}
+        assert final3_real["flagged"]["misattributed"] >= 10 and final3_real["flagged"]["correct"] <= 4
 
 
 GRAMMAR = Document(
