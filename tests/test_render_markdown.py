@@ -179,7 +179,8 @@ def test_misattributed_and_ungrounded_numbers_keep_the_reports_spelling():
     text = "FastThing 在 MT-Bench 上吞吐量为 12 000 tokens/s，在 HumanEval 上为 13 500 tokens/s。"
     report = REPORT.model_copy(update={"results": [LabeledText(label="吞吐量", text=text)]})
     written = check_report(WrittenReport(report=report, writer="llm"), THROUGHPUT)
-    assert written.ungrounded_numbers == ["13 500"] and as_written(written.misattributed_numbers, report) == ["12 000"]
+    # the check itself lists the number as the report writes it, so every consumer of the record gets "12 000"
+    assert written.ungrounded_numbers == ["13 500"] and written.misattributed_numbers == ["12 000"]
     body = paper_body_markdown(written, "zh")
     assert "吞吐量为 12 000⚠ tokens/s，在 HumanEval 上为 13 500⚠ tokens/s。" in body
     assert body.rstrip().endswith(
@@ -198,6 +199,7 @@ def test_misattributed_and_ungrounded_numbers_keep_the_reports_spelling():
 
 
 def test_as_written_gives_back_only_numbers_the_report_spells_with_spaces():
+    """Reports checked before the place check kept the report's spelling were stored with "12,000"."""
     report = REPORT.model_copy(update={"results": [LabeledText(label="r", text="从 112 000 到 **1,500** 再到 12 000。")]})
     assert as_written(["12,000", "1,500", "112,000", "3,000", "2.67 倍"], report) == [
         "12 000", "1,500", "112 000", "3,000", "2.67 倍"]

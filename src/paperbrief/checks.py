@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 
 from paperbrief.langs import CJK_CHAR, cjk_share, text_language
@@ -166,6 +166,19 @@ _SCALED = {"K": 1000, "M": 10**6, "B": 10**9}
 def grouped(text: str) -> str:
     """The text with thousands grouped by spaces written with commas ("12 000" -> "12,000"), same length."""
     return SPACED_THOUSANDS_RE.sub(lambda m: re.sub(r"\s", ",", m.group()), text)
+
+
+def spelled_as_in(number: str, texts: Sequence[str]) -> str:
+    """`number` as `texts` write it: a "12,000" read from a `grouped` text is given back as the "12 000" the
+    text has (`grouped` keeps the length, so the place maps back). Others stay as they are."""
+    if "," not in number or any(number in t for t in texts):
+        return number
+    pattern = re.compile(rf"(?<![\d.,]){re.escape(number)}(?!\d)")
+    for text in texts:
+        m = pattern.search(grouped(text))
+        if m:
+            return text[m.start():m.end()]
+    return number
 
 
 class PaperNumbers:

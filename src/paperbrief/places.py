@@ -55,6 +55,7 @@ from paperbrief.checks import (
     number_spans,
     numbers_in,
     report_texts,
+    spelled_as_in,
 )
 from paperbrief.models import Document, Report
 
@@ -1241,7 +1242,8 @@ def misattributed_numbers(report: Report, doc: Document, places: PaperPlaces | N
     places = places or PaperPlaces(doc)
     out: list[str] = []
     for label, text in _report_items(report):
-        for sentence in _split_sentences(grouped(_EXAMPLES.sub("", text.replace("**", "")))):
+        text = _EXAMPLES.sub("", text.replace("**", ""))
+        for sentence in _split_sentences(grouped(text)):
             metrics: list[Name] = []
             counts = {Decimal(m.group(1)) for m in [*_counts_in(_COUNT_ZH, sentence), *_counts_in(_COUNT_EN, sentence)]}
             glosses = _glosses(sentence)
@@ -1249,7 +1251,8 @@ def misattributed_numbers(report: Report, doc: Document, places: PaperPlaces | N
                 # a clause that names no metric measures what the one before it did ("…的对齐分数为 0.40，
                 # 低于安全代码模型（0.84）"): that metric describes its table cell too
                 own = report_names(clause, ("metric",))
-                for written in _misplaced_in(places, clause, label, [] if own else metrics, counts, glosses):
+                for found in _misplaced_in(places, clause, label, [] if own else metrics, counts, glosses):
+                    written = spelled_as_in(found, [text])  # "12 000" as the report writes it, not "12,000"
                     if written not in out:
                         out.append(written)
                 metrics = own or metrics

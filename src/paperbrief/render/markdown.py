@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from paperbrief.checks import grouped, report_texts
+from paperbrief.checks import report_texts, spelled_as_in
 from paperbrief.langs import LANGS, text_language
 from paperbrief.messages import describe_failed, describe_flag, field_name, msg
 from paperbrief.models import Report, WrittenReport
@@ -71,21 +71,13 @@ def mark_numbers(text: str, numbers: list[str]) -> str:
 
 
 def as_written(numbers: list[str], report: Report | None) -> list[str]:
-    """Flagged `numbers` as the report writes them. The place check reads a report's "12 000" as "12,000"
-    (`checks.grouped`, which keeps the length) and lists it so, where the grounding check lists what the
-    report wrote: such a number is given back in the report's spelling. Others stay as they are."""
+    """Flagged `numbers` as the report writes them. The place check gives a report's "12 000" back as
+    written (`checks.spelled_as_in`); reports checked before it did were stored with "12,000", and are shown
+    in the report's spelling here. Others stay as they are."""
     if report is None or not any("," in n for n in numbers):
         return list(numbers)
     texts = [t.replace("**", "") for _, t in report_texts(report)]
-    out: list[str] = []
-    for n in numbers:
-        if "," in n and not any(n in t for t in texts):
-            pattern = re.compile(rf"(?<![\d.,]){re.escape(n)}(?!\d)")
-            found = ((t, pattern.search(grouped(t))) for t in texts)
-            n = next((t[m.start():m.end()] for t, m in found if m), n)
-        if n not in out:
-            out.append(n)
-    return out
+    return list(dict.fromkeys(spelled_as_in(n, texts) for n in numbers))
 
 
 def number_notes(written: WrittenReport, lang: str = "zh") -> list[str]:
