@@ -201,3 +201,23 @@ def _open_store(path: str) -> str:
     except Exception as e:  # the failure itself is what the test reports
         return f"{type(e).__name__}: {e}"
     return "ok"
+
+
+def test_a_migration_splits_only_where_sqlite_ends_a_statement():
+    """A semicolon inside a comment, a string literal or a trigger's body does not end the statement."""
+    from paperbrief.store import _split_sql
+
+    script = """-- notes; the next statement makes a table
+CREATE TABLE t (a TEXT DEFAULT 'x;y');  -- trailing; comment
+CREATE TRIGGER t_ins AFTER INSERT ON t BEGIN UPDATE t SET a = a || ';'; END;
+-- only a comment; at the end
+"""
+    statements = _split_sql(script)
+    assert len(statements) == 2
+    assert statements[0].endswith("CREATE TABLE t (a TEXT DEFAULT 'x;y');")
+    assert statements[1].startswith("-- trailing; comment\nCREATE TRIGGER") and statements[1].endswith("END;")
+    conn = sqlite3.connect(":memory:")
+    for statement in statements:
+        conn.execute(statement)
+    conn.execute("INSERT INTO t DEFAULT VALUES")
+    assert conn.execute("SELECT a FROM t").fetchall() == [("x;y;",)]

@@ -951,12 +951,21 @@ def _shown_instead(chosen: sqlite3.Row, attempt: FailedAttempt | None) -> Failed
 
 
 def _split_sql(script: str) -> list[str]:
-    """Split a migration into statements (no semicolons inside our string literals)."""
-    out = []
+    """Split a migration into statements, each run in the migration's transaction (`executescript` would commit).
+    A semicolon ends a statement only where SQLite's own `complete_statement` says so: not inside a comment,
+    a string literal or a trigger's body."""
+    out: list[str] = []
+    pending = ""
     for chunk in script.split(";"):
-        lines = [ln for ln in chunk.splitlines() if ln.strip() and not ln.strip().startswith("--")]
-        if lines:
-            out.append(chunk.strip())
+        pending += chunk + ";"
+        if not sqlite3.complete_statement(pending):
+            continue
+        code = [ln for ln in pending.splitlines() if ln.strip() and not ln.strip().startswith("--")]
+        if code and "".join(code).strip() != ";":
+            out.append(pending.strip())
+        pending = ""
+    if pending.strip(" \n;") and any(ln.strip() and not ln.strip().startswith("--") for ln in pending.splitlines()):
+        out.append(pending.strip().removesuffix(";"))
     return out
 
 
