@@ -541,3 +541,15 @@ CITED = Document(
 ])
 def test_a_cited_table_or_figure_is_where_the_number_must_be(text, flagged):
     assert misattributed_numbers(report(text), CITED) == flagged
+
+
+def test_a_metric_written_out_is_its_abbreviation_in_a_table():
+    """"Chamfer 距离" is the table's "CD" when the paper says "Chamfer distance (CD)", and is still held to its column."""
+    paper = Document(
+        arxiv_id="2602.00002", title="Quick3D: Fast Reconstruction", abstract="We present Quick3D.",
+        sections=[Section(heading="4 Setup", text="We report volumetric IoU (vIoU) and Chamfer distance (CD).")],
+        tables=[Table(caption="Table 1: Quality on Toys4K.",
+                      markdown="| Method | vIoU | CD |\n|---|---|---|\n| SAM3D | 0.549 | 0.0214 |\n| Quick3D | 0.552 | 0.0209 |")])
+    assert PaperPlaces(paper).aliases == {"cd": "Chamfer distance"}
+    assert misattributed_numbers(report("Quick3D 的 Chamfer 距离为 0.0209，是表 1 中最低的。"), paper) == []
+    assert misattributed_numbers(report("Quick3D 的 volumetric IoU 为 0.0209。"), paper) == ["0.0209"]

@@ -809,19 +809,26 @@ class PaperPlaces:
     def _aliases(text: str) -> dict[str, str]:
         """Abbreviation -> long form, from "Long Form Words (ABBR)" in the paper."""
         out: dict[str, str] = {}
-        for m in re.finditer(r"((?:[A-Z][\w-]*\s+){1,5})\(([A-Z][A-Za-z0-9-]{1,9})\)", text):
+        for m in re.finditer(r"((?:[A-Za-z][\w-]*\s+){1,5})\(([A-Za-z]*[A-Z][A-Za-z0-9-]{0,9})\)", text):
             words, abbr = m.group(1).split(), m.group(2)
-            initials = "".join(w[0] for w in words).upper()
-            for k in range(len(words)):
-                parts = [p for w in words[k:] for p in w.split("-") if p]  # "Length-Unbiased …" gives L and U
-                if abbr.upper().replace("-", "") in ("".join(w[0] for w in words[k:]).upper(),
-                                                     "".join(p[0] for p in parts).upper()):
-                    out[abbr.lower()] = " ".join(words[k:])
-                    break
-            else:
-                if initials.endswith(abbr[:2].upper()):
-                    out[abbr.lower()] = " ".join(words)
+            caps = list(itertools.takewhile(lambda w: w[0].isupper(), reversed(words)))[::-1]
+            long = PaperPlaces._long_form(caps, abbr) if caps else None
+            if long is None:  # "Chamfer distance (CD)": a capitalised word, then lower-case ones, initials only
+                long = next((" ".join(words[k:]) for k in range(len(words)) if words[k][0].isupper()
+                             and "".join(w[0] for w in words[k:]).lower() == abbr.lower()), None)
+            if long is not None:
+                out[abbr.lower()] = long
         return out
+
+    @staticmethod
+    def _long_form(words: list[str], abbr: str) -> str | None:
+        """The capitalised words `abbr` abbreviates ("Length-Unbiased Sequence Policy Optimization (LUSPO)")."""
+        for k in range(len(words)):
+            parts = [p for w in words[k:] for p in w.split("-") if p]  # "Length-Unbiased …" gives L and U
+            if abbr.upper().replace("-", "") in ("".join(w[0] for w in words[k:]).upper(),
+                                                 "".join(p[0] for p in parts).upper()):
+                return " ".join(words[k:])
+        return " ".join(words) if "".join(w[0] for w in words).upper().endswith(abbr[:2].upper()) else None
 
     def _index_prose(self, heading: str, text: str) -> None:
         previous = ""
@@ -956,6 +963,9 @@ class PaperPlaces:
         long = self.aliases.get(name.text.lower())
         if long:
             spans += [m.span() for m in re.finditer(re.escape(long), text, re.I)]
+        for abbr, long in self.aliases.items():  # "Chamfer 距离" is the table's "CD" ("Chamfer distance (CD)")
+            if abbr != name.text.lower() and name.regex.search(long):
+                spans += [m.span() for m in re.finditer(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", text, re.I)]
         return spans
 
     def found_in(self, name: Name, occ: Occurrence) -> bool:
