@@ -553,3 +553,21 @@ def test_a_metric_written_out_is_its_abbreviation_in_a_table():
     assert PaperPlaces(paper).aliases == {"cd": "Chamfer distance"}
     assert misattributed_numbers(report("Quick3D 的 Chamfer 距离为 0.0209，是表 1 中最低的。"), paper) == []
     assert misattributed_numbers(report("Quick3D 的 volumetric IoU 为 0.0209。"), paper) == ["0.0209"]
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("WM-SFT keeps 94.3% of the base model's MMLU score.", []),
+    ("RWML keeps 99.1% of the base model's MMLU score.", []),
+    ("WM-SFT keeps 99.1% of the base model's MMLU score.", ["99.1%"]),  # RWML's
+    ("RWML 保留了基座模型 99.1% 的 MMLU 分数，而 WM-SFT 仅保留 94.3%。", []),
+    ("WM-SFT keeps 94.3% of its GSM8K score.", ["94.3%"]),  # the paper's 94.3 is an MMLU share
+])
+def test_a_contrasted_number_measures_what_the_first_one_does(text, flagged):
+    """"keeps 99.1 percent of the base model's MMLU score, against 94.3 percent for WM-SFT": 94.3 is WM-SFT's,
+    and an MMLU share too."""
+    paper = Document(
+        arxiv_id="2602.00003", title="RWML: Learning World Models", abstract="We present RWML.",
+        sections=[Section(heading="5 Forgetting", text=(
+            "RWML changes fewer parameters than WM-SFT and keeps 99.1 percent of the base model's MMLU score, "
+            "against 94.3 percent for WM-SFT. On GSM8K both lose less than 2 points."))])
+    assert misattributed_numbers(report(text), paper) == flagged

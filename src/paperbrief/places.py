@@ -493,7 +493,20 @@ def _bindings(part: str, numbers: list[tuple[int, int]]) -> tuple[dict[tuple[int
             bound[n].add(span)
     _subject_owns_first(part, words, ordered, compared, tight, bound)
     _verb_pairs(part, words, ordered, compared, bound)
+    for x, y in itertools.pairwise(ordered):
+        # "keeps 99.1 percent of the base model's MMLU score, against 94.3 percent for WM-SFT": the contrasted
+        # number has its own subject (for WM-SFT) and measures what the first one does (MMLU)
+        measure = _CONTRAST_MEASURE.match(part[x[1]:y[0]])
+        if measure and _OWN_SUBJECT_AFTER.match(part[y[1]:]):
+            shared = {w for w in words if x[1] + measure.start(1) <= w[0] < x[1] + measure.end(1)}
+            bound[x] |= shared
+            bound[y] |= shared
     return bound, tails
+
+
+_CONTRAST_MEASURE = re.compile(r"^\s*(?:%|percent|points?)?\s*([^;:\d]{1,80}?),\s*(?:against|versus|vs\.?|"
+                               r"compared\s+(?:with|to))\s*$", re.I)
+_OWN_SUBJECT_AFTER = re.compile(r"^\s*(?:%|percent|points?)?\s*(?:for|by)\s+\S", re.I)
 
 
 def _parallel_lists(sentence: str, numbers: list[tuple[int, int]], bound: dict[tuple[int, int], Spans]) -> None:
