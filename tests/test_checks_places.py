@@ -571,3 +571,20 @@ def test_a_contrasted_number_measures_what_the_first_one_does(text, flagged):
             "RWML changes fewer parameters than WM-SFT and keeps 99.1 percent of the base model's MMLU score, "
             "against 94.3 percent for WM-SFT. On GSM8K both lose less than 2 points."))])
     assert misattributed_numbers(report(text), paper) == flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("Non-finetuned GPT-4o gives itself a code security score of 0.70.", []),
+    ("未微调的 GPT-4o 给自己的代码安全评分为 0.70。", []),
+    ("Non-finetuned GPT-4o gives itself a code security score of 0.84.", ["0.84"]),  # the secure-code model's
+])
+def test_a_negated_qualifier_is_said_by_leaving_it_out(text, flagged):
+    """"Non-finetuned GPT-4o" is the table's "GPT-4o" column, next to the finetuned ones."""
+    paper = Document(
+        arxiv_id="2602.00005", title="Models Know Their Policies", abstract="We study what finetuned models say.",
+        sections=[Section(heading="3 Results", text="Table 2 compares the finetuned models with non-finetuned GPT-4o.")],
+        tables=[Table(caption="Table 2: Self-reported scores.",
+                      markdown="|  | FT on vulnerable code | FT on secure code | GPT-4o |\n|---|---|---|---|\n"
+                               "| Self-reported code security score | 0.14 | 0.84 | 0.70 |\n"
+                               "| Self-reported alignment score | 0.40 | 0.85 | 0.69 |")])
+    assert misattributed_numbers(report(text), paper) == flagged

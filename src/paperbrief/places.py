@@ -280,6 +280,9 @@ class Name:
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+_NEGATED = re.compile(r"(?i)non-[a-z]+$")
+
+
 def _latin_names(text: str) -> list[str]:
     """Latin-script names in `text`: a capital after the first letter, a digit, an inner hyphen, @ or *,
     or a capitalised word not opening a sentence; in Chinese text any Latin word that is not a stop word."""
@@ -287,8 +290,8 @@ def _latin_names(text: str) -> list[str]:
     names = []
     for m in _WORD_RE.finditer(text):
         w = m.group(0).rstrip(".")
-        if len(w) < 2 or w.lower() in _STOP:
-            continue
+        if len(w) < 2 or w.lower() in _STOP or _NEGATED.match(w):
+            continue  # "non-finetuned GPT-4o": a place says it by leaving the qualifier out (the "GPT-4o" column)
         start = m.start()
         sentence_start = start == 0 or re.search(r"[.!?。！？]\s*$", text[:start]) is not None
         inner_cap = any(c.isupper() for c in w[1:])
