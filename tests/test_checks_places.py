@@ -588,3 +588,15 @@ def test_a_negated_qualifier_is_said_by_leaving_it_out(text, flagged):
                                "| Self-reported code security score | 0.14 | 0.84 | 0.70 |\n"
                                "| Self-reported alignment score | 0.40 | 0.85 | 0.69 |")])
     assert misattributed_numbers(report(text), paper) == flagged
+
+
+def test_numbers_in_scientific_notation_are_checked():
+    """Learning rates are written "1e-5": the value is 0.00001, held to its stage like any number."""
+    paper = Document(
+        arxiv_id="2602.00006", title="StageWise: Two-Stage Training", abstract="We present StageWise.",
+        sections=[Section(heading="A Hyperparameters",
+                          text="SFT uses a learning rate of 1e-5. PPO uses a learning rate of 2E−6 and 4 epochs.")])
+    assert misattributed_numbers(report("SFT 阶段的学习率为 1e-5，PPO 阶段为 2e-6。"), paper) == []
+    assert misattributed_numbers(report("PPO 阶段的学习率为 1e-5。"), paper) == ["1e-5"]
+    checked = check_report(WrittenReport(report=report("PPO 的学习率为 3e-5。"), writer="llm"), paper)
+    assert checked.ungrounded_numbers == ["3e-5"] and checked.misattributed_numbers == []

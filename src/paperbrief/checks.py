@@ -49,7 +49,7 @@ _UNITS = (
     r"|\s?(?:h\b|hrs?\b|hours?\b|小时)"
     r"|[KkMB]\b)?"
 )
-_NUMBER_RE = re.compile(r"(?P<pre>[×xX]\s?|\\times\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)" + _UNITS)
+_NUMBER_RE = re.compile(r"(?P<pre>[×xX]\s?|\\times\s?)?(?P<num>\d+(?:\.\d+)?[eE][-+−]?\d{1,3}(?!\w|\.\d)|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)" + _UNITS)
 PART_REF_RE = re.compile(
     r"(?:table|tab\.|section|sec\.|§|figure|fig\.|eq\.|equation|appendix|algorithm|alg\.|line|step|stage|"
     r"表|图|第|章节|公式|附录)\s*$",
@@ -87,7 +87,7 @@ SCALES = {"千": 1000, "万": 10_000, "亿": 100_000_000, "万亿": 10**12,
 
 def _value(num: str) -> Decimal | None:
     try:
-        return Decimal(num.replace(",", "")).normalize()
+        return Decimal(num.replace(",", "").replace("−", "-")).normalize()  # "1e-5", "3E−4" too
     except InvalidOperation:
         return None
 
