@@ -600,3 +600,18 @@ def test_numbers_in_scientific_notation_are_checked():
     assert misattributed_numbers(report("PPO 阶段的学习率为 1e-5。"), paper) == ["1e-5"]
     checked = check_report(WrittenReport(report=report("PPO 的学习率为 3e-5。"), writer="llm"), paper)
     assert checked.ungrounded_numbers == ["3e-5"] and checked.misattributed_numbers == []
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("在 Sokoban 上，ProAct 的成功率为 49.0%，与 Claude-3.5-Sonnet 持平。", ["49.0%"]),  # Claude's row
+    ("On Sokoban, ProAct matches Claude-3.5-Sonnet with a 49.0% success rate.", ["49.0%"]),
+    ("在 Sokoban 上，ProAct 的成功率为 52.0%，高于 Claude-3.5-Sonnet。", []),
+    ("在 Sokoban 上，Claude-3.5-Sonnet 的成功率为 49.0%。", []),
+])
+def test_the_row_of_what_a_number_is_compared_with_is_not_the_subjects(text, flagged):
+    paper = Document(
+        arxiv_id="2602.00007", title="ProAct: Planning Agents", abstract="We present ProAct.",
+        tables=[Table(caption="Table 1: Success rate on Sokoban over 100 episodes.",
+                      markdown="| Model | Sokoban success |\n|---|---|\n| GPT-4o | 47.0 |\n"
+                               "| Claude-3.5-Sonnet | 49.0 |\n| ProAct (Qwen3-4B) | 52.0 |")])
+    assert misattributed_numbers(report(text), paper) == flagged

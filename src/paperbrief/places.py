@@ -1571,8 +1571,10 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
         if cls in _SIZES:  # a size measures nothing: the clause's metrics are its other numbers'
             names, every = [n for n in names if n.kind != "metric"], [n for n in every if n.kind != "metric"]
         compared: list[Name] = []
+        own_given: Sequence[Name] = given
         if objects:  # "It matches ColBERTv2 … with 49.8": what it is compared with does not own the number
             compared = [n for n in every if _only_in(clause, n, objects)]
+            own_given = [n for n in given if not _only_in(clause, n, objects)]  # nor gives the number's row
             names = [n for n in names if not _only_in(clause, n, objects)]
             every = [n for n in every if not _only_in(clause, n, objects)]
         unit = None if cls == "times" and _HARDWARE_AFTER.match(clause[spans[i][1]:]) else _fine_unit(cls, written)
@@ -1603,7 +1605,7 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
                     and not _other_baseline(places, o, compared) and not _other_size(o, own_sizes)
                     and _supported(places, o, names, label_names, titles))
 
-        if any(holds(names, every, given, o) for o in occurrences):
+        if any(holds(names, every, own_given, o) for o in occurrences):
             continue
         subjects = [n for n in names if n.kind != "metric"]
         if _EACH.search(clause) and len(subjects) > 1:  # "A 与 B 的概率均为 50%": each may have its own place
