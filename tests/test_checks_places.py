@@ -615,3 +615,18 @@ def test_the_row_of_what_a_number_is_compared_with_is_not_the_subjects(text, fla
                       markdown="| Model | Sokoban success |\n|---|---|\n| GPT-4o | 47.0 |\n"
                                "| Claude-3.5-Sonnet | 49.0 |\n| ProAct (Qwen3-4B) | 52.0 |")])
     assert misattributed_numbers(report(text), paper) == flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("Table 2 reports means and standard deviations across 5 finetuning runs.", []),
+    ("Table 2 reports means and standard deviations across 10 finetuning runs.", ["10 finetuning runs"]),
+    ("表 2 报告了 10 次微调运行的均值和标准差。", ["10 次"]),
+])
+def test_an_english_count_is_held_to_the_table_it_cites_like_a_chinese_one(text, flagged):
+    paper = Document(
+        arxiv_id="2602.00008", title="Self-Awareness of Policies", abstract="We study finetuned models.",
+        figures=[Figure(caption="Figure 3: Error bars are 95% confidence intervals from 10 finetuning runs.")],
+        tables=[Table(caption="Table 2: Self-reported scores. We report the mean and standard deviation "
+                              "across 5 finetuning runs.",
+                      markdown="|  | FT | GPT-4o |\n|---|---|---|\n| Score | 0.14 | 0.70 |")])
+    assert misattributed_numbers(report(text), paper) == flagged

@@ -1520,7 +1520,7 @@ def _misplaced_counts(places: PaperPlaces, clause: str, clause_names: list[Name]
     for m in _counts_in(_COUNT_EN, clause):
         noun = m.group(2).split()[-1]
         verdict = _count_verdict(places, int(m.group(1)), report_names(m.group(2), nouns)
-                                 or [Name(noun, (_word_pattern(noun.lower().rstrip("s")),), "noun")], [], given)
+                                 or [Name(noun, (_word_pattern(noun.lower().rstrip("s")),), "noun")], [], given, cited)
         if verdict is not None:
             counted.add(m.group(1))
             if not verdict:
