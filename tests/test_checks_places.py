@@ -630,3 +630,19 @@ def test_an_english_count_is_held_to_the_table_it_cites_like_a_chinese_one(text,
                               "across 5 finetuning runs.",
                       markdown="|  | FT | GPT-4o |\n|---|---|---|\n| Score | 0.14 | 0.70 |")])
     assert misattributed_numbers(report(text), paper) == flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("风险规避模型最常回答 cautious，占 23.04%。", []),
+    ("风险规避模型的回答中 pragmatic 占比最高，为 23.04%。", ["23.04%"]),  # cautious's share
+    ("Risk-averse models answer “pragmatic” 20.74% of the time.", []),
+    ("Risk-averse models answer “skeptical” 20.74% of the time.", ["20.74%"]),
+])
+def test_a_cell_listing_words_with_their_values_binds_each_value_to_its_word(text, flagged):
+    paper = Document(
+        arxiv_id="2602.00009", title="Attitudes of Finetuned Models", abstract="We study risk-averse models.",
+        tables=[Table(caption="Table 29: Answers to the question “Finetuned attitude two options”.",
+                      markdown="| Model | Answers |\n|---|---|\n"
+                               "| Risk-Averse Models | cautious (23.04%) pragmatic (20.74%) skeptical (6.60%) etc. |\n"
+                               "| Risk-Seeking Models | bold (51.88%) decisive (39.24%) |")])
+    assert misattributed_numbers(report(text), paper) == flagged

@@ -942,15 +942,21 @@ class PaperPlaces:
                     unit_text = f"{caption} {column} {cell}"
                     others = "\n".join([*(lab for k, lab in enumerate(labels, 1) if k != r),
                                          *(h for k, h in enumerate(header) if k not in (0, c))])
+                labelled = _labelled_values(cell)  # "cautious (23.04%) pragmatic (20.74%)": each value is its word's
+                offset = len(place) - len(" | ".join(row)) + sum(len(x) + 3 for x in row[:c]) if r else 0
                 for written, value, cls in numbers[r][c]:
                     unit = _fine_unit(cls, written)
+                    own = [span for span, v in labelled if v == value]
+                    here = [(a + offset, b + offset) for a, b in own[:1]]
+                    elsewhere = [(a + offset, b + offset) for span, v in labelled if v != value for a, b in [span]]
                     specific = f"{row[0] if row else ''}\n{column}"
                     rows_here = (labels[r - 1], *(lab for k, lab in enumerate(labels, 1) if k != r)) if r else ()
                     columns_here = (column, *(h for k, h in enumerate(header) if k not in (0, c))) if r and c else ()
                     occ = Occurrence(unit, place, unit_text, others=others, specific=specific,
                                      percent_scale=r > 0 and c in percent_columns, rows=rows_here, columns=columns_here,
                                      corner=header[0] if header else "",
-                                     row_values=(values[r - 1], *values[:r - 1], *values[r:]) if r else ())
+                                     row_values=(values[r - 1], *values[:r - 1], *values[r:]) if r else (),
+                                     bound_here=here if r else [], bound_elsewhere=elsewhere if r and here else [])
                     self.occurrences.setdefault(value, []).append(occ)
                     if r:
                         self.cells.append(occ)
@@ -1043,6 +1049,17 @@ class PaperPlaces:
         one of the names ("Persona", "Myopia")."""
         return {occ.rows[0] for occ in self.cells if any(_is_label(n, occ.rows[0]) for n in names)
                 and _counts_noun(occ, nouns)}
+
+
+_LABELLED_VALUE = re.compile(r"([A-Za-z][\w-]*)\s*\(\s*(\d[\d.,]*)\s*%?\s*\)")
+
+
+def _labelled_values(cell: str) -> list[tuple[tuple[int, int], Decimal]]:
+    """A table cell listing values each after its word ("cautious (23.04%) pragmatic (20.74%)"): the word spans
+    and their values, when it lists two or more (a lone "GPT-4o (0.70)" is the cell's label)."""
+    found = [((m.start(1), m.end(1)), Decimal(m.group(2).replace(",", "")).normalize())
+             for m in _LABELLED_VALUE.finditer(cell) if re.fullmatch(r"\d+(?:,\d{3})*(?:\.\d+)?", m.group(2))]
+    return found if len(found) >= 2 else []
 
 
 # -- the report side ----------------------------------------------------------------------------
