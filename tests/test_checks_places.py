@@ -646,3 +646,18 @@ def test_a_cell_listing_words_with_their_values_binds_each_value_to_its_word(tex
                                "| Risk-Averse Models | cautious (23.04%) pragmatic (20.74%) skeptical (6.60%) etc. |\n"
                                "| Risk-Seeking Models | bold (51.88%) decisive (39.24%) |")])
     assert misattributed_numbers(report(text), paper) == flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("表 1 报告的是 Qwen3-8B 的成功率。", []),
+    ("表 1 报告的是 Qwen2.5-7B 的成功率。", ["7B"]),  # Table 1 is with Qwen3-8B; 7B is the other model
+    ("Table 1 reports Qwen3-4B on ALFWorld.", ["4B"]),
+    ("Qwen2.5-7B 和 Qwen3-8B 都在 2 张 B200 上训练。", []),  # no table cited: the sizes are the setup's
+])
+def test_a_model_size_in_a_name_is_held_to_the_table_it_cites(text, flagged):
+    paper = Document(
+        arxiv_id="2602.00010", title="World Models from Rollouts", abstract="We present RWML.",
+        sections=[Section(heading="4 Setup", text="We train Qwen2.5-7B and Qwen3-8B on 2 or 4 B200 GPUs.")],
+        tables=[Table(caption="Table 1: Success rate on ALFWorld with Qwen3-8B.",
+                      markdown="| Method | ALFWorld |\n|---|---|\n| RWML | 81.3 |")])
+    assert misattributed_numbers(report(text), paper) == flagged

@@ -1325,6 +1325,29 @@ def _respective(clause: str, count: int) -> list[str]:
 _CITED = re.compile(r"\b(Table|Figure|Fig\.?)\s*(\d+)\b|([表图])\s*(\d+)", re.I)
 
 
+_SIZED_NAME = re.compile(r"(?<![\w.-])([A-Za-z][\w.]*(?:-[A-Za-z][\w.]*)*)-(\d+(?:\.\d+)?[BMK])(?![\w.-])")
+
+
+def _cited_sizes_elsewhere(places: PaperPlaces, clause: str, cited: re.Pattern[str] | None) -> list[str]:
+    """The model sizes of a clause that cites a table or figure ("表 1 报告的是 Qwen2.5-7B 的成功率") which names
+    the model family with another size only (Table 1 is "with Qwen3-8B"): the size, as written ("7B")."""
+    if cited is None:
+        return []
+    parts = [f"{t.caption}\n{t.markdown}" for t in places.doc.tables]
+    parts += [f.caption for f in places.doc.figures]
+    there = "\n".join(p for p in parts if cited.search(p.split("\n", 1)[0]))
+    out = []
+    for m in _SIZED_NAME.finditer(clause):
+        family, size = m.group(1), m.group(2)
+        family_re = re.escape(re.sub(r"[\d.]+$", "", family))
+        own = re.search(rf"(?<![\w.-]){re.escape(m.group())}(?![\w-])", there, re.I)
+        sibling = re.search(rf"(?<![\w.-]){family_re}[\d.]*-(?!{re.escape(size)}(?![\w.]))\d+(?:\.\d+)?[BMK](?![\w-])",
+                            there, re.I)
+        if there and not own and sibling and size not in out:
+            out.append(size)
+    return out
+
+
 def _citation(clause: str) -> re.Pattern[str] | None:
     """The table or figure a report clause cites by its number ("Table 1 中", "图 3"), as a regex that finds
     it in a place of the paper (its caption, or a sentence that cites it)."""
@@ -1557,6 +1580,7 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
     absent = [n for n in clause_metrics if not places.uses(n)]
     cited = _citation(clause)
     found, counted = _misplaced_counts(places, clause, clause_names, given, cited)
+    found += _cited_sizes_elsewhere(places, clause, cited)
     spans = [sp for sp in number_spans(clause) if not _in_name(clause, sp[0], sp[1], sp[4])]
     keys = dict(_keyed_values(places, clause, [(a, b) for a, b, *_ in spans]))
     spans = sorted([*spans, *keys])
