@@ -175,3 +175,11 @@ def test_report_numbers_are_read_with_spaced_thousands_and_scale_words():
 def test_a_size_written_with_x_is_not_a_number():
     assert numbers_in("On maze navigation with 6x6 grids at 224x224 pixels, max2 and 0x1F; 2.5x faster, ×3") == [
         ("2.5x", Decimal("2.5"), "times"), ("×3", Decimal("3"), "times")]
+
+
+def test_a_model_size_the_paper_writes_in_a_name_is_grounded():
+    """"953M 参数的 Llama 模型" is the paper's "Llama-953M"; a size it never gives is still reported."""
+    paper = "We train Llama-953M and Qwen3-8B on 4 GPUs; Pythia-1.4b is the baseline."
+    assert ungrounded_numbers(report_with("实验用的是 953M 参数的 Llama 模型，以及 8B 的 Qwen3。"), paper) == []
+    assert ungrounded_numbers(report_with("Pythia 有 1.4B 参数，约 14 亿。"), paper) == []
+    assert ungrounded_numbers(report_with("实验用的是 950M 参数的 Llama 模型。"), paper) == ["950M"]

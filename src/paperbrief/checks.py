@@ -181,6 +181,9 @@ def spelled_as_in(number: str, texts: Sequence[str]) -> str:
     return number
 
 
+_SIZE_IN_NAME_RE = re.compile(r"(?<=[A-Za-z0-9.]-)(\d+(?:\.\d+)?)([BMK])(?![\w.-])", re.I)
+
+
 class PaperNumbers:
     """The numbers of a paper's text, indexed for lookup by value and unit class."""
 
@@ -204,6 +207,10 @@ class PaperNumbers:
             whole = SPACED_THOUSANDS_RE.match(text, start)
             if whole:
                 self.units.setdefault(Decimal(re.sub(r"\D", "", whole.group())), set()).add(None)
+        for m in _SIZE_IN_NAME_RE.finditer(text):  # "Llama-953M", "Qwen3-8B": the model's size is the paper's too
+            size = Decimal(m.group(1)).normalize()
+            self.units.setdefault(size, set()).add(m.group(2).upper())
+            self.units.setdefault((size * _SCALED[m.group(2).upper()]).normalize(), set()).add(None)
         for word, count in _NUMBER_WORDS.items():  # "twelve models"
             if (word in text or word.capitalize() in text) and re.search(rf"\b{word}\b", text, re.I):
                 self.units.setdefault(Decimal(count), set()).add(None)
