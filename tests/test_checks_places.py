@@ -661,3 +661,18 @@ def test_a_model_size_in_a_name_is_held_to_the_table_it_cites(text, flagged):
         tables=[Table(caption="Table 1: Success rate on ALFWorld with Qwen3-8B.",
                       markdown="| Method | ALFWorld |\n|---|---|\n| RWML | 81.3 |")])
     assert misattributed_numbers(report(text), paper) == flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("Fast-SAM3D cuts the latency of the eight-object scene by 2.0×, from 462 s to 230 s.", []),
+    ("Fast-SAM3D cuts the latency of the eight-object scene by 2.67×, from 462 s to 230 s.", ["2.67×"]),
+    ("八物体场景的延迟从 462 秒降至 230 秒，加速 2.67 倍。", ["2.67 倍"]),
+    ("On Toys4K, Fast-SAM3D is 2.67× faster while its F-Score drops from 92.59 to 92.34.", []),  # another change
+])
+def test_a_speedup_must_agree_with_the_change_the_sentence_gives(text, flagged):
+    paper = Document(
+        arxiv_id="2602.00011", title="Fast-SAM3D: Faster 3D Reconstruction", abstract="We present Fast-SAM3D.",
+        sections=[Section(heading="4 Results", text=(
+            "On Toys4K, Fast-SAM3D is 2.67× faster end to end, and its F-Score drops from 92.59 to 92.34. "
+            "Fast-SAM3D cuts the latency of the eight-object scene by 2.0×, from 462 s to 230 s."))])
+    assert misattributed_numbers(report(text), paper) == flagged

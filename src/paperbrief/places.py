@@ -1290,11 +1290,12 @@ def misattributed_numbers(report: Report, doc: Document, places: PaperPlaces | N
             metrics: list[Name] = []
             counts = {Decimal(m.group(1)) for m in [*_counts_in(_COUNT_ZH, sentence), *_counts_in(_COUNT_EN, sentence)]}
             glosses = _glosses(sentence)
+            ratio = _change_ratio(number_spans(sentence), sentence)  # "by 2.67×, from 462 s to 230 s"
             for clause in _clauses(sentence):
                 # a clause that names no metric measures what the one before it did ("…的对齐分数为 0.40，
                 # 低于安全代码模型（0.84）"): that metric describes its table cell too
                 own = report_names(clause, ("metric",))
-                for found in _misplaced_in(places, clause, label, [] if own else metrics, counts, glosses):
+                for found in _misplaced_in(places, clause, label, [] if own else metrics, counts, glosses, ratio):
                     written = spelled_as_in(found, [text])  # "12 000" as the report writes it, not "12,000"
                     if written not in out:
                         out.append(written)
@@ -1488,6 +1489,18 @@ def _keyed_elsewhere(occ: Occurrence, counts: set[Decimal], value: Decimal) -> b
     return any(len(keys & other) > own for other in occ.row_values[1:])
 
 
+def _change_ratio(spans: Sequence[tuple[int, int, str, Decimal, str | None]], clause: str) -> Decimal | None:
+    """The ratio of a clause's change "from a to b" (larger over smaller), when a and b are times or sizes in the
+    same unit (what a speedup or a compression measures) and the clause has one such change."""
+    changes = [(a, b) for a, b in itertools.pairwise(spans) if a[4] == b[4] and a[4] in ("s", "ms", "min", "h", *_SIZES)
+               and _FROM_TO.search(clause[:a[0]]) and _TO_AFTER.match(clause[a[1]:b[0]])
+               and len(clause[a[1]:b[0]]) <= 16 and a[3] > 0 and b[3] > 0]
+    if len(changes) != 1:
+        return None
+    x, y = changes[0][0][3], changes[0][1][3]
+    return max(x, y) / min(x, y)
+
+
 _FROM_TO = re.compile(r"(?:从|由|\bfrom)\s*$", re.I)
 _TO_AFTER = re.compile(r"^\s*\S{0,3}\s*(?:降至|降到|降低到|降低至|减少到|减少至|提升至|提升到|提高到|提高至|增加到|增加至|升至|升到|"
                        r"增至|到|至|\bto\b)", re.I)
@@ -1569,7 +1582,8 @@ def _misplaced_counts(places: PaperPlaces, clause: str, clause_names: list[Name]
 
 
 def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Sequence[Name] = (),
-                  sentence_counts: set[Decimal] | None = None, glosses: set[str] | None = None) -> list[str]:
+                  sentence_counts: set[Decimal] | None = None, glosses: set[str] | None = None,
+                  ratio: Decimal | None = None) -> list[str]:
     """The numbers of one report clause (as written) whose value the paper has, never where the clause puts it."""
     clause_names = [n for n in _checkable(places, report_names(clause))
                     if n.kind != "name" or n.text.lower() not in (glosses or set())]
@@ -1591,6 +1605,10 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
     for i, (written, value, cls) in enumerate(numbers):
         lead = re.match(r"\d+", written)
         if lead is not None and lead.group() in counted:
+            continue
+        if cls == "times" and ratio is not None and places.occurrences.get(value) and abs(ratio - value) > max(
+                Decimal("0.06") * value, Decimal("0.015")):
+            found.append(written)  # "by 2.67×, from 462 s to 230 s" is 2.0×: the 2.67× is another one's
             continue
         occurrences = places.occurrences.get(value)
         key = keys.get(spans[i])
