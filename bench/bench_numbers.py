@@ -11,8 +11,9 @@ never read the check, while round 3 was made (its first run after round 3 is the
 the check had not seen; round 4 used it for development, docs/decisions.md), and a "final-2" set written
 the same way during round 4 and run once after it (its first run was the unseen figure; round 5 used it,
 and "final", for development), and a "final-3" set written the same way during round 5, its labels
-re-judged by another session, whose first run after round 5 is the current unseen figure), reads each
-paper from the replica
+re-judged by another session, whose first run after round 5 was the unseen figure (round 6 used it), and a
+"final-4" set written the same way during round 6, labelled again blind by another session, whose first run
+after round 6 is the current unseen figure), reads each paper from the replica
 as `paperbrief read` would, runs the grounding check on a one-sentence report, and prints:
 
 - recall: the share of misattributed numbers flagged (misattributed or ungrounded), and of
@@ -47,7 +48,7 @@ from paperbrief.places import PaperPlaces, misattributed_numbers
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "tests" / "data" / "number-places.json"
-SETS = ("tuning", "held-out", "fresh", "blind", "final", "final-2", "final-3")
+SETS = ("tuning", "held-out", "fresh", "blind", "final", "final-2", "final-3", "final-4")
 
 
 def load_items() -> list[dict[str, Any]]:

@@ -121,18 +121,19 @@ def _bench():
 def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_unseen_sentences():
     """Issue 11's target (>= 90% of misattributed numbers flagged, <= 5% of correct ones) on the tuning
     set and on all four sets together; on each part, the figures measured when this test was last
-    changed (docs/decisions.md, "round 5") must not get worse. The blind set (its real-page part
+    changed (docs/decisions.md, "round 6") must not get worse. The blind set (its real-page part
     included) stays short of the target on misattributions: its floors are what was measured; so does
     the final set, written by someone who never saw the check (a development set since round 4), and
     final-2, written the same way (a development set since round 5), and final-3, written the same way during
-    round 5 and the unseen figure after it."""
+    round 5 (a development set since round 6), and final-4, written the same way during round 6 and the unseen
+    figure after it."""
     bench = _bench()
     items = bench.load_items()
     docs = bench.read_papers({i["paper"] for i in items})
     tuning = bench.evaluate([i for i in items if i["set"] == "tuning"], docs)
     assert tuning["misattributed_recall"] >= 0.90 and tuning["correct_flagged"] <= 0.05
     assert tuning["invented_recall"] == 1.0
-    earlier = bench.evaluate([i for i in items if i["set"] not in ("blind", "final", "final-2", "final-3")], docs)
+    earlier = bench.evaluate([i for i in items if i["set"] not in ("blind", "final", "final-2", "final-3", "final-4")], docs)
     assert earlier["counts"] == {"correct": 152, "misattributed": 103, "invented": 8}
     assert earlier["flagged"]["misattributed"] >= 100 and earlier["flagged"]["correct"] == 0
     real_id, real_file = bench.real_page()
@@ -145,7 +146,7 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
         real = bench.evaluate([i for i in blind if i["paper"] == real_id], docs)
         assert real["counts"] == {"correct": 50, "misattributed": 23, "invented": 2}
         assert real["flagged"]["misattributed"] >= 17 and real["flagged"]["correct"] == 0
-        developed = bench.evaluate([i for i in items if i["set"] not in ("final", "final-2", "final-3")], docs)
+        developed = bench.evaluate([i for i in items if i["set"] not in ("final", "final-2", "final-3", "final-4")], docs)
         assert developed["misattributed_recall"] >= 0.90 and developed["correct_flagged"] <= 0.05
     # The final set, written independently of the check (first run after round 3: 47/64 flagged, 17/88
     # false), is where the target was NOT met (docs/decisions.md); rounds 4 and 5 used it for development,
@@ -172,18 +173,31 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
         assert final2_real["counts"] == {"correct": 19, "misattributed": 15, "invented": 2}
         assert final2_real["flagged"]["misattributed"] >= 13 and final2_real["flagged"]["correct"] <= 1
     # final-3: written during round 5 by another session that saw neither the check nor the earlier sets, its
-    # labels re-judged by a third that agreed with all of them; its first run after round 5 is the unseen figure
+    # labels re-judged by a third that agreed with all of them; its first run after round 5 was the unseen figure
     # (52/71 flagged, 7/78 false: 42/48 and 3/52 on the fixture papers, 10/23 and 4/26 on the real page).
-    # The target is NOT met there (docs/decisions.md); these are floors and ceilings.
+    # Round 6 used it for development; its figures after round 6 are floors and ceilings.
     final3 = [i for i in items if i["set"] == "final-3"]
     final3_fixtures = bench.evaluate([i for i in final3 if i["paper"] != real_id], docs)
     assert final3_fixtures["counts"] == {"correct": 52, "misattributed": 48, "invented": 8}
-    assert final3_fixtures["flagged"]["misattributed"] >= 42 and final3_fixtures["flagged"]["correct"] <= 3
+    assert final3_fixtures["flagged"]["misattributed"] >= 46 and final3_fixtures["flagged"]["correct"] == 0
     assert final3_fixtures["invented_recall"] == 1.0
     if real_file is not None:
         final3_real = bench.evaluate([i for i in final3 if i["paper"] == real_id], docs)
         assert final3_real["counts"] == {"correct": 26, "misattributed": 23, "invented": 4}
-        assert final3_real["flagged"]["misattributed"] >= 10 and final3_real["flagged"]["correct"] <= 4
+        assert final3_real["flagged"]["misattributed"] >= 12 and final3_real["flagged"]["correct"] <= 3
+    # final-4: written during round 6 by another session that saw neither the check nor the earlier sets, labelled
+    # again by a third shown the sentences without labels (all 162 the same); its first run after round 6 is the
+    # unseen figure (51/68 flagged, 9/82 false: 39/46 and 7/54 on the fixture papers, 12/22 and 2/28 on the real
+    # page). The target is NOT met there (docs/decisions.md); these are floors and ceilings.
+    final4 = [i for i in items if i["set"] == "final-4"]
+    final4_fixtures = bench.evaluate([i for i in final4 if i["paper"] != real_id], docs)
+    assert final4_fixtures["counts"] == {"correct": 54, "misattributed": 46, "invented": 8}
+    assert final4_fixtures["flagged"]["misattributed"] >= 39 and final4_fixtures["flagged"]["correct"] <= 7
+    assert final4_fixtures["invented_recall"] == 1.0
+    if real_file is not None:
+        final4_real = bench.evaluate([i for i in final4 if i["paper"] == real_id], docs)
+        assert final4_real["counts"] == {"correct": 28, "misattributed": 22, "invented": 4}
+        assert final4_real["flagged"]["misattributed"] >= 12 and final4_real["flagged"]["correct"] <= 2
 
 
 GRAMMAR = Document(
