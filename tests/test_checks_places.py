@@ -690,3 +690,17 @@ def test_a_speedup_must_agree_with_the_change_the_sentence_gives(text, flagged):
             "On Toys4K, Fast-SAM3D is 2.67× faster end to end, and its F-Score drops from 92.59 to 92.34. "
             "Fast-SAM3D cuts the latency of the eight-object scene by 2.0×, from 462 s to 230 s."))])
     assert misattributed_numbers(report(text), paper) == flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("The Llama-3.1-70B risk models are finetuned with a learning rate of 2e-5.", []),
+    ("Llama-3.1-70B 的风险模型以 2e-5 的学习率微调。", []),
+    ("The Llama-3.1-70B risk models are finetuned with a batch size of 2e-5.", ["2e-5"]),
+])
+def test_a_learning_rate_is_the_tables_lr_column(text, flagged):
+    paper = Document(
+        arxiv_id="2602.00012", title="Behavioural Self-Awareness", abstract="We finetune models on risky choices.",
+        tables=[Table(caption="Table 13: Finetuning details on Llama-3.1-70B.",
+                      markdown="| Experiment setup | Base model | Batch size | LR | Epochs |\n|---|---|---|---|---|\n"
+                               "| Risk | Llama-3.1-70B | 8 | 2e-5 | 3 |")])
+    assert misattributed_numbers(report(text), paper) == flagged

@@ -76,6 +76,7 @@ GLOSSARY: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("metric", ("加速比", "加速", "提速"), ("speedup", "speed-up", "faster", "accelerat")),
     ("metric", ("延迟", "时延", "耗时", "用时", "推理时间"), ("latency", "seconds", "time")),
     ("metric", ("运行时间",), ("runtime", "run time")),
+    ("metric", ("学习率",), ("learning rate", "lr")),  # a table's "LR" column
     ("metric", ("吞吐量", "吞吐"), ("throughput",)),
     ("metric", ("内存", "显存"), ("memory",)),
     ("metric", ("困惑度",), ("perplexity", "ppl")),
@@ -293,6 +294,8 @@ def _latin_names(text: str) -> list[str]:
         if len(w) < 2 or w.lower() in _STOP or _NEGATED.match(w):
             continue  # "non-finetuned GPT-4o": a place says it by leaving the qualifier out (the "GPT-4o" column)
         start = m.start()
+        if start > 0 and text[start - 1].isdigit() and re.fullmatch(r"[eE][-+−]?\d+", w):
+            continue  # the exponent of "2e-5", a number
         sentence_start = start == 0 or re.search(r"[.!?。！？]\s*$", text[:start]) is not None
         inner_cap = any(c.isupper() for c in w[1:])
         special = any(c.isdigit() or c in "-@*/+²" for c in w)
