@@ -16,7 +16,7 @@ from paperbrief.models import (
     Section,
     WrittenReport,
 )
-from paperbrief.store import MIGRATIONS, Store, document_hash, report_key
+from paperbrief.store import MIGRATIONS, OrderedPaper, Store, document_hash, report_key
 
 
 def _doc(text="We propose X. It improves Y by 2.67x."):
@@ -221,3 +221,18 @@ CREATE TRIGGER t_ins AFTER INSERT ON t BEGIN UPDATE t SET a = a || ';'; END;
         conn.execute(statement)
     conn.execute("INSERT INTO t DEFAULT VALUES")
     assert conn.execute("SELECT a FROM t").fetchall() == [("x;y;",)]
+
+
+def test_a_runs_day_order_is_stored_and_read_back_as_typed_papers(tmp_path):
+    with Store(tmp_path / "pb.db") as s:
+        run = s.start_run("2026-02-08", "zh", "m", "v1")
+        other = s.start_run("2026-02-08", "en", "m", "v1")
+        matched = [{"kind": "keyword", "interest": "扩散模型", "evidence": "diffusion"}]
+        s.save_day_order(run, [OrderedPaper("2602.00002", True, 0.8, matched, "tfidf"),
+                               OrderedPaper("2602.00001", False, 0.0, [], "tfidf")])
+        s.save_day_order(other, [OrderedPaper("2602.00001", True)])
+        assert s.day_order(run) == [OrderedPaper("2602.00002", True, 0.8, matched, "tfidf"),
+                                    OrderedPaper("2602.00001", False, 0.0, [], "tfidf")]
+        s.save_day_order(run, [OrderedPaper("2602.00001", True)])  # a second write replaces the first
+        assert s.day_order(run) == [OrderedPaper("2602.00001", True, None, None, None)]
+        assert s.day_order(other) == [OrderedPaper("2602.00001", True)] and s.day_order(other + 1) == []

@@ -294,7 +294,7 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
-        # The day's files as a run wrote them (render.day.record_order): its papers in their order, which have a
+        # The day's files as a run wrote them (Store.save_day_order): its papers in their order, which have a
         # block and which are only listed (--top), with the relevance the files show. `render` and `send` rebuild
         # the day from this instead of ranking it again offline (which can choose other papers).
         "011_day_order",
@@ -378,6 +378,17 @@ class StoredPaper:
     updated_at: float  # when its row last changed
     last_listed: str | None  # the newest day it was listed on
     reports: list[StoredReport]  # its newest successful report in each language
+
+
+@dataclass
+class OrderedPaper:
+    """One paper of a day as a run wrote the day's files (migration 011_day_order), in their order."""
+
+    arxiv_id: str
+    shown: bool  # a block in the day's files (else only listed under the others)
+    score: float | None = None  # relevance as the files show it; None without interests
+    matched: list[dict[str, Any]] | None = None  # the relevance's matches, as `rank.Match.to_json` writes them
+    method: str | None = None  # tfidf | embedding:<model> | ''; None without interests
 
 
 @dataclass
@@ -849,6 +860,24 @@ class Store:
                 "UPDATE runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
                 (time.time(), status, json.dumps(stats, ensure_ascii=False), run_id),
             )
+
+    def save_day_order(self, run_id: int, papers: Sequence[OrderedPaper]) -> None:
+        """Record the day's files as run `run_id` wrote them, replacing what it recorded before."""
+        with self.transaction() as c:
+            c.execute("DELETE FROM day_order WHERE run_id = ?", (run_id,))
+            c.executemany(
+                "INSERT INTO day_order(run_id, position, arxiv_id, shown, score, matched, method) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(run_id, i, p.arxiv_id, int(p.shown), p.score,
+                  None if p.matched is None else json.dumps(p.matched, ensure_ascii=False), p.method)
+                 for i, p in enumerate(papers)],
+            )
+
+    def day_order(self, run_id: int) -> list[OrderedPaper]:
+        """The day's files as run `run_id` recorded them (`save_day_order`), in order; [] when it recorded none."""
+        rows = self.query("SELECT * FROM day_order WHERE run_id = ? ORDER BY position", (run_id,))
+        return [OrderedPaper(r["arxiv_id"], bool(r["shown"]), r["score"],
+                             None if r["matched"] is None else json.loads(r["matched"]), r["method"]) for r in rows]
 
     def runs(self, limit: int = 20, *, date: str | None = None, lang: str | None = None) -> list[RunRecord]:
         """The newest runs (of a day and a language when given); one still marked running whose process died

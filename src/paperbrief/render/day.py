@@ -20,7 +20,7 @@ from paperbrief.files import write_atomic
 from paperbrief.messages import describe_failure, describe_kept, describe_source, msg
 from paperbrief.models import DayEntry, ListedPaper, LLMCall
 from paperbrief.render.markdown import as_written, md_safe, paper_markdown
-from paperbrief.store import Store
+from paperbrief.store import OrderedPaper, Store
 
 if TYPE_CHECKING:
     from paperbrief.rank import Relevance
@@ -102,21 +102,15 @@ def arrange(day: Day, listing: list[ListedPaper], sort: str = "listing", top: in
 
 def record_order(store: Store, run_id: int, day: Day) -> None:
     """Store the arranged day as run `run_id` wrote it (migration 011_day_order), for `recorded_order`."""
-    rows = [(e.paper.arxiv_id, 1) for e in day.entries] + [(p.arxiv_id, 0) for p in day.others]
-    with store.transaction() as c:
-        c.execute("DELETE FROM day_order WHERE run_id = ?", (run_id,))
-        c.executemany(
-            "INSERT INTO day_order(run_id, position, arxiv_id, shown, score, matched, method) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(run_id, i, aid, shown, *_relevance_row(day, aid)) for i, (aid, shown) in enumerate(rows)],
-        )
+    papers = [(e.paper.arxiv_id, True) for e in day.entries] + [(p.arxiv_id, False) for p in day.others]
+    store.save_day_order(run_id, [OrderedPaper(aid, shown, *_relevance_of(day, aid)) for aid, shown in papers])
 
 
-def _relevance_row(day: Day, arxiv_id: str) -> tuple[float | None, str | None, str | None]:
+def _relevance_of(day: Day, arxiv_id: str) -> tuple[float | None, list[dict[str, Any]] | None, str | None]:
     if day.relevance is None:
         return None, None, None
     r = day.relevance.get(arxiv_id)
-    matched = json.dumps([m.to_json() for m in r.matched] if r else [], ensure_ascii=False)
-    return (r.score if r else 0.0), matched, day.relevance_method
+    return (r.score if r else 0.0), [m.to_json() for m in r.matched] if r else [], day.relevance_method
 
 
 @dataclass
@@ -137,15 +131,14 @@ def recorded_order(store: Store, day: Day) -> RecordedOrder | None:
     run_id = day.run.get("run_id")
     if run_id is None:
         return None
-    rows = store.query("SELECT * FROM day_order WHERE run_id = ? ORDER BY position", (run_id,))
-    if not rows:
+    papers = store.day_order(run_id)
+    if not papers:
         return None
-    scored = any(r["score"] is not None for r in rows)
-    relevance = {r["arxiv_id"]: Relevance(r["score"], [Match.from_json(m) for m in json.loads(r["matched"] or "[]")],
-                                          r["method"] or "")
-                 for r in rows if r["score"] is not None} if scored else None
-    return RecordedOrder([r["arxiv_id"] for r in rows if r["shown"]], [r["arxiv_id"] for r in rows if not r["shown"]],
-                         relevance, next((r["method"] or "" for r in rows if r["method"] is not None), ""))
+    scored = any(p.score is not None for p in papers)
+    relevance = {p.arxiv_id: Relevance(p.score, [Match.from_json(m) for m in p.matched or []], p.method or "")
+                 for p in papers if p.score is not None} if scored else None
+    return RecordedOrder([p.arxiv_id for p in papers if p.shown], [p.arxiv_id for p in papers if not p.shown],
+                         relevance, next((p.method or "" for p in papers if p.method is not None), ""))
 
 
 def apply_order(day: Day, recorded: RecordedOrder, papers: dict[str, ListedPaper], sort: str,
