@@ -704,3 +704,18 @@ def test_a_learning_rate_is_the_tables_lr_column(text, flagged):
                       markdown="| Experiment setup | Base model | Batch size | LR | Epochs |\n|---|---|---|---|---|\n"
                                "| Risk | Llama-3.1-70B | 8 | 2e-5 | 3 |")])
     assert misattributed_numbers(report(text), paper) == flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("On Sokoban, ProAct solves 52.0% of episodes, edging out Claude-3.5-Sonnet.", []),
+    ("On Sokoban, ProAct reaches 52.0%, marginally above Claude-3.5-Sonnet.", []),
+    ("On Sokoban, ProAct reaches 52.0%, well ahead of GPT-4o.", []),
+    ("On Sokoban, GPT-4o reaches 52.0%, edging out Claude-3.5-Sonnet.", ["52.0%"]),  # ProAct's
+])
+def test_what_a_sentence_edges_out_or_is_marginally_above_is_compared_with(text, flagged):
+    paper = Document(
+        arxiv_id="2602.00013", title="ProAct: Planning Agents", abstract="We present ProAct.",
+        tables=[Table(caption="Table 1: Success rate on Sokoban over 100 episodes.",
+                      markdown="| Model | Sokoban success |\n|---|---|\n| GPT-4o | 47.0 |\n"
+                               "| Claude-3.5-Sonnet | 49.0 |\n| ProAct (Qwen3-4B) | 52.0 |")])
+    assert misattributed_numbers(report(text), paper) == flagged

@@ -611,8 +611,11 @@ def _change_owns_result(sentence: str, numbers: list[tuple[int, int]], bound: di
 
 
 # "It matches ColBERTv2 on BEIR (49.8 versus 49.9)": a verb comparing its subject with its object
-_COMPARE_VERB = re.compile(r"\b(?:match(?:es|ed)?|outperform(?:s|ed)?|surpass(?:es|ed)?|beat(?:s)?|trail(?:s|ed)?|"
-                           r"exceed(?:s|ed)?|rival(?:s|led)?|lags?\s+behind|is\s+on\s+par\s+with)\s+", re.I)
+_COMPARE_VERB = re.compile(r"\b(?:match(?:es|ed|ing)?|outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?|beat(?:s|ing)?|"
+                           r"trail(?:s|ed|ing)?|exceed(?:s|ed|ing)?|rival(?:s|led|ling)?|lag(?:s|ging)?\s+behind|"
+                           r"edg(?:es|ed|ing)\s+out|(?:just|slightly|marginally|well|far)\s+(?:above|below|ahead\s+of|behind)|ahead\s+of|"
+                           r"falls?\s+behind|"
+                           r"is\s+on\s+par\s+with)\s+", re.I)
 
 
 _NAME_ITEM = r"(?-i:[A-Z][\w.@*+-]*(?:\s+[A-Z0-9][\w.@*+-]*)*)"
