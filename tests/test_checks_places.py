@@ -719,3 +719,16 @@ def test_what_a_sentence_edges_out_or_is_marginally_above_is_compared_with(text,
                       markdown="| Model | Sokoban success |\n|---|---|\n| GPT-4o | 47.0 |\n"
                                "| Claude-3.5-Sonnet | 49.0 |\n| ProAct (Qwen3-4B) | 52.0 |")])
     assert misattributed_numbers(report(text), paper) == flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("DFlash speeds up decoding on Qwen3-8B by 4.9x on average.", []),
+    ("DFlash 在 Qwen3-8B 上平均加速 4.9 倍。", []),
+    ("DFlash speeds up decoding on Qwen3-8B by 4.5x on average.", ["4.5x"]),  # the thinking mode's
+])
+def test_speeding_up_is_a_speedup_not_a_speed(text, flagged):
+    paper = Document(
+        arxiv_id="2602.00014", title="DFlash: Block Diffusion for Flash Speculative Decoding",
+        abstract=("On Qwen3 models, DFlash accelerates decoding by 4.9x on average on Qwen3-8B, "
+                  "and keeps a 4.5x speedup in thinking mode."))
+    assert misattributed_numbers(report(text), paper) == flagged

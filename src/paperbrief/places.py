@@ -73,7 +73,7 @@ GLOSSARY: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("metric", ("误拒率", "错误拒绝率", "过度拒绝率"), ("false refusal", "over-refusal")),
     ("metric", ("错误率", "误差"), ("error",)),
     ("metric", ("词错误率", "字错误率"), ("word error", "wer", "cer")),
-    ("metric", ("加速比", "加速", "提速"), ("speedup", "speed-up", "faster", "accelerat")),
+    ("metric", ("加速比", "加速", "提速"), ("speedup", "speed-up", "speeds up", "speed up", "sped up", "faster", "accelerat")),
     ("metric", ("延迟", "时延", "耗时", "用时", "推理时间"), ("latency", "seconds", "time")),
     ("metric", ("运行时间",), ("runtime", "run time")),
     ("metric", ("学习率",), ("learning rate", "lr")),  # a table's "LR" column
