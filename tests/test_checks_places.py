@@ -732,3 +732,15 @@ def test_speeding_up_is_a_speedup_not_a_speed(text, flagged):
         abstract=("On Qwen3 models, DFlash accelerates decoding by 4.9x on average on Qwen3-8B, "
                   "and keeps a 4.5x speedup in thinking mode."))
     assert misattributed_numbers(report(text), paper) == flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("用 LET 训练的模型甚至胜过以标准配方训练的 **3B** 基线。", []),
+    ("The LET-trained model even outperforms a 3B baseline trained with the standard recipe.", []),
+    ("用 LET 训练的 3B 模型胜过以标准配方训练的基线。", ["3B"]),  # LET's model is the 1.4B one
+])
+def test_a_size_in_what_the_subject_beats_is_the_baselines(text, flagged):
+    paper = Document(
+        arxiv_id="2602.00015", title="Late-to-Early Training: LET LLMs Learn Earlier",
+        abstract="The 1.4B model trained with LET even outperforms a 3B baseline trained with the standard recipe.")
+    assert misattributed_numbers(report(text), paper) == flagged

@@ -1400,6 +1400,16 @@ _COMPARE_AFTER = re.compile(r"(?:\d\s*(?:%|×|x|points?|pp)?\s+(?:over|above|bel
                             r"compared\s+(?:with|to))|(?:相比|相较)于?)\s+(?:the\s+)?", re.I)
 
 
+_BEATEN = re.compile(r"(?:胜过|超过|超越|优于|击败|强于|outperform(?:s|ed|ing)?|beat(?:s|ing)?|surpass(?:es|ed|ing)?)"
+                     r"(?:\s*(?:了|一个|a|an|the))?([^，。；,;:]{0,30}?(?:基线|基准模型|baseline|model))", re.I)
+
+
+def _beaten(clause: str) -> Spans:
+    """The spans of what a clause says its subject beats, up to the word for a baseline ("胜过以标准配方训练的 3B
+    基线", "outperforms a 3B baseline"): a number there is the baseline's (its size), not the subject's."""
+    return {m.span(1) for m in _BEATEN.finditer(clause)}
+
+
 def _compared_objects(clause: str) -> Spans:
     """The spans of what a report clause compares its subject with ("matches ColBERTv2", "与 ColBERTv2 相当")."""
     out: Spans = set()
@@ -1646,6 +1656,8 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
         if cls is None and _PP_AFTER.match(clause[spans[i][1]:spans[i][1] + 24]):
             unit = "pp"  # "by 18.7 points", as the paper's own "8.1 points" is read
         titles = [n for n in every if places.in_title(n)]
+        if any(a <= spans[i][0] < b for a, b in _beaten(clause)):  # "胜过以标准配方训练的 3B 基线": the baseline's size
+            names, every, titles = ([n for n in ns if not places.in_title(n)] for ns in (names, every, titles))
 
         starting = bool(_FROM_TO.search(clause[:spans[i][0]]) and _TO_AFTER.match(clause[spans[i][1]:]))
         ending = not starting and bool(_RESULT_BEFORE.search(clause[:spans[i][0]]))
