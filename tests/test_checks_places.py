@@ -574,6 +574,8 @@ def test_a_metric_written_out_is_its_abbreviation_in_a_table():
     ("RWML keeps 99.1% of the base model's MMLU score.", []),
     ("WM-SFT keeps 99.1% of the base model's MMLU score.", ["99.1%"]),  # RWML's
     ("RWML 保留了基座模型 99.1% 的 MMLU 分数，而 WM-SFT 仅保留 94.3%。", []),
+    ("RWML 保留了基座模型 99.1% 的 MMLU 分数，遗忘明显少于 WM-SFT。", []),  # what it forgets less than
+    ("WM-SFT 保留了基座模型 99.1% 的 MMLU 分数，遗忘明显少于 RWML。", ["99.1%"]),
     ("WM-SFT keeps 94.3% of its GSM8K score.", ["94.3%"]),  # the paper's 94.3 is an MMLU share
 ])
 def test_a_contrasted_number_measures_what_the_first_one_does(text, flagged):

@@ -1393,7 +1393,7 @@ def _count_verdict(places: PaperPlaces, count: int, nouns: list[Name], clause_na
                for o in cells)
 
 
-_COMPARE_ZH = re.compile(r"与\s*(\S+?)\s*(?:相当|持平|接近)|(?:优于|超过|超越|落后于|不及|媲美|高于|低于|强于|弱于|胜过|领先于?|"
+_COMPARE_ZH = re.compile(r"与\s*(\S+?)\s*(?:相当|持平|接近)|(?:优于|超过|超越|落后于|不及|媲美|高于|低于|强于|弱于|多于|少于|大于|小于|快于|慢于|胜过|领先于?|"
                          r"相比于?|相较于?|对比|(?<![对相])比(?![例率重]))\s*(?:[\u4e00-\u9fff]{1,6}\s*)?([A-Za-z][^\s，。；、的]*)")
 # "a speedup of 2.41 over SAM3D", "3% higher than GRPO", "versus 49.9 for ColBERTv2": after a number, what it is compared with
 _COMPARE_AFTER = re.compile(r"(?:\d\s*(?:%|×|x|points?|pp)?\s+(?:over|above|below)|\b(?:than|versus|vs\.?|relative\s+to|"
