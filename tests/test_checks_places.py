@@ -746,3 +746,18 @@ def test_a_size_in_what_the_subject_beats_is_the_baselines(text, flagged):
         arxiv_id="2602.00015", title="Late-to-Early Training: LET LLMs Learn Earlier",
         abstract="The 1.4B model trained with LET even outperforms a 3B baseline trained with the standard recipe.")
     assert misattributed_numbers(report(text), paper) == flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("For Llama-3.1-70B, the LoRA rank is set to 4.", []),
+    ("For Llama-3.1-70B, the LoRA rank is set to 8.", ["8"]),  # 8 is the batch size
+    ("For Llama-3.1-70B, the batch size was fixed at 8.", []),
+    ("Llama-3.1-70B 的 LoRA rank 为 8。", ["8"]),
+])
+def test_a_small_value_after_is_set_to_is_held_to_its_column(text, flagged):
+    paper = Document(
+        arxiv_id="2602.00016", title="Behavioural Self-Awareness", abstract="We finetune models on risky choices.",
+        tables=[Table(caption="Table 13: Finetuning details on Llama-3.1-70B.",
+                      markdown="| Experiment setup | Base model | Batch size | LR | Epochs | LoRA rank |\n"
+                               "|---|---|---|---|---|---|\n| Risk | Llama-3.1-70B | 8 | 2e-5 | 3 | 4 |")])
+    assert misattributed_numbers(report(text), paper) == flagged

@@ -686,7 +686,8 @@ def _header_key(header: str) -> str:
 
 
 # "batch size 为 1", "batch size of 2", "LoRA rank = 4": a small number right after what it is the value of
-_KEY_BEFORE = re.compile(r"([A-Za-z][\w.-]*(?:\s+[A-Za-z][\w.-]*){0,3})\s*(?:为|是|设为|设置为|取|=|:|：|\bof|\bis|\bwas)?\s*$")
+_KEY_BEFORE = re.compile(r"([A-Za-z][\w.-]*(?:\s+[A-Za-z][\w.-]*){0,3}?)\s*(?:为|是|设为|设置为|取|=|:|：|\bof|"
+                         r"\b(?:is|was|are|were)(?:\s+(?:set|fixed|kept))?(?:\s+(?:to|at))?|\bset\s+to)?\s*$")
 
 
 def _keyed_values(places: PaperPlaces, clause: str, taken: Sequence[tuple[int, int]]) -> list[
