@@ -761,3 +761,20 @@ def test_a_small_value_after_is_set_to_is_held_to_its_column(text, flagged):
                       markdown="| Experiment setup | Base model | Batch size | LR | Epochs | LoRA rank |\n"
                                "|---|---|---|---|---|---|\n| Risk | Llama-3.1-70B | 8 | 2e-5 | 3 | 4 |")])
     assert misattributed_numbers(report(text), paper) == flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("引入 Spider-Sense 之后，Mind2Web 上的标签预测准确率为 95.8%。", []),
+    ("引入 Spider-Sense 之前，Mind2Web 上的标签预测准确率为 84.8%。", []),
+    ("引入 Spider-Sense 之前，Mind2Web 上的标签预测准确率为 95.8%。", ["95.8%"]),  # where the rise ends
+    ("Before Spider-Sense, label prediction accuracy on Mind2Web was 95.8%.", ["95.8%"]),
+    ("沟通障碍使混淆度上升近 50%。", []),
+    ("沟通障碍使模型的混淆度平均上升了 45% 以上。", ["45%"]),  # 45% is the fall in mutual understanding
+    ("沟通障碍使相互理解平均下降 45% 以上。", []),
+])
+def test_a_value_before_a_change_and_what_a_change_measures(text, flagged):
+    paper = Document(
+        arxiv_id="2602.00017", title="Spider-Sense: Guarding Web Agents",
+        abstract=("On Mind2Web, label prediction accuracy rises from 84.8% to 95.8%. "
+                  "Barriers reduce mutual understanding by more than 45% on average and raise confusion by nearly 50%."))
+    assert misattributed_numbers(report(text), paper) == flagged

@@ -79,7 +79,9 @@ GLOSSARY: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("metric", ("学习率",), ("learning rate", "lr")),  # a table's "LR" column
     ("metric", ("吞吐量", "吞吐"), ("throughput",)),
     ("metric", ("内存", "显存"), ("memory",)),
-    ("metric", ("困惑度",), ("perplexity", "ppl")),
+    ("metric", ("困惑度",), ("perplexity", "ppl", "confusion")),  # also said of confusion ("困惑")
+    ("metric", ("混淆度", "混淆程度"), ("confusion", "confused")),
+    ("metric", ("相互理解", "理解程度"), ("mutual understanding", "understanding")),
     ("noun", ("得分", "分数", "评分"), ("score",)),
     ("metric", ("对齐分数",), ("alignment",)),
     ("metric", ("失准率", "失准"), ("misalignment", "misaligned")),
@@ -1528,6 +1530,16 @@ _PAPER_FROM = re.compile(r"\bfrom\s+(?:about\s+|around\s+|approximately\s+|rough
 _PAPER_TO_AFTER = re.compile(r"[\d.,]*\s*%?\s*(?:[^\s,;]{1,12}\s+)?to\s+(?:about\s+|around\s+|approximately\s+)?\d", re.I)
 
 
+_BEFORE_CHANGE = re.compile(r"之前|以前|此前|\b(?:before|prior\s+to)\b", re.I)
+_PAPER_CHANGE_END = re.compile(r"\bfrom\s+(?:about\s+|around\s+)?\d[\d.,]*\s*(?:%|percent|points?|[a-z]{1,3})?\s+to\s+"
+                               r"(?:about\s+|around\s+)?$", re.I)
+
+
+def _ends_change(occ: Occurrence) -> bool:
+    """In the paper, the number is where a change ends: "rises from 84.8% to 95.8%"."""
+    return occ.at >= 0 and bool(_PAPER_CHANGE_END.search(occ.place, max(0, occ.at - 40), occ.at))
+
+
 def _starts_change(occ: Occurrence) -> bool:
     """In the paper, the number is where a change starts: "from about 20% to about 3%"."""
     return occ.at >= 0 and bool(_PAPER_FROM.search(occ.place, max(0, occ.at - 30), occ.at)
@@ -1662,12 +1674,14 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
 
         starting = bool(_FROM_TO.search(clause[:spans[i][0]]) and _TO_AFTER.match(clause[spans[i][1]:]))
         ending = not starting and bool(_RESULT_BEFORE.search(clause[:spans[i][0]]))
+        before_change = bool(_BEFORE_CHANGE.search(clause[:spans[i][0]]))
 
         own_sizes: set[tuple[Decimal, str | None]] = {(v, c) for k, (_, v, c) in enumerate(numbers) if c in _SIZES and k != i}
 
         def holds(names: list[Name], every: list[Name], given: Sequence[Name], o: Occurrence,
                   unit: str | None = unit, value: Decimal = value, titles: list[Name] = titles,
-                  starting: bool = starting, ending: bool = ending, compared: list[Name] = compared, sized: bool = cls in _SIZES,
+                  starting: bool = starting, ending: bool = ending, before_change: bool = before_change,
+                  compared: list[Name] = compared, sized: bool = cls in _SIZES,
                   own_sizes: set[tuple[Decimal, str | None]] = own_sizes) -> bool:
             if cited is not None and not cited.search(o.place):
                 return False  # "Table 1 中 …": the number must be in the cited table or figure, or cited with it
@@ -1675,6 +1689,8 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
                 names = [n for n in names if not any(a <= m[0] < b for m in places.matches(n, o.place)
                                                      for a, b in o.change_subject)]
             if ending and _starts_change(o):  # "降到约 20%" where the paper's 20% is "from about 20% to 3%"
+                return False
+            if before_change and _ends_change(o):  # "引入 X 之前 … 为 95.8%" where 95.8% is "from 84.8% to 95.8%"
                 return False
             return (_units_agree(unit, o) and not _contradicted(places, o, every, given, clause)
                     and not _keyed_elsewhere(o, sentence_counts or set(), value)
