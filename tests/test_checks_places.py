@@ -778,3 +778,17 @@ def test_a_value_before_a_change_and_what_a_change_measures(text, flagged):
         abstract=("On Mind2Web, label prediction accuracy rises from 84.8% to 95.8%. "
                   "Barriers reduce mutual understanding by more than 45% on average and raise confusion by nearly 50%."))
     assert misattributed_numbers(report(text), paper) == flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("MC-Critic 的 rollout 视野长度 H 设为 20，每个状态采样 K=8 条轨迹。", []),
+    ("MC-Critic 的 rollout 视野长度 H 设为 8。", ["8"]),  # 8 is K, the number of rollouts
+    ("The critic averages K = 20 rollouts.", ["20 rollouts"]),  # the count of rollouts is 8 too
+    ("The critic uses γ = 0.99.", []),  # a symbol the paper never gives a value is not judged
+])
+def test_a_value_given_to_a_symbol_is_that_symbols(text, flagged):
+    paper = Document(
+        arxiv_id="2602.00018", title="ProAct: Agentic Lookahead", abstract="We present ProAct and MC-Critic.",
+        sections=[Section(heading="3 Monte Carlo Critic",
+                          text="We estimate the value from $K=8$ rollouts of a random policy with horizon $H=20$.")])
+    assert misattributed_numbers(report(text), paper) == flagged

@@ -812,6 +812,9 @@ class PaperPlaces:
         self.cells: list[Occurrence] = []  # the tables' cells with numbers, below their header rows
         self._uses: dict[tuple[tuple[str, ...], str], bool] = {}  # a name's use in the text, looked up once
         self.aliases = self._aliases(self.text)
+        self.symbols: dict[str, set[Decimal]] = {}  # "K=8", "H=20": the values the paper gives each symbol
+        for m in _PAPER_SYMBOL.finditer(self.text):
+            self.symbols.setdefault(m.group(1), set()).add(Decimal(m.group(2)).normalize())
         self.headers: set[str] = set()  # the tables' column headers, as _header_key writes them
         self.title_words = _title_names(doc.title)
         # what the paper introduces as its own ("We propose CatRAG", "Our method, InfoUtil", "MC-Critic, a …")
@@ -1338,6 +1341,25 @@ _CITED = re.compile(r"\b(Table|Figure|Fig\.?)\s*(\d+)\b|([表图])\s*(\d+)", re.
 _SIZED_NAME = re.compile(r"(?<![\w.-])([A-Za-z][\w.]*(?:-[A-Za-z][\w.]*)*)-(\d+(?:\.\d+)?[BMK])(?![\w.-])")
 
 
+_PAPER_SYMBOL = re.compile(r"(?<![\w\\])([A-Za-z\u03b1-\u03c9])\s*=\s*(\d+(?:\.\d+)?)(?![\d.]|\s*[×x]\s*\d)")
+_REPORT_SYMBOL = re.compile(r"(?<![\w-])([A-Za-z\u03b1-\u03c9])\s*(?:=|为|设为|设置为|取|取值为|\bset\s+to\b|\bis\s+set\s+to\b)\s*"
+                            r"(\d+(?:\.\d+)?)(?![\d.%])")
+
+
+def _symbol_values(places: PaperPlaces, clause: str) -> tuple[list[str], list[str]]:
+    """The values a clause gives one-letter symbols ("H 设为 8"), as written: those the paper gives another
+    symbol and never this one ("K=8 rollouts … horizon H=20"), and those it gives this symbol ("H=20")."""
+    wrong, held = [], []
+    for m in _REPORT_SYMBOL.finditer(clause):
+        value = Decimal(m.group(2)).normalize()
+        own = places.symbols.get(m.group(1), set())
+        if value in own:
+            held.append(m.group(2))
+        elif own and any(value in v for k, v in places.symbols.items() if k != m.group(1)):
+            wrong.append(m.group(2))
+    return wrong, held
+
+
 def _cited_sizes_elsewhere(places: PaperPlaces, clause: str, cited: re.Pattern[str] | None) -> list[str]:
     """The model sizes of a clause that cites a table or figure ("表 1 报告的是 Qwen2.5-7B 的成功率") which names
     the model family with another size only (Table 1 is "with Qwen3-8B"): the size, as written ("7B")."""
@@ -1624,6 +1646,8 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
     cited = _citation(clause)
     found, counted = _misplaced_counts(places, clause, clause_names, given, cited)
     found += _cited_sizes_elsewhere(places, clause, cited)
+    symbols, symbols_held = _symbol_values(places, clause)
+    found += [w for w in symbols if not any(re.match(rf"{re.escape(w)}(?![\d.])", f) for f in found)]
     spans = [sp for sp in number_spans(clause) if not _in_name(clause, sp[0], sp[1], sp[4])]
     keys = dict(_keyed_values(places, clause, [(a, b) for a, b, *_ in spans]))
     spans = sorted([*spans, *keys])
@@ -1633,8 +1657,8 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
     objects = _compared_objects(clause)
     for i, (written, value, cls) in enumerate(numbers):
         lead = re.match(r"\d+", written)
-        if lead is not None and lead.group() in counted:
-            continue
+        if (lead is not None and lead.group() in counted) or written in symbols or written in symbols_held:
+            continue  # judged above: a count, or a symbol's value ("H=20" as the paper has it, or not)
         if cls == "times" and ratio is not None and places.occurrences.get(value) and abs(ratio - value) > max(
                 Decimal("0.06") * value, Decimal("0.015")):
             found.append(written)  # "by 2.67×, from 462 s to 230 s" is 2.0×: the 2.67× is another one's
