@@ -740,6 +740,7 @@ def test_speeding_up_is_a_speedup_not_a_speed(text, flagged):
     ("用 LET 训练的模型甚至胜过以标准配方训练的 **3B** 基线。", []),
     ("The LET-trained model even outperforms a 3B baseline trained with the standard recipe.", []),
     ("用 LET 训练的 3B 模型胜过以标准配方训练的基线。", ["3B"]),  # LET's model is the 1.4B one
+    ("用 LET 训练的模型超过了一个以标准配方训练、规模为 1.4B 的更大基线。", ["1.4B"]),  # 1.4B is the winner's
 ])
 def test_a_size_in_what_the_subject_beats_is_the_baselines(text, flagged):
     paper = Document(

@@ -1429,6 +1429,10 @@ _BEATEN = re.compile(r"(?:胜过|超过|超越|优于|击败|强于|outperform(?
                      r"(?:\s*(?:了|一个|a|an|the))?([^，。；,;:]{0,30}?(?:基线|基准模型|baseline|model))", re.I)
 
 
+_PAPER_BEATEN = re.compile(r"\b(?:outperform\w*|beat\w*|surpass\w*|exceed\w*|over|than|versus|vs\.?|against)\s+"
+                           r"(?:[^\s,;.]+\s+){0,4}$", re.I)
+
+
 def _beaten(clause: str) -> Spans:
     """The spans of what a clause says its subject beats, up to the word for a baseline ("胜过以标准配方训练的 3B
     基线", "outperforms a 3B baseline"): a number there is the baseline's (its size), not the subject's."""
@@ -1693,7 +1697,8 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
         if cls is None and _PP_AFTER.match(clause[spans[i][1]:spans[i][1] + 24]):
             unit = "pp"  # "by 18.7 points", as the paper's own "8.1 points" is read
         titles = [n for n in every if places.in_title(n)]
-        if any(a <= spans[i][0] < b for a, b in _beaten(clause)):  # "胜过以标准配方训练的 3B 基线": the baseline's size
+        beaten = any(a <= spans[i][0] < b for a, b in _beaten(clause))
+        if beaten:  # "胜过以标准配方训练的 3B 基线": the baseline's size, not the paper's own method's
             names, every, titles = ([n for n in ns if not places.in_title(n)] for ns in (names, every, titles))
 
         starting = bool(_FROM_TO.search(clause[:spans[i][0]]) and _TO_AFTER.match(clause[spans[i][1]:]))
@@ -1705,6 +1710,7 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
         def holds(names: list[Name], every: list[Name], given: Sequence[Name], o: Occurrence,
                   unit: str | None = unit, value: Decimal = value, titles: list[Name] = titles,
                   starting: bool = starting, ending: bool = ending, before_change: bool = before_change,
+                  beaten: bool = beaten,
                   compared: list[Name] = compared, sized: bool = cls in _SIZES,
                   own_sizes: set[tuple[Decimal, str | None]] = own_sizes) -> bool:
             if cited is not None and not cited.search(o.place):
@@ -1716,6 +1722,8 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
                 return False
             if before_change and _ends_change(o):  # "引入 X 之前 … 为 95.8%" where 95.8% is "from 84.8% to 95.8%"
                 return False
+            if beaten and o.at >= 0 and not _PAPER_BEATEN.search(o.place, max(0, o.at - 60), o.at):
+                return False  # "超过…规模为 1.4B 的基线" where the paper's 1.4B is the model that wins
             return (_units_agree(unit, o) and not _contradicted(places, o, every, given, clause)
                     and not _keyed_elsewhere(o, sentence_counts or set(), value)
                     and (sized or not _binds_other_metric(o, absent, clause_metrics))
