@@ -837,8 +837,11 @@ class PaperPlaces:
     def _aliases(text: str) -> dict[str, str]:
         """Abbreviation -> long form, from "Long Form Words (ABBR)" in the paper."""
         out: dict[str, str] = {}
-        for m in re.finditer(r"((?:[A-Za-z][\w-]*\s+){1,5})\(([A-Za-z]*[A-Z][A-Za-z0-9-]{0,9})\)", text):
-            words, abbr = m.group(1).split(), m.group(2)
+        for m in re.finditer(r"\s\(([A-Za-z]*[A-Z][A-Za-z0-9-]{0,9})\)", text):  # each "(ABBR)", then the words before
+            before = re.search(r"((?:[A-Za-z][\w-]*\s+){1,5})$", text[max(0, m.start() - 120):m.start() + 1])
+            if before is None:
+                continue
+            words, abbr = before.group(1).split(), m.group(1)
             caps = list(itertools.takewhile(lambda w: w[0].isupper(), reversed(words)))[::-1]
             long = PaperPlaces._long_form(caps, abbr) if caps else None
             if long is None:  # "Chamfer distance (CD)": a capitalised word, then lower-case ones, initials only
