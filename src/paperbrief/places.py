@@ -46,7 +46,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from paperbrief.checks import (
     PART_REF_RE,
@@ -323,6 +323,11 @@ def _variant(text: str, word: str) -> Name | None:
 
 def report_names(text: str, kinds: tuple[str, ...] = ("name", "metric", "term")) -> list[Name]:
     """The names a stretch of report text mentions: Latin names and glossary terms of the given kinds."""
+    return list(_report_names(text, kinds))
+
+
+@lru_cache(maxsize=4096)
+def _report_names(text: str, kinds: tuple[str, ...]) -> tuple[Name, ...]:  # a clause is read several times
     out: list[Name] = []
     if "name" in kinds:
         cjk = bool(_CJK.search(text))
@@ -347,7 +352,7 @@ def report_names(text: str, kinds: tuple[str, ...] = ("name", "metric", "term"))
         kind, ens = _EN_TERMS[key]
         if kind in kinds and not any(n.text.lower() == word for n in out):
             out.append(Name(word, tuple(_word_pattern(e) for e in ens), kind))
-    return out
+    return tuple(out)
 
 
 # -- the paper's places ---------------------------------------------------------------------------
