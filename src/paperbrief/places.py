@@ -966,9 +966,8 @@ class PaperPlaces:
                 offset = len(place) - len(" | ".join(row)) + sum(len(x) + 3 for x in row[:c]) if r else 0
                 for written, value, cls in numbers[r][c]:
                     unit = _fine_unit(cls, written)
-                    own = [span for span, v in labelled if v == value]
-                    here = [(a + offset, b + offset) for a, b in own[:1]]
-                    elsewhere = [(a + offset, b + offset) for span, v in labelled if v != value for a, b in [span]]
+                    here = [(a + offset, b + offset) for (a, b), v in labelled if v == value][:1]
+                    elsewhere = [(a + offset, b + offset) for (a, b), v in labelled if v != value]
                     specific = f"{row[0] if row else ''}\n{column}"
                     rows_here = (labels[r - 1], *(lab for k, lab in enumerate(labels, 1) if k != r)) if r else ()
                     columns_here = (column, *(h for k, h in enumerate(header) if k not in (0, c))) if r and c else ()
