@@ -121,19 +121,19 @@ def _bench():
 def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_unseen_sentences():
     """Issue 11's target (>= 90% of misattributed numbers flagged, <= 5% of correct ones) on the tuning
     set and on all four sets together; on each part, the figures measured when this test was last
-    changed (docs/decisions.md, "round 6") must not get worse. The blind set (its real-page part
+    changed (docs/decisions.md, "round 7") must not get worse. The blind set (its real-page part
     included) stays short of the target on misattributions: its floors are what was measured; so does
     the final set, written by someone who never saw the check (a development set since round 4), and
     final-2, written the same way (a development set since round 5), and final-3, written the same way during
-    round 5 (a development set since round 6), and final-4, written the same way during round 6 and the unseen
-    figure after it."""
+    round 5 (a development set since round 6), final-4, written the same way during round 6 (a development set
+    since round 7), and final-5, written the same way during round 7 and the unseen figure after it."""
     bench = _bench()
     items = bench.load_items()
     docs = bench.read_papers({i["paper"] for i in items})
     tuning = bench.evaluate([i for i in items if i["set"] == "tuning"], docs)
     assert tuning["misattributed_recall"] >= 0.90 and tuning["correct_flagged"] <= 0.05
     assert tuning["invented_recall"] == 1.0
-    earlier = bench.evaluate([i for i in items if i["set"] not in ("blind", "final", "final-2", "final-3", "final-4")], docs)
+    earlier = bench.evaluate([i for i in items if i["set"] in ("tuning", "held-out", "fresh")], docs)
     assert earlier["counts"] == {"correct": 152, "misattributed": 103, "invented": 8}
     assert earlier["flagged"]["misattributed"] >= 100 and earlier["flagged"]["correct"] == 0
     real_id, real_file = bench.real_page()
@@ -146,7 +146,7 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
         real = bench.evaluate([i for i in blind if i["paper"] == real_id], docs)
         assert real["counts"] == {"correct": 50, "misattributed": 23, "invented": 2}
         assert real["flagged"]["misattributed"] >= 17 and real["flagged"]["correct"] == 0
-        developed = bench.evaluate([i for i in items if i["set"] not in ("final", "final-2", "final-3", "final-4")], docs)
+        developed = bench.evaluate([i for i in items if i["set"] in ("tuning", "held-out", "fresh", "blind")], docs)
         assert developed["misattributed_recall"] >= 0.90 and developed["correct_flagged"] <= 0.05
     # The final set, written independently of the check (first run after round 3: 47/64 flagged, 17/88
     # false), is where the target was NOT met (docs/decisions.md); rounds 4 and 5 used it for development,
@@ -186,9 +186,9 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
         assert final3_real["counts"] == {"correct": 26, "misattributed": 23, "invented": 4}
         assert final3_real["flagged"]["misattributed"] >= 12 and final3_real["flagged"]["correct"] <= 3
     # final-4: written during round 6 by another session that saw neither the check nor the earlier sets, labelled
-    # again by a third shown the sentences without labels (all 162 the same); its first run after round 6 is the
+    # again by a third shown the sentences without labels (all 162 the same); its first run after round 6 was the
     # unseen figure (51/68 flagged, 9/82 false: 39/46 and 7/54 on the fixture papers, 12/22 and 2/28 on the real
-    # page). The target is NOT met there (docs/decisions.md); these are floors and ceilings.
+    # page). Round 7 used it for development; floors and ceilings.
     final4 = [i for i in items if i["set"] == "final-4"]
     final4_fixtures = bench.evaluate([i for i in final4 if i["paper"] != real_id], docs)
     assert final4_fixtures["counts"] == {"correct": 54, "misattributed": 46, "invented": 8}
@@ -198,6 +198,18 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
         final4_real = bench.evaluate([i for i in final4 if i["paper"] == real_id], docs)
         assert final4_real["counts"] == {"correct": 28, "misattributed": 22, "invented": 4}
         assert final4_real["flagged"]["misattributed"] >= 12 and final4_real["flagged"]["correct"] <= 2
+    # final-5: written during round 7 (made with final-3 and final-4 in view) the same way, labelled again blind by
+    # a further session (all 173 the same); its first run after round 7 is the unseen figure (54/74 flagged, 12/87
+    # false: 39/46 and 5/55 on the fixture papers, 15/28 and 7/32 on the real page). NOT the target; floors, ceilings.
+    final5 = [i for i in items if i["set"] == "final-5"]
+    final5_fixtures = bench.evaluate([i for i in final5 if i["paper"] != real_id], docs)
+    assert final5_fixtures["counts"] == {"correct": 55, "misattributed": 46, "invented": 8}
+    assert final5_fixtures["flagged"]["misattributed"] >= 39 and final5_fixtures["flagged"]["correct"] <= 5
+    assert final5_fixtures["invented_recall"] == 1.0
+    if real_file is not None:
+        final5_real = bench.evaluate([i for i in final5 if i["paper"] == real_id], docs)
+        assert final5_real["counts"] == {"correct": 32, "misattributed": 28, "invented": 4}
+        assert final5_real["flagged"]["misattributed"] >= 15 and final5_real["flagged"]["correct"] <= 7
 
 
 GRAMMAR = Document(
@@ -792,4 +804,16 @@ def test_a_value_given_to_a_symbol_is_that_symbols(text, flagged):
         arxiv_id="2602.00018", title="ProAct: Agentic Lookahead", abstract="We present ProAct and MC-Critic.",
         sections=[Section(heading="3 Monte Carlo Critic",
                           text="We estimate the value from $K=8$ rollouts of a random policy with horizon $H=20$.")])
+    assert misattributed_numbers(report(text), paper) == flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("在 AIME2025 上，Qwen3-1.7B 的 Pass@8 达到 42.18%。", []),
+    ("在 AIME2025 上，Qwen3-1.7B 的 Mean@8 为 13.75%。", []),
+    ("在 AIME2025 上，Qwen3-1.7B 的 Mean@8 达到 42.18%。", ["42.18%"]),  # 42.18% is Pass@8
+])
+def test_numbers_each_followed_by_its_metric_share_the_subject(text, flagged):
+    paper = Document(
+        arxiv_id="2602.00019", title="ATR-GRPO: Adaptive Trust Regions", abstract=(
+            "ATR-GRPO outperforms DAPO. On AIME2025, Qwen3-1.7B reaches 13.75% Mean@8 and 42.18% Pass@8."))
     assert misattributed_numbers(report(text), paper) == flagged

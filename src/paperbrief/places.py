@@ -507,6 +507,11 @@ def _bindings(part: str, numbers: list[tuple[int, int]]) -> tuple[dict[tuple[int
     _subject_owns_first(part, words, ordered, compared, tight, bound)
     _verb_pairs(part, words, ordered, compared, bound)
     for x, y in itertools.pairwise(ordered):
+        # "Qwen3-1.7B reaches 13.75% Mean@8 and 42.18% Pass@8": each number has its own metric after it, and the
+        # words before the first (its subject) are the second's too
+        if _TAGGED_LIST_LINK.match(part[x[1]:y[0]]):
+            bound[y] |= {w for w in bound[x] if w[1] <= x[0]}
+    for x, y in itertools.pairwise(ordered):
         # "keeps 99.1 percent of the base model's MMLU score, against 94.3 percent for WM-SFT": the contrasted
         # number has its own subject (for WM-SFT) and measures what the first one does (MMLU)
         measure = _CONTRAST_MEASURE.match(part[x[1]:y[0]])
@@ -517,6 +522,7 @@ def _bindings(part: str, numbers: list[tuple[int, int]]) -> tuple[dict[tuple[int
     return bound, tails
 
 
+_TAGGED_LIST_LINK = re.compile(r"^\s*%?\s*[A-Za-z][\w@^.-]{0,14}\s+and\s+$")
 _CONTRAST_MEASURE = re.compile(r"^\s*(?:%|percent|points?)?\s*([^;:\d]{1,80}?),\s*(?:against|versus|vs\.?|"
                                r"compared\s+(?:with|to))\s*$", re.I)
 _OWN_SUBJECT_AFTER = re.compile(r"^\s*(?:%|percent|points?)?\s*(?:for|by)\s+\S", re.I)
