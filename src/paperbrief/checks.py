@@ -92,11 +92,18 @@ def _value(num: str) -> Decimal | None:
         return None
 
 
+_GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "zeta": "ζ",
+          "eta": "η", "theta": "θ", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π",
+          "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω"}
+_GREEK_RE = re.compile(r"\\(" + "|".join(sorted(_GREEK, key=len, reverse=True)) + r")(?![A-Za-z])")
+
+
 def normalise_latex(text: str) -> str:
     """Make LaTeX number notation plain: `2.67\\times` -> `2.67×`, `50\\%` -> `50%`, `1{,}024` -> `1,024`."""
     text = text.replace("{,}", ",").replace("\\times", "×").replace("\\%", "%")
     text = re.sub(r"\\[,;:! ]|~", " ", text)
     text = re.sub(r"\\(?:mathbf|textbf|mathrm|text|bm|boldsymbol|underline|emph)\s*", "", text)
+    text = _GREEK_RE.sub(lambda m: _GREEK[m.group(1)], text)  # "\rho=0.5" is the "ρ = 0.5" a report writes
     return text.replace("{", "").replace("}", "").replace("$", " ")
 
 
@@ -122,6 +129,8 @@ def number_spans(text: str, *, skip_trivial: bool = True) -> list[tuple[int, int
                 continue  # the x of a word or a size: "max2", "0x1F", "6x6 grids", "224x224"
             before = text[max(0, m.start() - 24) : m.start()]
         prev = text[m.start() - 1] if m.start() > 0 else " "
+        if not pre and m.group("num").startswith(".") and prev.isdigit():
+            continue  # the tail of a section or version number: "C.4.2", "3.2.1", "v1.2.3"
         if not pre and (prev.isalpha() or prev in "_.@" or (prev == "-" and re.search(r"[A-Za-z][\w.]*-$", before))):
             continue  # part of a name: GPT-4o, ResNet-18, Qwen2.5, Qwen3-32B, Recall@5, v2
         after = text[m.end() : m.end() + 1]
