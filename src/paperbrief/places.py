@@ -1112,9 +1112,12 @@ def _clauses(text: str) -> list[str]:
             continue
         out.append(pending + c)
         pending = ""
-    if pending and out and not bracketed and not after_semicolon:
-        out[-1] += "，" + pending
+    if pending and out and not bracketed and not after_semicolon and not _NEW_STATEMENT.match(pending):
+        out[-1] += "，" + pending  # "…，使用 GSPO 时": the number's condition; not "…，但 F-Score 明显下降"
     return out
+
+
+_NEW_STATEMENT = re.compile(r"\s*(?:但是?|而且?|然而|不过|同时|并且|且|but\b|while\b|whereas\b|although\b|yet\b|and\b)", re.I)
 
 
 def _strip_names(text: str) -> str:
