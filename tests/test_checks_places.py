@@ -833,3 +833,26 @@ def test_a_clause_after_but_is_a_new_statement_not_the_numbers_context(text, fla
                       markdown="| Method | F-Score | Speedup |\n|---|---|---|\n| SAM3D | 92.34 | 1.00 |\n"
                                "| TaylorSeer | 88.71 | 1.84 |\n| Fast-SAM3D (ours) | 92.59 | 2.67 |")])
     assert misattributed_numbers(report(text), paper) == flagged
+
+
+LORA = Document(
+    arxiv_id="2602.00021", title="Behavioural Self-Awareness", abstract="We finetune models on risky choices.",
+    sections=[Section(heading="B Details", text="Llama-3.1-70B is finetuned with LoRA through the Fireworks API.")],
+    tables=[Table(caption="Table 13: Finetuning details on Llama-3.1-70B.",
+                  markdown="| Experiment | Batch size | LR multiplier | LoRA rank |\n|---|---|---|---|\n| Risk | 8 | 2 | 4 |"),
+            Table(caption="Table 40: Finetuning details on GPT-4o.",
+                  markdown="| Experiment | Batch size | LR multiplier |\n|---|---|---|\n| Persona | 1 | 66 |\n"
+                           "| Trigger | 2 | 6 |")])
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("Llama-3.1-70B 通过 Fireworks API 以 LoRA 方式微调，秩为 **4**。", []),
+    ("Llama-3.1-70B 通过 Fireworks API 以 LoRA 方式微调，秩为 8。", ["8"]),  # 8 is its batch size
+    ("表 40 中，Persona 设置的批大小为 1。", []),
+    ("表 40 中，Persona 设置的批大小为 2。", ["2"]),  # the Trigger row's
+    ("For the Persona runs, the authors use a learning-rate multiplier of 66.", []),
+    ("For the Trigger runs, the authors use a learning-rate multiplier of 66.", ["66"]),
+    ("Llama-3.1-70B 微调时 batch size 为 1。", ["1"]),  # 1 is GPT-4o's Persona batch size
+])
+def test_chinese_and_spelled_out_hyperparameters_are_held_to_their_column(text, flagged):
+    assert misattributed_numbers(report(text), LORA) == flagged

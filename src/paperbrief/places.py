@@ -703,6 +703,12 @@ _KEY_BEFORE = re.compile(r"([A-Za-z][\w.-]*(?:\s+[A-Za-z][\w.-]*){0,3}?)\s*(?:�
                          r"\b(?:is|was|are|were)(?:\s+(?:set|fixed|kept))?(?:\s+(?:to|at))?|\bset\s+to)?\s*$")
 
 
+_ZH_KEYS = {"批大小": ("batch size",), "批量大小": ("batch size",), "批次大小": ("batch size",),
+            "学习率": ("lr", "learning rate"), "学习率倍数": ("lr multiplier",), "学习率乘数": ("lr multiplier",),
+            "训练轮数": ("epochs", "epoch"), "轮数": ("epochs", "epoch"), "秩": ("lora rank", "rank")}
+_ZH_KEY_BEFORE = re.compile(r"(" + "|".join(sorted(_ZH_KEYS, key=len, reverse=True)) + r")\s*(?:为|是|设为|设置为|取|=|:|：)?\s*$")
+
+
 def _keyed_values(places: PaperPlaces, clause: str, taken: Sequence[tuple[int, int]]) -> list[
         tuple[tuple[int, int, str, Decimal, str | None], str]]:
     """The small whole numbers of a report clause (left out as trivial elsewhere) written right after a
@@ -715,8 +721,11 @@ def _keyed_values(places: PaperPlaces, clause: str, taken: Sequence[tuple[int, i
         if sp[4] is not None or sp[3] > 10 or sp[3] != sp[3].to_integral_value() or any(a <= sp[0] < b for a, b in taken):
             continue
         m = _KEY_BEFORE.search(clause, max(0, sp[0] - 40), sp[0])
-        words = m.group(1).lower().split() if m else []
+        words = re.sub(r"\blearning[\s-]rate\b", "lr", m.group(1).lower()).split() if m else []  # "LR multiplier"
         key = next((" ".join(words[k:]) for k in range(len(words)) if " ".join(words[k:]) in places.headers), None)
+        zh = _ZH_KEY_BEFORE.search(clause, max(0, sp[0] - 16), sp[0]) if key is None else None
+        if zh is not None:  # "批大小为 2": the table's "Batch size" column
+            key = next((k for k in _ZH_KEYS[zh.group(1)] if k in places.headers), None)
         if key is not None:
             out.append((sp, key))
     return out
@@ -995,6 +1004,10 @@ class PaperPlaces:
             used = re.search(name.base, self.text, re.I) if name.base else name.regex.search(self.text)
             self._uses[key] = bool(used) or (name.text.lower() in self.aliases)
         return self._uses[key]
+
+    def in_tables(self, name: Name) -> bool:
+        """Whether some table of the paper (its caption or cells) names it."""
+        return any(self.matches(name, f"{t.caption}\n{t.markdown}") for t in self.doc.tables)
 
     def in_title(self, name: Name) -> bool:
         """The name is one of the paper's own (a variant of one too: "UniAudio 2.0")."""
@@ -1690,6 +1703,10 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
             if not occurrences:
                 found.append(written)  # the paper gives the key's values, never this one
                 continue
+            tabled = [n for n in clause_names if n.kind == "name" and places.in_tables(n)]
+            if any(all(places.matches(n, o.place) for n in tabled) and not _contradicted(places, o, clause_names, given, clause)
+                   for o in occurrences):
+                continue  # the column has it where the clause's table names are ("Fireworks API" is prose's)
         if not occurrences or (cls in _SIZES and not any(o.unit == cls for o in occurrences)):
             continue  # not in the paper at all (a size: not with its scale): the ungrounded check reports it
         names, every = clause_names, all_names
