@@ -683,6 +683,8 @@ def test_a_cell_listing_words_with_their_values_binds_each_value_to_its_word(tex
     ("表 1 报告的是 Qwen2.5-7B 的成功率。", ["7B"]),  # Table 1 is with Qwen3-8B; 7B is the other model
     ("Table 1 reports Qwen3-4B on ALFWorld.", ["4B"]),
     ("Qwen2.5-7B 和 Qwen3-8B 都在 2 张 B200 上训练。", []),  # no table cited: the sizes are the setup's
+    ("表 1 中的成功率是在 7B 的 Qwen2.5 模型上测得的。", ["7B"]),  # the size apart from the name
+    ("表 1 中的成功率是在 8B 的 Qwen3 模型上测得的。", []),
 ])
 def test_a_model_size_in_a_name_is_held_to_the_table_it_cites(text, flagged):
     paper = Document(

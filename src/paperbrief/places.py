@@ -1406,6 +1406,14 @@ def _cited_sizes_elsewhere(places: PaperPlaces, clause: str, cited: re.Pattern[s
                             there, re.I)
         if there and not own and sibling and size not in out:
             out.append(size)
+    for a, b, written, _, cls in number_spans(clause):  # "7B 的 Qwen2.5 模型": the size apart from the name
+        if cls not in _SIZES or _in_name(clause, a, b, cls) or written in out or not there:
+            continue
+        families = {re.sub(r"[\d.]+$", "", f).lower() for f in re.findall(r"(?<![\w.-])([A-Za-z][A-Za-z]+[\d.]*)(?![\w-])", clause)}
+        sized = [(f.lower(), z) for f, z in re.findall(r"(?<![\w.-])([A-Za-z]+)[\d.]*-(\d+(?:\.\d+)?[BMK])(?![\w-])", there)]
+        theirs = {z.upper() for f, z in sized if f in families}
+        if theirs and written.replace(" ", "").upper() not in theirs:
+            out.append(written)
     return out
 
 
