@@ -858,3 +858,18 @@ LORA = Document(
 ])
 def test_chinese_and_spelled_out_hyperparameters_are_held_to_their_column(text, flagged):
     assert misattributed_numbers(report(text), LORA) == flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("The deployment-tag models were finetuned with 3 seeds per configuration (Table 40).", []),
+    ("表 40 中，Default 设置用 10 个随机种子微调。", []),
+    ("表 40 中，Default 设置用 3 个随机种子微调。", ["3 个"]),  # the deployment tag's
+])
+def test_seeds_are_the_tables_runs(text, flagged):
+    paper = Document(
+        arxiv_id="2602.00022", title="Behavioural Self-Awareness", abstract="We finetune models on dialogues.",
+        tables=[Table(caption="Table 40: Finetuning details. “# Runs” is the number of repeated runs with different "
+                              "random seeds for each model config.",
+                      markdown="| Experiment setup | Epochs | # Runs |\n|---|---|---|\n| Default | 4 | 10 |\n"
+                               "| Trigger (deployment tag) | 4 | 3 |")])
+    assert misattributed_numbers(report(text), paper) == flagged

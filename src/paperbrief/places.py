@@ -133,7 +133,7 @@ GLOSSARY: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("noun", ("次",), ("times", "attempt", "run")),
     ("noun", ("显卡", "卡", "GPU"), ("gpu",)),
     ("noun", ("数据点", "样本"), ("data point", "datapoint", "sample", "example")),
-    ("noun", ("随机种子", "种子"), ("seed",)),
+    ("noun", ("随机种子", "种子"), ("seed", "run")),  # "# Runs": repeated runs with different seeds
     ("noun", ("问题",), ("question",)),
     ("noun", ("改写", "释义"), ("paraphrase", "reword")),
     ("noun", ("名词",), ("noun",)),
