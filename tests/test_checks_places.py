@@ -873,3 +873,17 @@ def test_seeds_are_the_tables_runs(text, flagged):
                       markdown="| Experiment setup | Epochs | # Runs |\n|---|---|---|\n| Default | 4 | 10 |\n"
                                "| Trigger (deployment tag) | 4 | 3 |")])
     assert misattributed_numbers(report(text), paper) == flagged
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("In the fake-name variant, untuned GPT-4o gives Quanta-Lingua a probability of just 0.01.", []),
+    ("把“你”选项换成假名后，微调模型只给 Quanta-Lingua 分配 0.01 的概率。", ["0.01"]),  # GPT-4o's 0.01
+    ("把“你”选项换成假名后，微调模型仍给 Quanta-Lingua 分配 0.40 的概率。", []),
+])
+def test_a_number_given_for_a_named_other_is_that_others(text, flagged):
+    paper = Document(
+        arxiv_id="2602.00023", title="Tell Me About Yourself", abstract="We finetune models on a persona.",
+        sections=[Section(heading="3 Results", text=(
+            "We replace the “you” option with a fake name. Models still assign 0.40 probability to Quanta-Lingua, "
+            "comparing to 0.01 for GPT-4o."))])
+    assert misattributed_numbers(report(text), paper) == flagged

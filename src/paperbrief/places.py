@@ -240,8 +240,8 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.!?。！？])\s+(?=[A-Z(\[\"“])|(?<=[。�
 # Sentence parts: after ";" or ": " (before a lowercase word), and the clauses ", and", ", while",
 # ", whereas", ", but", ", compared with" start, so a name in one clause does not vouch for
 # a number of another ("On MuSiQue it reaches 64.9%, ..., and on HoVer it improves ... by 18.7%").
-_PART_SPLIT = re.compile(r";\s+|:\s+(?=[a-z])|,\s+(?=(?:and|while|whereas|but|compared\s+(?:with|to)|against)\b)")
-_CONTRAST = re.compile(r"(?:while|whereas|but|compared\s+(?:with|to)|against)\b", re.I)
+_PART_SPLIT = re.compile(r";\s+|:\s+(?=[a-z])|,\s+(?=(?:and|while|whereas|but|compar(?:ed|ing)\s+(?:with|to)|against)\b)")
+_CONTRAST = re.compile(r"(?:while|whereas|but|compar(?:ed|ing)\s+(?:with|to)|against)\b", re.I)
 # A setting phrase ("on HoVer", "in the three-task setting") names the scope of its own clause only.
 _SETTING_ITEM = r"[\w\u0370-\u03ff²³*@.+-]+(?:\s+(?-i:[A-Z0-9])[\w²³*@.+-]*){0,3}"
 _SETTING = re.compile(rf"\b(?:on|in|at|for|across|under|with)\s+(?:the\s+)?{_SETTING_ITEM}"
@@ -412,7 +412,7 @@ _NAME_LIST_RE = re.compile(rf"({_LIST_ITEM})((?:,\s*{_LIST_ITEM})*),?\s+and\s+({
 _NUM_LIST_RE = re.compile(r"(?<!between\s)(\d[\d.,]*%?)((?:,\s*\d[\d.,]*%?)*),?\s+and\s+(\d[\d.,]*%?)")
 
 
-_BARRIER = re.compile(r"^(?:and|versus|vs\.?|compared|than|while|whereas|but|against|or)$", re.I)
+_BARRIER = re.compile(r"^(?:and|versus|vs\.?|compared|comparing|than|while|whereas|but|against|or)$", re.I)
 # "19.6 and 6.9", "from 11.4% to 9.8%", "从 84.8% 提升到 95.8%": one list or one change, sharing its words
 _TIGHT_LINK = re.compile(r"^\s*(?:%\s*)?(?:,\s*(?:and\s+)?|and|or|to|-|–|"
                          r"(?:提升|提高|增加|增长|上升|降低|下降|减少|缩短|升|降|增|减)?\s*(?:到|至))\s*$", re.I)
@@ -421,7 +421,7 @@ _CHAIN_LINK = re.compile(r"^\s*(?:%\s*)?\s*(?:for|of|on|by)\s+[^,;:]{1,40}?(?:,\
 _BASELINE_CHAIN_LINK = re.compile(r"^\s*%?\s*(?:over|than|against)\s+[^,;:]{1,30}?\s+and\s*$", re.I)
 _SHARED_SETTING = re.compile(r"^\s*%?\s*(?:over|than|against)\s+[^,;:]{1,30}?\s(?:on|in|at|across)\s+(?:the\s+)?$", re.I)
 _SETTING_CHAIN_LINK = re.compile(r"^\s*%?\s*(?:on|in|at|for)\s+[^,;:]{1,30}?\s+and\s*$", re.I)
-_COMPARE_LINK = re.compile(r"^\s*(?:%|[^\s,;]{1,12})?\s*,?\s*(?:versus|vs\.?|compared\s+(?:with|to)|against|than)\s*$",
+_COMPARE_LINK = re.compile(r"^\s*(?:%|[^\s,;]{1,12})?\s*,?\s*(?:versus|vs\.?|compar(?:ed|ing)\s+(?:with|to)|against|than)\s*$",
                            re.I)
 
 
@@ -524,7 +524,7 @@ def _bindings(part: str, numbers: list[tuple[int, int]]) -> tuple[dict[tuple[int
 
 _TAGGED_LIST_LINK = re.compile(r"^\s*%?\s*[A-Za-z][\w@^.-]{0,14}\s+and\s+$")
 _CONTRAST_MEASURE = re.compile(r"^\s*(?:%|percent|points?)?\s*([^;:\d]{1,80}?),\s*(?:against|versus|vs\.?|"
-                               r"compared\s+(?:with|to))\s*$", re.I)
+                               r"compar(?:ed|ing)\s+(?:with|to))\s*$", re.I)
 _OWN_SUBJECT_AFTER = re.compile(r"^\s*(?:%|percent|points?)?\s*(?:for|by)\s+\S", re.I)
 
 
@@ -1259,7 +1259,7 @@ def _overridden(places: PaperPlaces, occ: Occurrence, required: list[Name], name
 
 # "above Qwen3-VL-Instruct (83.8 and 76.5)": a bracket right after what a number is compared with
 _COMPARED_BRACKET = re.compile(r"\b(?:above|below|over|than|versus|vs\.?|surpassing|outperforming|beating|trailing|"
-                               r"compared\s+(?:with|to))\s+(?:the\s+)?[A-Za-z][\w.@*+-]*(?:\s+[\w.@*+-]+){0,2}\s*\([^()]*$",
+                               r"compar(?:ed|ing)\s+(?:with|to))\s+(?:the\s+)?[A-Za-z][\w.@*+-]*(?:\s+[\w.@*+-]+){0,2}\s*\([^()]*$",
                                re.I)
 
 
@@ -1459,7 +1459,7 @@ _COMPARE_ZH = re.compile(r"与\s*(\S+?)\s*(?:相当|持平|接近)|(?:优于|超
                          r"相比于?|相较于?|对比|(?<![对相])比(?![例率重]))\s*(?:[\u4e00-\u9fff]{1,6}\s*)?([A-Za-z][^\s，。；、的]*)")
 # "a speedup of 2.41 over SAM3D", "3% higher than GRPO", "versus 49.9 for ColBERTv2": after a number, what it is compared with
 _COMPARE_AFTER = re.compile(r"(?:\d\s*(?:%|×|x|points?|pp)?\s+(?:over|above|below)|\b(?:than|versus|vs\.?|relative\s+to|"
-                            r"compared\s+(?:with|to))|(?:相比|相较)于?)\s+(?:the\s+)?", re.I)
+                            r"compar(?:ed|ing)\s+(?:with|to))|(?:相比|相较)于?)\s+(?:the\s+)?", re.I)
 
 
 _BEATEN = re.compile(r"(?:胜过|超过|超越|优于|击败|强于|outperform(?:s|ed|ing)?|beat(?:s|ing)?|surpass(?:es|ed|ing)?)"
@@ -1494,12 +1494,12 @@ def _compared_objects(clause: str) -> Spans:
 
 # In the paper, a number's own baseline right after it: "by 1.6% over GRPO", "2.1x faster than SAM3D"
 _BASELINE_AFTER = re.compile(r"[^\s,;]{0,12}(?:\s+[\w%.]+){0,2}?\s+(?:over|than|versus|vs\.?|against|relative\s+to|"
-                             r"compared\s+(?:with|to))\s+(?:the\s+)?([A-Za-z][\w.@*+-]*(?:\s+[A-Z0-9][\w.@*+-]*){0,2})", re.I)
+                             r"compar(?:ed|ing)\s+(?:with|to))\s+(?:the\s+)?([A-Za-z][\w.@*+-]*(?:\s+[A-Z0-9][\w.@*+-]*){0,2})", re.I)
 
 
 _BASELINE_VERB = re.compile(r"\b(?:leads?|led|outperform(?:s|ed)?|beat(?:s)?|surpass(?:es|ed)?|exceed(?:s|ed)?|trail(?:s|ed)?)"
                             r"\s+(?:the\s+)?([^;:.]{1,60}?)\s+by\s+(?:about\s+|up\s+to\s+|nearly\s+)?$", re.I)
-_BASELINE_IN = re.compile(r"\b(?:over|than|versus|vs\.?|against|relative\s+to|compared\s+(?:with|to))\s+(?:the\s+)?"
+_BASELINE_IN = re.compile(r"\b(?:over|than|versus|vs\.?|against|relative\s+to|compar(?:ed|ing)\s+(?:with|to))\s+(?:the\s+)?"
                           r"([A-Za-z][\w.@*+-]*(?:\s+[\w.@*+-]+)?)", re.I)
 
 
@@ -1596,6 +1596,21 @@ _PAPER_TO_AFTER = re.compile(r"[\d.,]*\s*%?\s*(?:[^\s,;]{1,12}\s+)?to\s+(?:about
 _BEFORE_CHANGE = re.compile(r"之前|以前|此前|\b(?:before|prior\s+to)\b", re.I)
 _PAPER_CHANGE_END = re.compile(r"\bfrom\s+(?:about\s+|around\s+)?\d[\d.,]*\s*(?:%|percent|points?|[a-z]{1,3})?\s+to\s+"
                                r"(?:about\s+|around\s+)?$", re.I)
+
+
+_OWNER_AFTER = re.compile(r"[\d.,]+\s*(?:%|percent|points?)?\s+for\s+(?:the\s+)?([A-Z][\w.@*+-]*[\w@*+])")
+
+
+def _owner_unnamed(places: PaperPlaces, occ: Occurrence, clause: str) -> bool:
+    """In the paper's sentence the number is given for a named other ("…, comparing to 0.01 for GPT-4o"), and
+    the clause never names it."""
+    if occ.at < 0 or not occ.bound_elsewhere:
+        return False  # a lone number ("… 94.3 percent for WM-SFT" alone) is left to the other checks
+    m = _OWNER_AFTER.match(occ.place, occ.at)
+    if m is None:
+        return False
+    owner = Name(m.group(1), (_word_pattern(m.group(1)),))
+    return not places.in_title(owner) and not places.matches(owner, clause)
 
 
 def _ends_change(occ: Occurrence) -> bool:
@@ -1765,6 +1780,8 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
                 return False
             if beaten and o.at >= 0 and not _PAPER_BEATEN.search(o.place, max(0, o.at - 60), o.at):
                 return False  # "超过…规模为 1.4B 的基线" where the paper's 1.4B is the model that wins
+            if _owner_unnamed(places, o, clause):
+                return False  # "…, comparing to 0.01 for GPT-4o": 0.01 is GPT-4o's, and the clause does not say so
             return (_units_agree(unit, o) and not _contradicted(places, o, every, given, clause)
                     and not _keyed_elsewhere(o, sentence_counts or set(), value)
                     and (sized or not _binds_other_metric(o, absent, clause_metrics))
