@@ -125,16 +125,20 @@ def number_spans(text: str, *, skip_trivial: bool = True) -> list[tuple[int, int
         pre = m.group("pre")
         if pre:
             ch = text[m.start() - 1] if m.start() > 0 else " "
-            if pre.strip() in ("x", "X") and (ch.isalnum() or ch == "_"):
+            if (pre.strip() in ("x", "X") and (ch.isalnum() or ch == "_")) or (pre.strip() == "×" and ch.isdigit()):
                 continue  # the x of a word or a size: "max2", "0x1F", "6x6 grids", "224x224"
             before = text[max(0, m.start() - 24) : m.start()]
         prev = text[m.start() - 1] if m.start() > 0 else " "
+        if not pre and prev in "×xX" and m.start() >= 2 and text[m.start() - 2].isdigit():
+            continue  # the second side of "20×20"
         if not pre and m.group("num").startswith(".") and prev.isdigit():
             continue  # the tail of a section or version number: "C.4.2", "3.2.1", "v1.2.3"
         if not pre and (prev.isalpha() or prev in "_.@" or (prev == "-" and re.search(r"[A-Za-z][\w.]*-$", before))):
             continue  # part of a name: GPT-4o, ResNet-18, Qwen2.5, Qwen3-32B, Recall@5, v2
         after = text[m.end() : m.end() + 1]
         unit = m.group("unit")
+        if unit and unit.strip() in ("×", "x", "X", "\\times") and re.match(r"\s?\d", text[m.end():m.end() + 2]):
+            continue  # a grid or an image size, not a speed-up: "6×6 迷宫", "224x224"
         if not unit and after and (after.isalpha() and not CJK_CHAR.match(after)):
             continue  # 3D, 4o, 2nd
         if not unit and after in (".",) and text[m.end() + 1 : m.end() + 2].isdigit():
