@@ -185,9 +185,9 @@ def test_a_model_size_the_paper_writes_in_a_name_is_grounded():
     assert ungrounded_numbers(report_with("实验用的是 950M 参数的 Llama 模型。"), paper) == ["950M"]
 
 
-def test_a_grid_or_image_size_is_not_a_speedup():
-    """"6×6 迷宫" and "224x224" are sizes: neither side is a number to check."""
+def test_a_grid_size_is_one_number_not_a_speedup():
+    """"6×6 迷宫" and "20×20" are sizes, read as one number (their first side; 6 is trivial), not speed-ups."""
     assert numbers_in("在 6×6 迷宫、20×20 网格和 224x224 图像上，加速 2.1×，用 8× A100。") == [
-        ("2.1×", Decimal("2.1"), "times"), ("8×", Decimal("8"), "times")]
+        ("20×20", Decimal("20"), None), ("2.1×", Decimal("2.1"), "times"), ("8×", Decimal("8"), "times")]
     paper = "On 6x6 mazes, the finetuned Wan 2.2 reaches an exact match of 98.0%."
     assert ungrounded_numbers(report_with("在 6×6 迷宫导航上，微调后的 Wan 2.2 精确匹配率达 98.0%。"), paper) == []

@@ -49,6 +49,7 @@ _UNITS = (
     r"|\s?(?:h\b|hrs?\b|hours?\b|小时)"
     r"|[KkMB]\b)?"
 )
+_GRID_RE = re.compile(r"\d+(?:\.\d+)?\s?(?:×|\\times|[xX])\s?\d+(?:\.\d+)?")
 _NUMBER_RE = re.compile(r"(?P<pre>[×xX]\s?|\\times\s?)?(?P<num>\d+(?:\.\d+)?[eE][-+−]?\d{1,3}(?!\w|\.\d)|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)" + _UNITS)
 PART_REF_RE = re.compile(
     r"(?:table|tab\.|section|sec\.|§|figure|fig\.|eq\.|equation|appendix|algorithm|alg\.|line|step|stage|"
@@ -138,7 +139,12 @@ def number_spans(text: str, *, skip_trivial: bool = True) -> list[tuple[int, int
         after = text[m.end() : m.end() + 1]
         unit = m.group("unit")
         if unit and unit.strip() in ("×", "x", "X", "\\times") and re.match(r"\s?\d", text[m.end():m.end() + 2]):
-            continue  # a grid or an image size, not a speed-up: "6×6 迷宫", "224x224"
+            # a grid or an image size, not a speed-up: "6×6 迷宫", "20×20", "224x224"; one number, its first side
+            grid = _GRID_RE.match(text, m.start("num"))
+            side = _value(m.group("num"))
+            if grid and side is not None and not (skip_trivial and side == side.to_integral_value() and side <= 10):
+                found.append((m.start("num"), grid.end(), grid.group(), side, None))
+            continue
         if not unit and after and (after.isalpha() and not CJK_CHAR.match(after)):
             continue  # 3D, 4o, 2nd
         if not unit and after in (".",) and text[m.end() + 1 : m.end() + 2].isdigit():

@@ -301,7 +301,7 @@ def _latin_names(text: str) -> list[str]:
         sentence_start = start == 0 or re.search(r"[.!?。！？]\s*$", text[:start]) is not None
         inner_cap = any(c.isupper() for c in w[1:])
         special = any(c.isdigit() or c in "-@*/+²" for c in w)
-        quoted = text[start - 1:start] in ("“", '"', "‘") and text[m.end():m.end() + 1] in ("”", '"', "’")
+        quoted = text[start - 1:start] in ("“", '"', "‘", "'") and text[m.end():m.end() + 1] in ("”", '"', "’", "'")
         if inner_cap or special or quoted or (w[0].isupper() and not sentence_start) or (cjk and len(w) >= 3):
             names.append(w)
     return names
