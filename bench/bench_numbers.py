@@ -13,8 +13,9 @@ the same way during round 4 and run once after it (its first run was the unseen 
 and "final", for development), and a "final-3" set written the same way during round 5, its labels
 re-judged by another session, whose first run after round 5 was the unseen figure (round 6 used it), and a
 "final-4" set written the same way during round 6, labelled again blind by another session, whose first run
-after round 6 was the unseen figure (round 7 used it), and a "final-5" set written and labelled the same way
-during round 7, whose first run after it is the current unseen figure), reads each paper from the replica
+after round 6 was the unseen figure (round 7 used it), a "final-5" set written and labelled the same way
+during round 7 (round 8 used it), and a "final-6" set written and labelled the same way during round 8, whose
+first run after it is the current unseen figure), reads each paper from the replica
 as `paperbrief read` would, runs the grounding check on a one-sentence report, and prints:
 
 - recall: the share of misattributed numbers flagged (misattributed or ungrounded), and of
@@ -49,7 +50,7 @@ from paperbrief.places import PaperPlaces, misattributed_numbers
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "tests" / "data" / "number-places.json"
-SETS = ("tuning", "held-out", "fresh", "blind", "final", "final-2", "final-3", "final-4", "final-5")
+SETS = ("tuning", "held-out", "fresh", "blind", "final", "final-2", "final-3", "final-4", "final-5", "final-6")
 
 
 def load_items() -> list[dict[str, Any]]:

@@ -121,12 +121,13 @@ def _bench():
 def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_unseen_sentences():
     """Issue 11's target (>= 90% of misattributed numbers flagged, <= 5% of correct ones) on the tuning
     set and on all four sets together; on each part, the figures measured when this test was last
-    changed (docs/decisions.md, "round 7") must not get worse. The blind set (its real-page part
+    changed (docs/decisions.md, "round 8") must not get worse. The blind set (its real-page part
     included) stays short of the target on misattributions: its floors are what was measured; so does
     the final set, written by someone who never saw the check (a development set since round 4), and
     final-2, written the same way (a development set since round 5), and final-3, written the same way during
     round 5 (a development set since round 6), final-4, written the same way during round 6 (a development set
-    since round 7), and final-5, written the same way during round 7 and the unseen figure after it."""
+    since round 7), final-5, written the same way during round 7 (a development set since round 8), and final-6,
+    written the same way during round 8 and the unseen figure after it."""
     bench = _bench()
     items = bench.load_items()
     docs = bench.read_papers({i["paper"] for i in items})
@@ -190,28 +191,40 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
     # final-4: written during round 6 by another session that saw neither the check nor the earlier sets, labelled
     # again by a third shown the sentences without labels (all 162 the same); its first run after round 6 was the
     # unseen figure (51/68 flagged, 9/82 false: 39/46 and 7/54 on the fixture papers, 12/22 and 2/28 on the real
-    # page). Round 7 used it for development; floors and ceilings.
+    # page). Rounds 7 and 8 used it for development; floors and ceilings.
     final4 = [i for i in items if i["set"] == "final-4"]
     final4_fixtures = bench.evaluate([i for i in final4 if i["paper"] != real_id], docs)
     assert final4_fixtures["counts"] == {"correct": 54, "misattributed": 46, "invented": 8}
-    assert final4_fixtures["flagged"]["misattributed"] >= 39 and final4_fixtures["flagged"]["correct"] <= 7
+    assert final4_fixtures["flagged"]["misattributed"] >= 43 and final4_fixtures["flagged"]["correct"] <= 1
     assert final4_fixtures["invented_recall"] == 1.0
     if real_file is not None:
         final4_real = bench.evaluate([i for i in final4 if i["paper"] == real_id], docs)
         assert final4_real["counts"] == {"correct": 28, "misattributed": 22, "invented": 4}
-        assert final4_real["flagged"]["misattributed"] >= 12 and final4_real["flagged"]["correct"] <= 2
+        assert final4_real["flagged"]["misattributed"] >= 13 and final4_real["flagged"]["correct"] <= 1
     # final-5: written during round 7 (made with final-3 and final-4 in view) the same way, labelled again blind by
     # a further session (all 173 the same); its first run after round 7 is the unseen figure (54/74 flagged, 12/87
-    # false: 39/46 and 5/55 on the fixture papers, 15/28 and 7/32 on the real page). NOT the target; floors, ceilings.
+    # false: 39/46 and 5/55 on the fixture papers, 15/28 and 7/32 on the real page). Round 8 used it; floors, ceilings.
     final5 = [i for i in items if i["set"] == "final-5"]
     final5_fixtures = bench.evaluate([i for i in final5 if i["paper"] != real_id], docs)
     assert final5_fixtures["counts"] == {"correct": 55, "misattributed": 46, "invented": 8}
-    assert final5_fixtures["flagged"]["misattributed"] >= 39 and final5_fixtures["flagged"]["correct"] <= 5
+    assert final5_fixtures["flagged"]["misattributed"] >= 40 and final5_fixtures["flagged"]["correct"] <= 2
     assert final5_fixtures["invented_recall"] == 1.0
     if real_file is not None:
         final5_real = bench.evaluate([i for i in final5 if i["paper"] == real_id], docs)
         assert final5_real["counts"] == {"correct": 32, "misattributed": 28, "invented": 4}
-        assert final5_real["flagged"]["misattributed"] >= 15 and final5_real["flagged"]["correct"] <= 7
+        assert final5_real["flagged"]["misattributed"] >= 16 and final5_real["flagged"]["correct"] <= 5
+    # final-6: written during round 8 (made with final-5 in view) the same way and labelled again blind (162 of 163
+    # the same; the other dropped); its first run after round 8 is the unseen figure (48/69 flagged, 3/81 false:
+    # 37/47 and 1/54 on the fixture papers, 11/22 and 2/27 on the real page). NOT the target; floors and ceilings.
+    final6 = [i for i in items if i["set"] == "final-6"]
+    final6_fixtures = bench.evaluate([i for i in final6 if i["paper"] != real_id], docs)
+    assert final6_fixtures["counts"] == {"correct": 54, "misattributed": 47, "invented": 8}
+    assert final6_fixtures["flagged"]["misattributed"] >= 37 and final6_fixtures["flagged"]["correct"] <= 1
+    assert final6_fixtures["invented_recall"] == 1.0
+    if real_file is not None:
+        final6_real = bench.evaluate([i for i in final6 if i["paper"] == real_id], docs)
+        assert final6_real["counts"] == {"correct": 27, "misattributed": 22, "invented": 4}
+        assert final6_real["flagged"]["misattributed"] >= 11 and final6_real["flagged"]["correct"] <= 2
 
 
 GRAMMAR = Document(
