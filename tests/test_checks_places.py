@@ -149,83 +149,44 @@ def test_labelled_set_meets_the_target_where_it_was_built_and_stays_useful_on_un
         assert real["flagged"]["misattributed"] >= 17 and real["flagged"]["correct"] == 0
         developed = bench.evaluate([i for i in items if i["set"] in ("tuning", "held-out", "fresh", "blind")], docs)
         assert developed["misattributed_recall"] >= 0.90 and developed["correct_flagged"] <= 0.05
-    # The final set, written independently of the check (first run after round 3: 47/64 flagged, 17/88
-    # false), is where the target was NOT met (docs/decisions.md); rounds 4 and 5 used it for development,
-    # and its figures after round 5 are floors and ceilings.
-    final = [i for i in items if i["set"] == "final"]
-    final_fixtures = bench.evaluate([i for i in final if i["paper"] != real_id], docs)
-    assert final_fixtures["counts"] == {"correct": 62, "misattributed": 43, "invented": 5}
-    assert final_fixtures["flagged"]["misattributed"] >= 42 and final_fixtures["flagged"]["correct"] <= 1
-    assert final_fixtures["invented_recall"] == 1.0
-    if real_file is not None:
-        final_real = bench.evaluate([i for i in final if i["paper"] == real_id], docs)
-        assert final_real["counts"] == {"correct": 26, "misattributed": 21, "invented": 3}
-        assert final_real["flagged"]["misattributed"] >= 18 and final_real["flagged"]["correct"] <= 3
-    # final-2: written by another session that saw neither the check nor the earlier sets, run once after
-    # round 4 (first run: 42/57 flagged, 2/77 false; 32/42 and 1/58 on the fixture papers, 10/15 and 1/19 on
-    # the real page); round 5 used it for development, and its figures after round 5 are floors and ceilings.
-    final2 = [i for i in items if i["set"] == "final-2"]
-    final2_fixtures = bench.evaluate([i for i in final2 if i["paper"] != real_id], docs)
-    assert final2_fixtures["counts"] == {"correct": 58, "misattributed": 42, "invented": 5}
-    assert final2_fixtures["flagged"]["misattributed"] >= 41 and final2_fixtures["flagged"]["correct"] == 0
-    assert final2_fixtures["invented_recall"] == 1.0
-    if real_file is not None:
-        final2_real = bench.evaluate([i for i in final2 if i["paper"] == real_id], docs)
-        assert final2_real["counts"] == {"correct": 19, "misattributed": 15, "invented": 2}
-        assert final2_real["flagged"]["misattributed"] >= 13 and final2_real["flagged"]["correct"] <= 1
-    # final-3: written during round 5 by another session that saw neither the check nor the earlier sets, its
-    # labels re-judged by a third that agreed with all of them; its first run after round 5 was the unseen figure
-    # (52/71 flagged, 7/78 false: 42/48 and 3/52 on the fixture papers, 10/23 and 4/26 on the real page).
-    # Round 6 used it for development; its figures after round 6 are floors and ceilings.
-    final3 = [i for i in items if i["set"] == "final-3"]
-    final3_fixtures = bench.evaluate([i for i in final3 if i["paper"] != real_id], docs)
-    assert final3_fixtures["counts"] == {"correct": 52, "misattributed": 48, "invented": 8}
-    # 45, not round 6's 46: since LaTeX's "\rho=0.5" reads as "ρ=0.5", a report's "ρ=0.5" is the paper's value of
-    # that symbol and passes, though the item gives it to the mesh decoder rather than the latent generator
-    assert final3_fixtures["flagged"]["misattributed"] >= 45 and final3_fixtures["flagged"]["correct"] == 0
-    assert final3_fixtures["invented_recall"] == 1.0
-    if real_file is not None:
-        final3_real = bench.evaluate([i for i in final3 if i["paper"] == real_id], docs)
-        assert final3_real["counts"] == {"correct": 26, "misattributed": 23, "invented": 4}
-        assert final3_real["flagged"]["misattributed"] >= 12 and final3_real["flagged"]["correct"] <= 3
-    # final-4: written during round 6 by another session that saw neither the check nor the earlier sets, labelled
-    # again by a third shown the sentences without labels (all 162 the same); its first run after round 6 was the
-    # unseen figure (51/68 flagged, 9/82 false: 39/46 and 7/54 on the fixture papers, 12/22 and 2/28 on the real
-    # page). Rounds 7 and 8 used it for development; floors and ceilings.
-    final4 = [i for i in items if i["set"] == "final-4"]
-    final4_fixtures = bench.evaluate([i for i in final4 if i["paper"] != real_id], docs)
-    assert final4_fixtures["counts"] == {"correct": 54, "misattributed": 46, "invented": 8}
-    assert final4_fixtures["flagged"]["misattributed"] >= 43 and final4_fixtures["flagged"]["correct"] <= 1
-    assert final4_fixtures["invented_recall"] == 1.0
-    if real_file is not None:
-        final4_real = bench.evaluate([i for i in final4 if i["paper"] == real_id], docs)
-        assert final4_real["counts"] == {"correct": 28, "misattributed": 22, "invented": 4}
-        assert final4_real["flagged"]["misattributed"] >= 13 and final4_real["flagged"]["correct"] <= 1
-    # final-5: written during round 7 (made with final-3 and final-4 in view) the same way, labelled again blind by
-    # a further session (all 173 the same); its first run after round 7 is the unseen figure (54/74 flagged, 12/87
-    # false: 39/46 and 5/55 on the fixture papers, 15/28 and 7/32 on the real page). Round 8 used it; floors, ceilings.
-    final5 = [i for i in items if i["set"] == "final-5"]
-    final5_fixtures = bench.evaluate([i for i in final5 if i["paper"] != real_id], docs)
-    assert final5_fixtures["counts"] == {"correct": 55, "misattributed": 46, "invented": 8}
-    assert final5_fixtures["flagged"]["misattributed"] >= 40 and final5_fixtures["flagged"]["correct"] <= 2
-    assert final5_fixtures["invented_recall"] == 1.0
-    if real_file is not None:
-        final5_real = bench.evaluate([i for i in final5 if i["paper"] == real_id], docs)
-        assert final5_real["counts"] == {"correct": 32, "misattributed": 28, "invented": 4}
-        assert final5_real["flagged"]["misattributed"] >= 16 and final5_real["flagged"]["correct"] <= 5
-    # final-6: written during round 8 (made with final-5 in view) the same way and labelled again blind (162 of 163
-    # the same; the other dropped); its first run after round 8 is the unseen figure (48/69 flagged, 3/81 false:
-    # 37/47 and 1/54 on the fixture papers, 11/22 and 2/27 on the real page). NOT the target; floors and ceilings.
-    final6 = [i for i in items if i["set"] == "final-6"]
-    final6_fixtures = bench.evaluate([i for i in final6 if i["paper"] != real_id], docs)
-    assert final6_fixtures["counts"] == {"correct": 54, "misattributed": 47, "invented": 8}
-    assert final6_fixtures["flagged"]["misattributed"] >= 37 and final6_fixtures["flagged"]["correct"] <= 1
-    assert final6_fixtures["invented_recall"] == 1.0
-    if real_file is not None:
-        final6_real = bench.evaluate([i for i in final6 if i["paper"] == real_id], docs)
-        assert final6_real["counts"] == {"correct": 27, "misattributed": 22, "invented": 4}
-        assert final6_real["flagged"]["misattributed"] >= 11 and final6_real["flagged"]["correct"] <= 2
+    for name, part, counts, flagged_at_least, false_at_most in UNSEEN_FLOORS:
+        if part == "real page" and real_file is None:
+            continue
+        chosen = [i for i in items if i["set"] == name and (i["paper"] == real_id) == (part == "real page")]
+        got = bench.evaluate(chosen, docs)
+        assert got["counts"] == counts, (name, part)
+        assert got["flagged"]["misattributed"] >= flagged_at_least, (name, part, got["flagged"])
+        assert got["flagged"]["correct"] <= false_at_most, (name, part, got["flagged"])
+        assert got["invented_recall"] == 1.0, (name, part)
 
+
+# The sets written by sessions that never read the check, each while a round of changes was being made and run
+# once after it (docs/decisions.md has every first run; the target is NOT met on any of them). Later rounds used
+# each for development; these are the figures after round 8, as floors (misattributed numbers flagged) and
+# ceilings (correct numbers flagged), per part: the fixture papers and the real arXiv page.
+# - final (first run after round 3: 47/64 flagged, 17/88 false);
+# - final-2 (after round 4: 42/57, 2/77; fixtures 32/42 and 1/58, real page 10/15 and 1/19);
+# - final-3 (after round 5: 52/71, 7/78; 42/48 and 3/52, 10/23 and 4/26), labels re-judged by another session.
+#   Its 45: since LaTeX's "\rho=0.5" reads as "ρ=0.5", a report's "ρ=0.5" is the paper's value of that symbol
+#   and passes, though one item gives it to the mesh decoder rather than the latent generator (46 after round 6);
+# - final-4 (after round 6: 51/68, 9/82; 39/46 and 7/54, 12/22 and 2/28), labelled again blind, all the same;
+# - final-5 (after round 7: 54/74, 12/87; 39/46 and 5/55, 15/28 and 7/32), labelled again blind, all the same;
+# - final-6 (after round 8, the current unseen figure: 48/69, 3/81; 37/47 and 1/54, 11/22 and 2/27), labelled
+#   again blind, 162 of 163 the same (the other dropped).
+UNSEEN_FLOORS = [
+    ("final", "fixtures", {"correct": 62, "misattributed": 43, "invented": 5}, 42, 1),
+    ("final", "real page", {"correct": 26, "misattributed": 21, "invented": 3}, 18, 3),
+    ("final-2", "fixtures", {"correct": 58, "misattributed": 42, "invented": 5}, 41, 0),
+    ("final-2", "real page", {"correct": 19, "misattributed": 15, "invented": 2}, 13, 1),
+    ("final-3", "fixtures", {"correct": 52, "misattributed": 48, "invented": 8}, 45, 0),
+    ("final-3", "real page", {"correct": 26, "misattributed": 23, "invented": 4}, 12, 3),
+    ("final-4", "fixtures", {"correct": 54, "misattributed": 46, "invented": 8}, 43, 1),
+    ("final-4", "real page", {"correct": 28, "misattributed": 22, "invented": 4}, 13, 1),
+    ("final-5", "fixtures", {"correct": 55, "misattributed": 46, "invented": 8}, 40, 2),
+    ("final-5", "real page", {"correct": 32, "misattributed": 28, "invented": 4}, 16, 5),
+    ("final-6", "fixtures", {"correct": 54, "misattributed": 47, "invented": 8}, 37, 1),
+    ("final-6", "real page", {"correct": 27, "misattributed": 22, "invented": 4}, 11, 2),
+]
 
 GRAMMAR = Document(
     arxiv_id="2602.00003",
@@ -725,20 +686,6 @@ def test_a_speedup_must_agree_with_the_change_the_sentence_gives(text, flagged):
 
 
 @pytest.mark.parametrize(("text", "flagged"), [
-    ("The Llama-3.1-70B risk models are finetuned with a learning rate of 2e-5.", []),
-    ("Llama-3.1-70B 的风险模型以 2e-5 的学习率微调。", []),
-    ("The Llama-3.1-70B risk models are finetuned with a batch size of 2e-5.", ["2e-5"]),
-])
-def test_a_learning_rate_is_the_tables_lr_column(text, flagged):
-    paper = Document(
-        arxiv_id="2602.00012", title="Behavioural Self-Awareness", abstract="We finetune models on risky choices.",
-        tables=[Table(caption="Table 13: Finetuning details on Llama-3.1-70B.",
-                      markdown="| Experiment setup | Base model | Batch size | LR | Epochs |\n|---|---|---|---|---|\n"
-                               "| Risk | Llama-3.1-70B | 8 | 2e-5 | 3 |")])
-    assert misattributed_numbers(report(text), paper) == flagged
-
-
-@pytest.mark.parametrize(("text", "flagged"), [
     ("On Sokoban, ProAct solves 52.0% of episodes, edging out Claude-3.5-Sonnet.", []),
     ("On Sokoban, ProAct reaches 52.0%, marginally above Claude-3.5-Sonnet.", []),
     ("On Sokoban, ProAct reaches 52.0%, well ahead of GPT-4o.", []),
@@ -776,21 +723,6 @@ def test_a_size_in_what_the_subject_beats_is_the_baselines(text, flagged):
     paper = Document(
         arxiv_id="2602.00015", title="Late-to-Early Training: LET LLMs Learn Earlier",
         abstract="The 1.4B model trained with LET even outperforms a 3B baseline trained with the standard recipe.")
-    assert misattributed_numbers(report(text), paper) == flagged
-
-
-@pytest.mark.parametrize(("text", "flagged"), [
-    ("For Llama-3.1-70B, the LoRA rank is set to 4.", []),
-    ("For Llama-3.1-70B, the LoRA rank is set to 8.", ["8"]),  # 8 is the batch size
-    ("For Llama-3.1-70B, the batch size was fixed at 8.", []),
-    ("Llama-3.1-70B 的 LoRA rank 为 8。", ["8"]),
-])
-def test_a_small_value_after_is_set_to_is_held_to_its_column(text, flagged):
-    paper = Document(
-        arxiv_id="2602.00016", title="Behavioural Self-Awareness", abstract="We finetune models on risky choices.",
-        tables=[Table(caption="Table 13: Finetuning details on Llama-3.1-70B.",
-                      markdown="| Experiment setup | Base model | Batch size | LR | Epochs | LoRA rank |\n"
-                               "|---|---|---|---|---|---|\n| Risk | Llama-3.1-70B | 8 | 2e-5 | 3 | 4 |")])
     assert misattributed_numbers(report(text), paper) == flagged
 
 
@@ -855,7 +787,8 @@ LORA = Document(
     arxiv_id="2602.00021", title="Behavioural Self-Awareness", abstract="We finetune models on risky choices.",
     sections=[Section(heading="B Details", text="Llama-3.1-70B is finetuned with LoRA through the Fireworks API.")],
     tables=[Table(caption="Table 13: Finetuning details on Llama-3.1-70B.",
-                  markdown="| Experiment | Batch size | LR multiplier | LoRA rank |\n|---|---|---|---|\n| Risk | 8 | 2 | 4 |"),
+                  markdown="| Experiment | Base model | Batch size | LR | LR multiplier | Epochs | LoRA rank |\n"
+                           "|---|---|---|---|---|---|---|\n| Risk | Llama-3.1-70B | 8 | 2e-5 | 2 | 3 | 4 |"),
             Table(caption="Table 40: Finetuning details on GPT-4o.",
                   markdown="| Experiment | Batch size | LR multiplier |\n|---|---|---|\n| Persona | 1 | 66 |\n"
                            "| Trigger | 2 | 6 |")])
@@ -869,8 +802,15 @@ LORA = Document(
     ("For the Persona runs, the authors use a learning-rate multiplier of 66.", []),
     ("For the Trigger runs, the authors use a learning-rate multiplier of 66.", ["66"]),
     ("Llama-3.1-70B 微调时 batch size 为 1。", ["1"]),  # 1 is GPT-4o's Persona batch size
+    ("The Llama-3.1-70B risk models are finetuned with a learning rate of 2e-5.", []),  # the "LR" column
+    ("Llama-3.1-70B 的风险模型以 2e-5 的学习率微调。", []),
+    ("The Llama-3.1-70B risk models are finetuned with a batch size of 2e-5.", ["2e-5"]),
+    ("For Llama-3.1-70B, the LoRA rank is set to 4.", []),
+    ("For Llama-3.1-70B, the LoRA rank is set to 8.", ["8"]),  # 8 is the batch size
+    ("For Llama-3.1-70B, the batch size was fixed at 8.", []),
+    ("Llama-3.1-70B 的 LoRA rank 为 8。", ["8"]),
 ])
-def test_chinese_and_spelled_out_hyperparameters_are_held_to_their_column(text, flagged):
+def test_hyperparameters_are_held_to_their_table_column(text, flagged):
     assert misattributed_numbers(report(text), LORA) == flagged
 
 
