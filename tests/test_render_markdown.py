@@ -17,7 +17,7 @@ from paperbrief.models import (
     WrittenReport,
 )
 from paperbrief.render.day import Day, day_json
-from paperbrief.render.markdown import as_written, mark_numbers, number_notes, paper_body_markdown, paper_markdown
+from paperbrief.render.markdown import mark_numbers, number_notes, paper_body_markdown, paper_markdown
 from paperbrief.render.site.paper import paper_view
 from paperbrief.render.site.templates import LABELS
 
@@ -198,9 +198,15 @@ def test_misattributed_and_ungrounded_numbers_keep_the_reports_spelling():
                     {})["papers"][0]["misattributed_numbers"] == ["12 000"]
 
 
-def test_as_written_gives_back_only_numbers_the_report_spells_with_spaces():
-    """Reports checked before the place check kept the report's spelling were stored with "12,000"."""
+def test_a_stored_report_gives_back_only_numbers_the_report_spells_with_spaces():
+    """Reports checked before the place check kept the report's spelling were stored with "12,000"; read
+    back, they list the report's spelling (every renderer shows what the record holds)."""
     report = REPORT.model_copy(update={"results": [LabeledText(label="r", text="从 112 000 到 **1,500** 再到 12 000。")]})
+
+    def as_written(numbers: list[str], report: Report | None) -> list[str]:
+        stored = WrittenReport(report=report, misattributed_numbers=numbers).model_dump_json()
+        return WrittenReport.model_validate_json(stored).misattributed_numbers
+
     assert as_written(["12,000", "1,500", "112,000", "3,000", "2.67 倍"], report) == [
         "12 000", "1,500", "112 000", "3,000", "2.67 倍"]
     assert as_written(["12,000"], None) == ["12,000"]

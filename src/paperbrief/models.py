@@ -244,6 +244,17 @@ class WrittenReport(BaseModel):
         data["flags"] = flags
         return data
 
+    @model_validator(mode="after")
+    def _misattributed_as_written(self) -> WrittenReport:
+        """Reports checked before the place check kept the report's spelling list its "12 000" as "12,000":
+        read back, every renderer gets the report's spelling (`checks.spelled_as_in`)."""
+        if self.report is not None and any("," in n for n in self.misattributed_numbers):
+            from paperbrief.checks import report_texts, spelled_as_in  # checks imports this module
+
+            texts = [t.replace("**", "") for _, t in report_texts(self.report)]
+            self.misattributed_numbers = list(dict.fromkeys(spelled_as_in(n, texts) for n in self.misattributed_numbers))
+        return self
+
 
 # How the English failure sentences of stored reports map to kinds (read once, when an older
 # report is loaded; nothing writes these sentences any more).

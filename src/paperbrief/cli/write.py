@@ -21,7 +21,6 @@ from paperbrief.cli.app import (
 )
 from paperbrief.messages import msg
 from paperbrief.models import Document, WrittenReport
-from paperbrief.render.markdown import as_written
 
 
 def written_json(written: WrittenReport, doc: Document) -> dict[str, Any]:
@@ -37,7 +36,7 @@ def written_json(written: WrittenReport, doc: Document) -> dict[str, Any]:
         "prompt_version": written.prompt_version,
         "report": written.report.model_dump(mode="json") if written.report else None,
         "ungrounded_numbers": written.ungrounded_numbers,
-        "misattributed_numbers": as_written(written.misattributed_numbers, written.report),
+        "misattributed_numbers": written.misattributed_numbers,
         "flags": written.flags,
         "tokens_in": written.tokens_in,
         "tokens_out": written.tokens_out,

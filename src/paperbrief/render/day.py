@@ -19,7 +19,7 @@ from paperbrief.embeddings import PROMPT_VERSION as EMBEDDINGS_PROMPT
 from paperbrief.files import write_atomic
 from paperbrief.messages import describe_failure, describe_kept, describe_source, msg
 from paperbrief.models import DayEntry, ListedPaper, LLMCall
-from paperbrief.render.markdown import as_written, md_safe, paper_markdown
+from paperbrief.render.markdown import md_safe, paper_markdown
 from paperbrief.store import OrderedPaper, Store
 
 if TYPE_CHECKING:
@@ -242,7 +242,7 @@ def day_json(day: Day, prices: Prices) -> dict[str, Any]:
                 "lang": w.lang,
                 "report": w.report.model_dump() if w.report else None,
                 "ungrounded_numbers": w.ungrounded_numbers,
-                "misattributed_numbers": as_written(w.misattributed_numbers, w.report),
+                "misattributed_numbers": w.misattributed_numbers,
                 "flags": w.flags,
                 "tokens_in": w.tokens_in,
                 "tokens_out": w.tokens_out,

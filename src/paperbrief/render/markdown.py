@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import re
 
-from paperbrief.checks import report_texts, spelled_as_in
 from paperbrief.langs import LANGS, text_language
 from paperbrief.messages import describe_failed, describe_flag, field_name, msg
-from paperbrief.models import Report, WrittenReport
+from paperbrief.models import WrittenReport
 from paperbrief.render.mathtext import tidy_math
 
 HF_PAPERS = "https://huggingface.co/papers"
@@ -70,24 +69,13 @@ def mark_numbers(text: str, numbers: list[str]) -> str:
     return pattern.sub(lambda m: m.group(0) + MARK, text)
 
 
-def as_written(numbers: list[str], report: Report | None) -> list[str]:
-    """Flagged `numbers` as the report writes them. The place check gives a report's "12 000" back as
-    written (`checks.spelled_as_in`); reports checked before it did were stored with "12,000", and are shown
-    in the report's spelling here. Others stay as they are."""
-    if report is None or not any("," in n for n in numbers):
-        return list(numbers)
-    texts = [t.replace("**", "") for _, t in report_texts(report)]
-    return list(dict.fromkeys(spelled_as_in(n, texts) for n in numbers))
-
-
 def number_notes(written: WrittenReport, lang: str = "zh") -> list[str]:
     """The sentences that list a report's numbers not found in the paper, then those found only next to
     something else (each kind as the report writes them); every renderer shows these."""
     lang = _lang(lang)
     sep = msg("list_sep", lang)
-    misattributed = as_written(written.misattributed_numbers, written.report)
     return [msg(key, lang, numbers=sep.join(found)) for key, found in (
-        ("flag.ungrounded", written.ungrounded_numbers), ("flag.misattributed", misattributed)) if found]
+        ("flag.ungrounded", written.ungrounded_numbers), ("flag.misattributed", written.misattributed_numbers)) if found]
 
 
 def extract_note(written: WrittenReport, lang: str = "zh") -> str:
@@ -107,7 +95,7 @@ def paper_body_markdown(written: WrittenReport, lang: str = "zh") -> str:
         return msg("md.warning", lang, note=md_safe(describe_failed(written, lang))) + "\n"
     h = [field_name(f, lang) for f in FIELDS]
     c, hc = msg("colon", lang), HEAD_COLON[lang]
-    nums = written.ungrounded_numbers + as_written(written.misattributed_numbers, report)
+    nums = written.ungrounded_numbers + written.misattributed_numbers
 
     def txt(s: str) -> str:
         return md_safe(mark_numbers(tidy_math(_one_line(s)), nums))

@@ -11,7 +11,6 @@ from markupsafe import Markup
 from paperbrief.messages import describe_failure, describe_kept, describe_notes, describe_source
 from paperbrief.models import ArchivedPaper, SiteSnapshot, WrittenReport
 from paperbrief.render import page_name
-from paperbrief.render.markdown import as_written
 from paperbrief.render.site.safe import safe_url
 from paperbrief.store import Store
 
@@ -53,7 +52,7 @@ def paper_view(p: ArchivedPaper, w: WrittenReport | None, L: dict[str, str], lan
         "error": describe_failure(w.failure, lang) if w is not None and w.report is None else None,
         "kept": describe_kept(w, attempt, lang) if w is not None and w.report is not None else "",
         "ungrounded": w.ungrounded_numbers if w is not None else [],
-        "misattributed": as_written(w.misattributed_numbers, w.report) if w is not None else [],
+        "misattributed": w.misattributed_numbers if w is not None else [],
         "flags": describe_notes(w, lang) if w is not None else [],
         "dates": list(p.dates),
         "upvotes": p.upvotes,
