@@ -832,6 +832,7 @@ class PaperPlaces:
         self.cells: list[Occurrence] = []  # the tables' cells with numbers, below their header rows
         self._uses: dict[tuple[tuple[str, ...], str], bool] = {}  # a name's use in the text, looked up once
         self.aliases = self._aliases(self.text)
+        self._abbreviations: dict[tuple[tuple[str, ...], str], list[str]] = {}  # `_abbreviations_of`, per name
         self.symbols: dict[str, set[Decimal]] = {}  # "K=8", "H=20": the values the paper gives each symbol
         for m in _PAPER_SYMBOL.finditer(self.text):
             self.symbols.setdefault(m.group(1), set()).add(Decimal(m.group(2)).normalize())
@@ -1023,10 +1024,17 @@ class PaperPlaces:
         long = self.aliases.get(name.text.lower())
         if long:
             spans += [m.span() for m in re.finditer(re.escape(long), text, re.I)]
-        for abbr, long in self.aliases.items():  # "Chamfer 距离" is the table's "CD" ("Chamfer distance (CD)")
-            if abbr != name.text.lower() and name.regex.search(long):
-                spans += [m.span() for m in re.finditer(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", text, re.I)]
+        for abbr in self._abbreviations_of(name):  # "Chamfer 距离" is the table's "CD" ("Chamfer distance (CD)")
+            spans += [m.span() for m in re.finditer(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", text, re.I)]
         return spans
+
+    def _abbreviations_of(self, name: Name) -> list[str]:
+        """The abbreviations the paper defines for a long form the name is part of, looked up once per name."""
+        key = (name.patterns, name.text.lower())
+        if key not in self._abbreviations:
+            self._abbreviations[key] = [abbr for abbr, long in self.aliases.items()
+                                        if abbr != name.text.lower() and name.regex.search(long)]
+        return self._abbreviations[key]
 
     def found_in(self, name: Name, occ: Occurrence) -> bool:
         """The name belongs to this occurrence's place: bound to this number; else, when no use
@@ -1711,6 +1719,7 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
     respective = _respective(clause, len(numbers))
     theirs = _bound_to_others(clause, spans) if len(spans) > 1 and not respective else {}
     objects = _compared_objects(clause)
+    beaten_spans = _beaten(clause)
     for i, (written, value, cls) in enumerate(numbers):
         lead = re.match(r"\d+", written)
         if (lead is not None and lead.group() in counted) or written in symbols or written in symbols_held:
@@ -1753,7 +1762,7 @@ def _misplaced_in(places: PaperPlaces, clause: str, label: str, inherited: Seque
         if cls is None and _PP_AFTER.match(clause[spans[i][1]:spans[i][1] + 24]):
             unit = "pp"  # "by 18.7 points", as the paper's own "8.1 points" is read
         titles = [n for n in every if places.in_title(n)]
-        beaten = any(a <= spans[i][0] < b for a, b in _beaten(clause))
+        beaten = any(a <= spans[i][0] < b for a, b in beaten_spans)
         if beaten:  # "胜过以标准配方训练的 3B 基线": the baseline's size, not the paper's own method's
             names, every, titles = ([n for n in ns if not places.in_title(n)] for ns in (names, every, titles))
 
